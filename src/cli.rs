@@ -1,0 +1,432 @@
+//! Command-line interface.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, CliOverrides};
+use crate::diagnostic::Severity;
+use crate::engine::{self, RunOptions};
+use crate::report::{self, Format, ReportOptions, Summary};
+use crate::rules::registry::{self, RULES};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "buck-lint",
+    version,
+    about = "A linter for Buck2 repositories that vendor Rust crates with Reindeer",
+    long_about = "buck-lint reads BUCK files, .bzl files, .buckconfig, reindeer.toml, fixups.toml and Cargo.lock \
+                  and reports what will break under remote execution or current Reindeer before you build.\n\n\
+                  A bare `buck-lint` means `buck-lint check .`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and directories (the default command).
+    Check(CheckArgs),
+    /// List every rule (`--format json` for tools).
+    Rules {
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation page.
+    #[command(alias = "rule")]
+    Explain {
+        /// Rule id or code (`re-full-hybrid-racing`, `R07`).
+        rule: String,
+    },
+    /// Print the effective knowledge tables (`--dump`).
+    Data {
+        #[arg(long)]
+        dump: bool,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print a GitHub Actions / VS Code problem matcher for `--format concise`.
+    Matcher,
+    /// Run the language server on stdin/stdout.
+    #[command(alias = "server")]
+    Lsp,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct CheckArgs {
+    /// Files or directories to lint (default: `.`); `-` reads stdin (needs --stdin-filename).
+    pub paths: Vec<PathBuf>,
+    /// Output format (default: full on a terminal, concise otherwise).
+    #[arg(long, alias = "output-format", value_enum)]
+    pub format: Option<Format>,
+    /// Colour for `--format full`.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Option<Color>,
+    /// Rules to enable (ids, codes, categories, `prefix-*`, `ALL`), replacing the default set.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Override a rule's severity: `ID=error|warning|info` (repeatable).
+    #[arg(long)]
+    pub severity: Vec<String>,
+    /// `GLOB:ID[,ID]` — disable rules for matching files (repeatable).
+    #[arg(long)]
+    pub per_file_ignores: Vec<String>,
+    /// Use this config file instead of searching for buck-lint.toml.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore all config files.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Skip paths matching GLOB (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Apply --exclude and [project] ignore even to paths named on the command line.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Lowest severity that fails the run (default: warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Level>,
+    /// Exit 0 even when there are findings (exit 2 still reports errors).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print a count of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// The path of the file read from stdin (for the file kind and project context).
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Apply safe fixes.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (with --fix or --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of the fixes instead of writing them (exit 1 when there are changes).
+    #[arg(long)]
+    pub diff: bool,
+    /// List the fixes that were applied (and show fix previews in full output).
+    #[arg(long)]
+    pub show_fixes: bool,
+}
+
+/// Entry point; returns the process exit code.
+pub fn main_with_args(args: Vec<String>) -> i32 {
+    let args = insert_default_command(args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(a) => check(a),
+        Command::Rules { format } => {
+            print_rules(format);
+            0
+        }
+        Command::Explain { rule } => match registry::by_id_or_code(&rule) {
+            Some(r) => {
+                print!("{}", r.doc);
+                0
+            }
+            None => {
+                eprintln!(
+                    "error: unknown rule `{rule}`{}",
+                    config::did_you_mean(&rule, RULES.iter().map(|r| r.id))
+                );
+                2
+            }
+        },
+        Command::Data { dump: _, config } => {
+            let settings = match config::resolve(config.as_deref(), &CliOverrides::default()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 2;
+                }
+            };
+            print!("{}", crate::model::data::Data::load(&settings).dump());
+            0
+        }
+        Command::Matcher => {
+            println!("{}", MATCHER);
+            0
+        }
+        Command::Lsp => crate::lsp::run(),
+    }
+}
+
+const MATCHER: &str = r#"{
+  "problemMatcher": [
+    {
+      "owner": "buck-lint",
+      "pattern": [
+        {
+          "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|info)\\[([a-z0-9-]+)\\]: (.*)$",
+          "file": 1,
+          "line": 2,
+          "column": 3,
+          "severity": 4,
+          "code": 5,
+          "message": 6
+        }
+      ]
+    }
+  ]
+}"#;
+
+fn insert_default_command(mut args: Vec<String>) -> Vec<String> {
+    const SUBS: &[&str] = &["check", "rules", "explain", "rule", "data", "matcher", "lsp", "server", "help"];
+    match args.get(1).map(String::as_str) {
+        None => args.push("check".into()),
+        Some("-h" | "--help" | "-V" | "--version") => {}
+        Some(a) if SUBS.contains(&a) => {}
+        Some(_) => args.insert(1, "check".into()),
+    }
+    args
+}
+
+fn print_rules(format: RulesFormat) {
+    match format {
+        RulesFormat::Json => {
+            let v: Vec<serde_json::Value> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "code": r.code,
+                        "category": r.category.as_str(),
+                        "severity": r.severity.as_str(),
+                        "default_enabled": r.default_enabled,
+                        "fix": r.fix.as_str(),
+                        "summary": r.summary(),
+                        "explanation": r.doc,
+                        "url": r.url(),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        RulesFormat::Table => {
+            println!("{:<5} {:<42} {:<17} {:<8} {:<3} {:<6} summary", "code", "id", "category", "severity", "on", "fix");
+            for r in RULES {
+                println!(
+                    "{:<5} {:<42} {:<17} {:<8} {:<3} {:<6} {}",
+                    r.code.unwrap_or("-"),
+                    r.id,
+                    r.category.as_str(),
+                    r.severity.as_str(),
+                    if r.default_enabled { "yes" } else { "no" },
+                    r.fix.as_str(),
+                    r.summary()
+                );
+            }
+        }
+    }
+}
+
+fn check(mut a: CheckArgs) -> i32 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    if a.paths.is_empty() {
+        a.paths.push(PathBuf::from("."));
+    }
+    let reads_stdin = a.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = if reads_stdin {
+        let Some(name) = a.stdin_filename.clone() else {
+            eprintln!("error: reading stdin (`-`) needs --stdin-filename PATH");
+            return 2;
+        };
+        let mut buf = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
+            eprintln!("error: cannot read stdin: {e}");
+            return 2;
+        }
+        Some((name, buf))
+    } else {
+        None
+    };
+    // explicit paths that do not exist are usage errors
+    for p in &a.paths {
+        if p.as_os_str() != "-" && !p.exists() {
+            eprintln!("error: `{}`: no such file or directory", p.display());
+            return 2;
+        }
+    }
+    let first = stdin
+        .as_ref()
+        .map(|(p, _)| cwd.join(p))
+        .or_else(|| a.paths.iter().find(|p| p.as_os_str() != "-").map(|p| cwd.join(p)))
+        .unwrap_or_else(|| cwd.clone());
+    let root = crate::discover::find_project_root(&first);
+    let config_path = if a.isolated {
+        None
+    } else if let Some(c) = &a.config {
+        Some(c.clone())
+    } else {
+        let start = if first.is_dir() { first.clone() } else { first.parent().map(|p| p.to_path_buf()).unwrap_or(cwd.clone()) };
+        config::find_config(&start, root.as_deref())
+    };
+    let overrides = CliOverrides {
+        select: a.select.clone(),
+        extend_select: a.extend_select.clone(),
+        ignore: a.ignore.clone(),
+        severity: a.severity.clone(),
+        per_file_ignores: a.per_file_ignores.clone(),
+        fail_on: a.fail_on.map(Severity::from),
+        exclude: a.exclude.clone(),
+    };
+    let settings = match config::resolve(config_path.as_deref(), &overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let opts = RunOptions {
+        paths: a.paths.clone(),
+        stdin,
+        force_exclude: a.force_exclude,
+        overlays: Default::default(),
+    };
+    if a.fix || a.diff {
+        return crate::fix::run_fix(&opts, &settings, &a);
+    }
+    let result = engine::run(&opts, &settings);
+    emit(&result, &settings, &a)
+}
+
+/// Print a run's findings in the chosen format and compute the exit code.
+pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckArgs) -> i32 {
+    let stdout = std::io::stdout();
+    let is_tty = stdout.is_terminal();
+    let format = a.format.unwrap_or(if is_tty { Format::Full } else { Format::Concise });
+    let color = match a.color.unwrap_or(Color::Auto) {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let summary = summarize(result, a.unsafe_fixes);
+    let opts = ReportOptions {
+        color,
+        show_fixes: a.show_fixes,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    let mut out = stdout.lock();
+    if let Err(e) = report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write output: {e}");
+            return 2;
+        }
+    }
+    let _ = out.flush();
+    if a.statistics {
+        print_statistics(result, a.unsafe_fixes);
+    }
+    for (p, e) in &result.io_errors {
+        eprintln!("error: {p}: {e}");
+    }
+    if matches!(format, Format::Full | Format::Concise) {
+        eprintln!("{}", report::summary_line(&summary));
+    }
+    exit_code(result, settings, a.exit_zero)
+}
+
+pub fn summarize(result: &engine::RunResult, unsafe_fixes: bool) -> Summary {
+    let count = |s: Severity| result.diagnostics.iter().filter(|d| d.severity == s).count();
+    Summary {
+        files: result.files_checked,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        fixable: result
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe)
+            })
+            .count(),
+    }
+}
+
+pub fn exit_code(result: &engine::RunResult, settings: &config::Settings, exit_zero: bool) -> i32 {
+    let internal = result.diagnostics.iter().any(|d| d.rule == "internal-error");
+    if !result.io_errors.is_empty() || internal {
+        return 2;
+    }
+    if exit_zero {
+        return 0;
+    }
+    let failing = result.diagnostics.iter().any(|d| d.severity >= settings.fail_on);
+    i32::from(failing)
+}
+
+fn print_statistics(result: &engine::RunResult, unsafe_fixes: bool) {
+    let mut counts: Vec<(usize, &'static str, bool)> = Vec::new();
+    for d in &result.diagnostics {
+        let fixable = d
+            .fix
+            .as_ref()
+            .is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe);
+        match counts.iter_mut().find(|(_, id, _)| *id == d.rule) {
+            Some(e) => {
+                e.0 += 1;
+                e.2 |= fixable;
+            }
+            None => counts.push((1, d.rule, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    for (n, id, fixable) in counts {
+        let meta = registry::get(id);
+        println!(
+            "{:>5}  {:<42} {:<4} {:<3} {}",
+            n,
+            id,
+            meta.and_then(|m| m.code).unwrap_or("-"),
+            if fixable { "[*]" } else { "" },
+            meta.map(|m| m.summary()).unwrap_or("")
+        );
+    }
+}

@@ -1,0 +1,601 @@
+//! Configuration: `buck-lint.toml` / `.buck-lint.toml` plus command-line overrides, resolved
+//! into [`Settings`]. Precedence: command line over config file over defaults. Unknown keys,
+//! rule ids and categories are errors that name the closest valid spelling.
+
+pub mod selector;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Severity;
+use crate::rules::registry::{self, RULES};
+pub use selector::{Selector, parse_selector};
+
+#[derive(Debug, Clone)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `[re]` options.
+#[derive(Debug, Clone)]
+pub struct ReOptions {
+    pub provider: Option<String>,
+    pub require_digest: bool,
+    pub image_required: bool,
+    pub bare_image_names: bool,
+    pub allowed_registries: Vec<String>,
+    pub allowed_properties: Option<Vec<String>>,
+}
+
+impl Default for ReOptions {
+    fn default() -> Self {
+        ReOptions {
+            provider: None,
+            require_digest: true,
+            image_required: true,
+            bare_image_names: false,
+            allowed_registries: Vec::new(),
+            allowed_properties: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReindeerOptions {
+    pub configs: Vec<String>,
+    pub shared_fixups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuckOptions {
+    pub rust_library_rules: Vec<String>,
+    pub buildscript_run_rules: Vec<String>,
+    pub forbid_f_strings: bool,
+    pub prelude_forwards_exec_compatible_with: bool,
+}
+
+/// `[data]` extensions of the embedded knowledge tables, kept as TOML text fragments.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    pub extra_env_embedding_crates: Vec<toml_edit::InlineTable>,
+    pub extra_essential_buildscripts: Vec<toml_edit::InlineTable>,
+    pub extra_reindeer_platforms: Vec<String>,
+}
+
+/// Per-file ignores: a glob and the rules it silences.
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub glob: globset::GlobMatcher,
+    pub pattern: String,
+    pub rules: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Indexed like [`RULES`].
+    enabled: Vec<bool>,
+    pub severity: HashMap<&'static str, Severity>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    pub fail_on: Severity,
+    pub exclude: Vec<String>,
+    pub re: ReOptions,
+    pub reindeer: ReindeerOptions,
+    pub buck: BuckOptions,
+    pub data: DataOptions,
+    /// `[rules.<id>]` tables (besides `severity`), for rule-specific options.
+    pub rule_options: HashMap<String, toml_edit::Table>,
+    /// The config file that was used, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            enabled: RULES.iter().map(|r| r.default_enabled).collect(),
+            severity: HashMap::new(),
+            per_file_ignores: Vec::new(),
+            fail_on: Severity::Warning,
+            exclude: Vec::new(),
+            re: ReOptions::default(),
+            reindeer: ReindeerOptions::default(),
+            buck: BuckOptions::default(),
+            data: DataOptions::default(),
+            rule_options: HashMap::new(),
+            config_path: None,
+        }
+    }
+}
+
+impl Settings {
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        registry::index_of(rule).is_some_and(|i| self.enabled[i])
+    }
+
+    /// Is the rule enabled for this file (per-file ignores applied)? `rel` is the path
+    /// relative to the project root (or the current directory).
+    pub fn is_enabled_for(&self, rule: &str, rel: &str, display: &str) -> bool {
+        let Some(i) = registry::index_of(rule) else { return false };
+        if !self.enabled[i] {
+            return false;
+        }
+        !self
+            .per_file_ignores
+            .iter()
+            .any(|p| p.rules[i] && (p.glob.is_match(rel) || p.glob.is_match(display)))
+    }
+
+    pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
+        self.severity.get(rule).copied().unwrap_or(default)
+    }
+
+    /// A string-list option of `[rules.<id>]`.
+    pub fn rule_option_strings(&self, rule: &str, key: &str) -> Vec<String> {
+        self.rule_options
+            .get(rule)
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Selection and overrides from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct CliOverrides {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<String>,
+    pub per_file_ignores: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub exclude: Vec<String>,
+}
+
+pub const CONFIG_NAMES: [&str; 2] = ["buck-lint.toml", ".buck-lint.toml"];
+
+/// Search upward from `start` for a config file, stopping at `stop` (the project root) or `.git`.
+pub fn find_config(start: &Path, stop: Option<&Path>) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let p = d.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+        if stop.is_some_and(|s| s == d) || d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The file-level configuration as written, before command-line overrides.
+#[derive(Debug, Clone, Default)]
+struct FileConfig {
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+    fail_on: Option<Severity>,
+    exclude: Vec<String>,
+    per_file_ignores: Vec<(String, Vec<String>)>,
+    severity: Vec<(String, Severity)>,
+}
+
+const TOP_KEYS: &[&str] = &["extend", "lint", "rules", "re", "reindeer", "buck", "data"];
+const LINT_KEYS: &[&str] = &["select", "extend-select", "ignore", "fail-on", "exclude", "per-file-ignores"];
+const RE_KEYS: &[&str] = &[
+    "provider",
+    "require-digest",
+    "image-required",
+    "bare-image-names",
+    "allowed-registries",
+    "allowed-properties",
+];
+const REINDEER_KEYS: &[&str] = &["configs", "shared-fixups"];
+const BUCK_KEYS: &[&str] = &[
+    "rust-library-rules",
+    "buildscript-run-rules",
+    "f-strings",
+    "prelude-forwards-exec-compatible-with",
+];
+const DATA_KEYS: &[&str] = &["extra-env-embedding-crates", "extra-essential-buildscripts", "extra-reindeer-platforms"];
+const PROVIDERS: &[&str] = &["engflow", "buildbuddy", "buildbarn", "nativelink", "other"];
+
+/// "did you mean" suffix for an unknown name.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let best = candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, c)) => format!("; did you mean `{c}`?"),
+        None => String::new(),
+    }
+}
+
+fn check_keys(table: &toml_edit::Table, allowed: &[&str], ctx: &str, path: &Path) -> Result<(), ConfigError> {
+    for (k, _) in table.iter() {
+        if !allowed.contains(&k) {
+            return Err(ConfigError(format!(
+                "{}: unknown key `{}` in {}{}",
+                path.display(),
+                k,
+                ctx,
+                did_you_mean(k, allowed.iter().copied())
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn strings(v: &toml_edit::Item, what: &str, path: &Path) -> Result<Vec<String>, ConfigError> {
+    let arr = v
+        .as_array()
+        .ok_or_else(|| ConfigError(format!("{}: `{what}` must be an array of strings", path.display())))?;
+    arr.iter()
+        .map(|x| {
+            x.as_str()
+                .map(String::from)
+                .ok_or_else(|| ConfigError(format!("{}: `{what}` must be an array of strings", path.display())))
+        })
+        .collect()
+}
+
+fn boolean(v: &toml_edit::Item, what: &str, path: &Path) -> Result<bool, ConfigError> {
+    v.as_bool()
+        .ok_or_else(|| ConfigError(format!("{}: `{what}` must be true or false", path.display())))
+}
+
+fn severity(s: &str, what: &str) -> Result<Severity, ConfigError> {
+    Severity::parse(s).ok_or_else(|| {
+        ConfigError(format!(
+            "{what}: unknown severity `{s}` (expected error, warning or info){}",
+            did_you_mean(s, ["error", "warning", "info"])
+        ))
+    })
+}
+
+/// Load a config file (following `extend`) into `settings` and return its lint section.
+fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileConfig, ConfigError> {
+    if depth > 8 {
+        return Err(ConfigError(format!("{}: `extend` chain too long (cycle?)", path.display())));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("{}: cannot read config file: {e}", path.display())))?;
+    let doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError(format!("{}: invalid TOML: {}", path.display(), e.message())))?;
+    let root = doc.as_table();
+    check_keys(root, TOP_KEYS, "the config file", path)?;
+    let mut fc = FileConfig::default();
+    if let Some(ext) = root.get("extend") {
+        let p = ext
+            .as_str()
+            .ok_or_else(|| ConfigError(format!("{}: `extend` must be a path string", path.display())))?;
+        let base = path.parent().unwrap_or(Path::new(".")).join(p);
+        fc = load_file(&base, settings, depth + 1)?;
+    }
+    if let Some(lint) = root.get("lint") {
+        let t = lint
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `lint` must be a table", path.display())))?;
+        check_keys(t, LINT_KEYS, "[lint]", path)?;
+        if let Some(v) = t.get("select") {
+            fc.select = Some(strings(v, "select", path)?);
+        }
+        if let Some(v) = t.get("extend-select") {
+            fc.extend_select.extend(strings(v, "extend-select", path)?);
+        }
+        if let Some(v) = t.get("ignore") {
+            fc.ignore.extend(strings(v, "ignore", path)?);
+        }
+        if let Some(v) = t.get("exclude") {
+            fc.exclude.extend(strings(v, "exclude", path)?);
+        }
+        if let Some(v) = t.get("fail-on") {
+            let s = v
+                .as_str()
+                .ok_or_else(|| ConfigError(format!("{}: `fail-on` must be a string", path.display())))?;
+            fc.fail_on = Some(severity(s, &path.display().to_string())?);
+        }
+        if let Some(v) = t.get("per-file-ignores") {
+            let tbl = v
+                .as_table_like()
+                .ok_or_else(|| ConfigError(format!("{}: `per-file-ignores` must be a table", path.display())))?;
+            for (glob, sel) in tbl.iter() {
+                fc.per_file_ignores.push((glob.to_string(), strings(sel, "per-file-ignores", path)?));
+            }
+        }
+    }
+    if let Some(rules) = root.get("rules") {
+        let t = rules
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `rules` must be a table", path.display())))?;
+        for (id, opts) in t.iter() {
+            let meta = registry::get(id).ok_or_else(|| {
+                ConfigError(format!(
+                    "{}: unknown rule `{id}` in [rules]{}",
+                    path.display(),
+                    did_you_mean(id, RULES.iter().map(|r| r.id))
+                ))
+            })?;
+            let opts = opts
+                .as_table()
+                .ok_or_else(|| ConfigError(format!("{}: `[rules.{id}]` must be a table", path.display())))?;
+            let allowed: &[&str] = match meta.id {
+                "re-container-image-registry-not-allowed" => &["severity", "allowed"],
+                _ => &["severity"],
+            };
+            check_keys(opts, allowed, &format!("[rules.{id}]"), path)?;
+            if let Some(s) = opts.get("severity") {
+                let s = s
+                    .as_str()
+                    .ok_or_else(|| ConfigError(format!("{}: severity must be a string", path.display())))?;
+                fc.severity.push((meta.id.to_string(), severity(s, &path.display().to_string())?));
+            }
+            settings.rule_options.insert(meta.id.to_string(), opts.clone());
+        }
+    }
+    if let Some(re) = root.get("re") {
+        let t = re
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `re` must be a table", path.display())))?;
+        check_keys(t, RE_KEYS, "[re]", path)?;
+        if let Some(v) = t.get("provider") {
+            let s = v.as_str().unwrap_or_default();
+            if !PROVIDERS.contains(&s) {
+                return Err(ConfigError(format!(
+                    "{}: unknown provider `{s}` (expected one of {}){}",
+                    path.display(),
+                    PROVIDERS.join(", "),
+                    did_you_mean(s, PROVIDERS.iter().copied())
+                )));
+            }
+            settings.re.provider = Some(s.to_string());
+        }
+        if let Some(v) = t.get("require-digest") {
+            settings.re.require_digest = boolean(v, "require-digest", path)?;
+        }
+        if let Some(v) = t.get("image-required") {
+            settings.re.image_required = boolean(v, "image-required", path)?;
+        }
+        if let Some(v) = t.get("bare-image-names") {
+            settings.re.bare_image_names = boolean(v, "bare-image-names", path)?;
+        }
+        if let Some(v) = t.get("allowed-registries") {
+            settings.re.allowed_registries = strings(v, "allowed-registries", path)?;
+        }
+        if let Some(v) = t.get("allowed-properties") {
+            settings.re.allowed_properties = Some(strings(v, "allowed-properties", path)?);
+        }
+    }
+    if let Some(r) = root.get("reindeer") {
+        let t = r
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `reindeer` must be a table", path.display())))?;
+        check_keys(t, REINDEER_KEYS, "[reindeer]", path)?;
+        if let Some(v) = t.get("configs") {
+            settings.reindeer.configs = strings(v, "configs", path)?;
+        }
+        if let Some(v) = t.get("shared-fixups") {
+            settings.reindeer.shared_fixups = strings(v, "shared-fixups", path)?;
+        }
+    }
+    if let Some(b) = root.get("buck") {
+        let t = b
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `buck` must be a table", path.display())))?;
+        check_keys(t, BUCK_KEYS, "[buck]", path)?;
+        if let Some(v) = t.get("rust-library-rules") {
+            settings.buck.rust_library_rules = strings(v, "rust-library-rules", path)?;
+        }
+        if let Some(v) = t.get("buildscript-run-rules") {
+            settings.buck.buildscript_run_rules = strings(v, "buildscript-run-rules", path)?;
+        }
+        if let Some(v) = t.get("f-strings") {
+            match v.as_str() {
+                Some("allow") => settings.buck.forbid_f_strings = false,
+                Some("forbid") => settings.buck.forbid_f_strings = true,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "{}: `f-strings` must be \"allow\" or \"forbid\"",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        if let Some(v) = t.get("prelude-forwards-exec-compatible-with") {
+            settings.buck.prelude_forwards_exec_compatible_with =
+                boolean(v, "prelude-forwards-exec-compatible-with", path)?;
+        }
+    }
+    if let Some(d) = root.get("data") {
+        let t = d
+            .as_table()
+            .ok_or_else(|| ConfigError(format!("{}: `data` must be a table", path.display())))?;
+        check_keys(t, DATA_KEYS, "[data]", path)?;
+        let tables = |key: &str| -> Result<Vec<toml_edit::InlineTable>, ConfigError> {
+            let Some(v) = t.get(key) else { return Ok(Vec::new()) };
+            let arr = v
+                .as_array()
+                .ok_or_else(|| ConfigError(format!("{}: `{key}` must be an array of inline tables", path.display())))?;
+            arr.iter()
+                .map(|x| {
+                    x.as_inline_table().cloned().ok_or_else(|| {
+                        ConfigError(format!("{}: `{key}` must be an array of inline tables", path.display()))
+                    })
+                })
+                .collect()
+        };
+        settings.data.extra_env_embedding_crates = tables("extra-env-embedding-crates")?;
+        settings.data.extra_essential_buildscripts = tables("extra-essential-buildscripts")?;
+        if let Some(v) = t.get("extra-reindeer-platforms") {
+            settings.data.extra_reindeer_platforms = strings(v, "extra-reindeer-platforms", path)?;
+        }
+    }
+    Ok(fc)
+}
+
+/// Resolve settings from an optional config file and the command line.
+pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, ConfigError> {
+    let mut settings = Settings::default();
+    let fc = match config {
+        Some(p) => {
+            settings.config_path = Some(p.to_path_buf());
+            load_file(p, &mut settings, 0)?
+        }
+        None => FileConfig::default(),
+    };
+    // 1. start from --select (CLI over file), or the default set
+    let select = cli.select.clone().or(fc.select.clone());
+    if let Some(sel) = select {
+        let mut enabled = vec![false; RULES.len()];
+        for s in &sel {
+            let m = parse_selector(s)?;
+            for (i, r) in RULES.iter().enumerate() {
+                if m.matches(r) {
+                    enabled[i] = true;
+                }
+            }
+        }
+        settings.enabled = enabled;
+    }
+    // 2. extend-select, 3. ignore
+    for s in fc.extend_select.iter().chain(cli.extend_select.iter()) {
+        let m = parse_selector(s)?;
+        for (i, r) in RULES.iter().enumerate() {
+            if m.matches(r) {
+                settings.enabled[i] = true;
+            }
+        }
+    }
+    for s in fc.ignore.iter().chain(cli.ignore.iter()) {
+        let m = parse_selector(s)?;
+        for (i, r) in RULES.iter().enumerate() {
+            if m.matches(r) {
+                settings.enabled[i] = false;
+            }
+        }
+    }
+    // 4. per-file ignores
+    let mut pfi: Vec<(String, Vec<String>)> = fc.per_file_ignores.clone();
+    for spec in &cli.per_file_ignores {
+        let (glob, sels) = spec.rsplit_once(':').ok_or_else(|| {
+            ConfigError(format!("--per-file-ignores `{spec}`: expected `GLOB:ID[,ID]`"))
+        })?;
+        pfi.push((glob.to_string(), sels.split(',').map(|s| s.trim().to_string()).collect()));
+    }
+    for (glob, sels) in pfi {
+        let g = globset::GlobBuilder::new(&glob)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| ConfigError(format!("per-file-ignores: invalid glob `{glob}`: {e}")))?
+            .compile_matcher();
+        let mut rules = vec![false; RULES.len()];
+        for s in &sels {
+            let m = parse_selector(s)?;
+            for (i, r) in RULES.iter().enumerate() {
+                if m.matches(r) {
+                    rules[i] = true;
+                }
+            }
+        }
+        settings.per_file_ignores.push(PerFileIgnore {
+            glob: g,
+            pattern: glob,
+            rules,
+        });
+    }
+    for (id, sev) in fc.severity {
+        if let Some(m) = registry::get(&id) {
+            settings.severity.insert(m.id, sev);
+        }
+    }
+    for spec in &cli.severity {
+        let (sel, level) = spec
+            .split_once('=')
+            .ok_or_else(|| ConfigError(format!("--severity `{spec}`: expected `ID=LEVEL`")))?;
+        let sev = severity(level.trim(), "--severity")?;
+        let m = parse_selector(sel.trim())?;
+        for r in RULES.iter().filter(|r| m.matches(r)) {
+            settings.severity.insert(r.id, sev);
+        }
+    }
+    settings.fail_on = cli.fail_on.or(fc.fail_on).unwrap_or(Severity::Warning);
+    settings.exclude = fc.exclude;
+    settings.exclude.extend(cli.exclude.iter().cloned());
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("buck-lint.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn cli_overrides_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "[lint]\nignore = [\"re-full-hybrid-racing\"]\nfail-on = \"error\"\n");
+        let s = resolve(Some(&p), &CliOverrides::default()).unwrap();
+        assert!(!s.is_enabled("re-full-hybrid-racing"));
+        assert_eq!(s.fail_on, Severity::Error);
+        let cli = CliOverrides {
+            extend_select: vec!["R07".into()],
+            fail_on: Some(Severity::Info),
+            ..Default::default()
+        };
+        let s = resolve(Some(&p), &cli).unwrap();
+        // file ignore is applied after extend-select from the CLI: ignore wins
+        assert!(!s.is_enabled("re-full-hybrid-racing"));
+        assert_eq!(s.fail_on, Severity::Info);
+        let cli = CliOverrides {
+            select: Some(vec!["remote-execution".into()]),
+            ..Default::default()
+        };
+        let s = resolve(None, &cli).unwrap();
+        assert!(s.is_enabled("re-container-image-unpinned"));
+        assert!(!s.is_enabled("syntax-error"));
+    }
+
+    #[test]
+    fn unknown_keys_and_rules_suggest() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "[lint]\nextend-selct = []\n");
+        let e = resolve(Some(&p), &CliOverrides::default()).unwrap_err();
+        assert!(e.0.contains("did you mean `extend-select`"), "{e}");
+        let p = write(d.path(), "[rules.re-full-hybrid-racin]\nseverity = \"error\"\n");
+        let e = resolve(Some(&p), &CliOverrides::default()).unwrap_err();
+        assert!(e.0.contains("did you mean `re-full-hybrid-racing`"), "{e}");
+        let cli = CliOverrides {
+            ignore: vec!["remote-executon".into()],
+            ..Default::default()
+        };
+        let e = resolve(None, &cli).unwrap_err();
+        assert!(e.0.contains("remote-execution"), "{e}");
+    }
+
+    #[test]
+    fn severity_and_per_file_ignores() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "[lint]\nper-file-ignores = { \"third_party/BUCK\" = [\"starlark-*\"] }\n[rules.re-container-image-invalid]\nseverity = \"info\"\n",
+        );
+        let s = resolve(Some(&p), &CliOverrides::default()).unwrap();
+        assert_eq!(s.severity_of("re-container-image-invalid", Severity::Error), Severity::Info);
+        assert!(!s.is_enabled_for("starlark-duplicate-key", "third_party/BUCK", "x"));
+        assert!(s.is_enabled_for("starlark-duplicate-key", "BUCK", "BUCK"));
+    }
+}

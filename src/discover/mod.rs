@@ -1,0 +1,326 @@
+//! Discovery: find the project root, walk it in parallel (honouring `.gitignore`, `.ignore`,
+//! hidden files, `.buckconfig [project] ignore` and `--exclude`), classify files by name,
+//! and mark which files were asked for (reported) versus loaded as context for cross-file rules.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::parse::buckconfig;
+use crate::source::FileKind;
+
+pub const DEFAULT_BUILD_FILES: [&str; 4] = ["BUCK", "BUCK.v2", "TARGETS", "TARGETS.v2"];
+
+/// Names of files that are hidden but still read.
+const HIDDEN_ALLOWED: [&str; 4] = [".buckconfig", ".buckconfig.local", ".buckconfig.d", ".buck-lint.toml"];
+
+/// What the root `.buckconfig` tells discovery.
+#[derive(Debug, Clone, Default)]
+pub struct RootConfig {
+    pub build_file_names: Vec<String>,
+    pub project_ignore: Vec<String>,
+}
+
+/// The outermost directory containing a `.buckconfig`, searching upward from `start`.
+pub fn find_project_root(start: &Path) -> Option<PathBuf> {
+    let mut found = None;
+    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
+    while let Some(d) = dir {
+        if d.join(".buckconfig").is_file() {
+            found = Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    found
+}
+
+/// Read `[buildfile]` names and `[project] ignore` from the root `.buckconfig` (and `.local`).
+pub fn root_config(root: &Path) -> RootConfig {
+    let mut rc = RootConfig::default();
+    let mut name: Option<Vec<String>> = None;
+    let mut name_v2: Option<Vec<String>> = None;
+    for file in [".buckconfig", ".buckconfig.local"] {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else { continue };
+        let cfg = buckconfig::parse(&text);
+        if let Some(e) = cfg.get("buildfile", "name") {
+            name = Some(buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect());
+        }
+        if let Some(e) = cfg.get("buildfile", "name_v2") {
+            name_v2 = Some(buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect());
+        }
+        if let Some(e) = cfg.get("project", "ignore") {
+            rc.project_ignore = buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect();
+        }
+    }
+    rc.build_file_names = match (name_v2, name) {
+        (Some(v2), _) => v2,
+        (None, Some(names)) => names.iter().flat_map(|n| [format!("{n}.v2"), n.clone()]).collect(),
+        (None, None) => DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
+    };
+    rc
+}
+
+/// Classify a file by its name (and parent directory for `.buckconfig.d`).
+pub fn classify(path: &Path, build_names: &[String]) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    if build_names.iter().any(|n| n == name) {
+        return Some(FileKind::Build);
+    }
+    match name {
+        "PACKAGE" | "BUCK_TREE" => return Some(FileKind::Package),
+        ".buckconfig" | ".buckconfig.local" => return Some(FileKind::BuckConfig),
+        "reindeer.toml" => return Some(FileKind::ReindeerToml),
+        "fixups.toml" => return Some(FileKind::Fixups),
+        "Cargo.lock" => return Some(FileKind::CargoLock),
+        "Cargo.toml" => return Some(FileKind::CargoToml),
+        _ => {}
+    }
+    if name.ends_with(".bzl") || name.ends_with(".bxl") {
+        return Some(FileKind::Bzl);
+    }
+    if path
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|p| p == ".buckconfig.d")
+    {
+        return Some(FileKind::BuckConfig);
+    }
+    None
+}
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub reported: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub root: Option<PathBuf>,
+    pub root_config: RootConfig,
+    pub files: Vec<Found>,
+    /// Paths that could not be read (permission denied, symlink loops, vanished), with the error.
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+pub struct DiscoverOptions<'a> {
+    pub paths: &'a [PathBuf],
+    pub exclude: &'a [String],
+    pub force_exclude: bool,
+    /// A stdin buffer's path: treated as an explicitly named file even if absent on disk.
+    pub stdin_path: Option<&'a Path>,
+}
+
+fn build_globset(patterns: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.trim().trim_start_matches("./").trim_end_matches('/');
+        if p.is_empty() {
+            continue;
+        }
+        // A bare name or path matches itself and everything below it, anywhere for bare names.
+        let variants = if p.contains('/') || p.contains('*') {
+            vec![p.to_string(), format!("{p}/**")]
+        } else {
+            vec![p.to_string(), format!("{p}/**"), format!("**/{p}"), format!("**/{p}/**")]
+        };
+        for v in variants {
+            if let Ok(g) = globset::GlobBuilder::new(&v).literal_separator(true).build() {
+                b.add(g);
+            }
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+fn rel_str(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Walk the project (or the given paths when there is no project) and classify files.
+pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let abs: Vec<PathBuf> = opts
+        .paths
+        .iter()
+        .map(|p| {
+            let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+            normalize(&p)
+        })
+        .collect();
+    let root = abs.first().and_then(|p| find_project_root(p));
+    let root_config = root.as_deref().map(root_config).unwrap_or_else(|| RootConfig {
+        build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
+        project_ignore: Vec::new(),
+    });
+    let project_ignore = build_globset(&root_config.project_ignore);
+    let exclude = build_globset(opts.exclude);
+    let mut out = Discovery {
+        root: root.clone(),
+        root_config,
+        ..Default::default()
+    };
+    let found: Mutex<BTreeMap<PathBuf, Found>> = Mutex::new(BTreeMap::new());
+    let errors: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+
+    // Explicit files are always linted (unless --force-exclude and excluded).
+    let mut walk_roots: Vec<PathBuf> = Vec::new();
+    for p in &abs {
+        if opts.stdin_path.is_some_and(|s| normalize(&cwd.join(s)) == *p) || p.is_file() {
+            let excluded = {
+                let base = root.as_deref().unwrap_or(&cwd);
+                let rel = rel_str(p, base);
+                exclude.is_match(&rel) || project_ignore.is_match(&rel)
+            };
+            if opts.force_exclude && excluded {
+                continue;
+            }
+            if let Some(kind) = classify(p, &out.root_config.build_file_names) {
+                found.lock().unwrap().insert(
+                    p.clone(),
+                    Found {
+                        path: p.clone(),
+                        kind,
+                        reported: true,
+                    },
+                );
+            }
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk_roots.push(p.clone()),
+            Ok(_) => {}
+            Err(e) => errors.lock().unwrap().push((p.clone(), e.to_string())),
+        }
+    }
+    // The project root is walked for context; asked-for directories are reported.
+    let mut roots: Vec<PathBuf> = walk_roots.clone();
+    if let Some(r) = &root {
+        if !roots.iter().any(|x| x == r) {
+            roots.push(r.clone());
+        }
+    }
+    let all_roots = roots.clone();
+    roots.retain(|r| !all_roots.iter().any(|o| o != r && r.starts_with(o)));
+    for walk_root in roots {
+        let base = root.clone().unwrap_or_else(|| walk_root.clone());
+        let mut wb = ignore::WalkBuilder::new(&walk_root);
+        wb.hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .follow_links(false);
+        let base2 = base.clone();
+        let pi = project_ignore.clone();
+        let ex = exclude.clone();
+        wb.filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            if e.depth() > 0 && name.starts_with('.') && !HIDDEN_ALLOWED.contains(&name.as_ref()) {
+                return false;
+            }
+            if name == "buck-out" && e.file_type().is_some_and(|t| t.is_dir()) {
+                return false;
+            }
+            let rel = rel_str(e.path(), &base2);
+            if e.depth() > 0 && (pi.is_match(&rel) || ex.is_match(&rel)) {
+                return false;
+            }
+            true
+        });
+        let names = out.root_config.build_file_names.clone();
+        let walk_roots = &walk_roots;
+        let found = &found;
+        let errors = &errors;
+        wb.build_parallel().run(|| {
+            let names = names.clone();
+            Box::new(move |res| {
+                match res {
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+                            let p = entry.path();
+                            if let Some(kind) = classify(p, &names) {
+                                if entry.file_type().is_some_and(|t| t.is_symlink()) && !p.is_file() {
+                                    return ignore::WalkState::Continue;
+                                }
+                                let reported = walk_roots.iter().any(|r| p.starts_with(r));
+                                let mut f = found.lock().unwrap();
+                                let e = f.entry(p.to_path_buf()).or_insert(Found {
+                                    path: p.to_path_buf(),
+                                    kind,
+                                    reported,
+                                });
+                                e.reported |= reported;
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        let path = error_path(&err).unwrap_or_default();
+                        errors.lock().unwrap().push((path, err.to_string()));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    out.files = found.into_inner().unwrap().into_values().collect();
+    let mut errs = errors.into_inner().unwrap();
+    errs.sort();
+    errs.dedup();
+    out.errors = errs;
+    out
+}
+
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
+        ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::Partial(v) => v.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+/// Lexically normalise `.` and `..` components (no symlink resolution).
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_names() {
+        let names: Vec<String> = DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect();
+        assert_eq!(classify(Path::new("a/BUCK"), &names), Some(FileKind::Build));
+        assert_eq!(classify(Path::new("a/TARGETS.v2"), &names), Some(FileKind::Build));
+        assert_eq!(classify(Path::new("a/BUILD"), &names), None);
+        assert_eq!(classify(Path::new("a/x.bxl"), &names), Some(FileKind::Bzl));
+        assert_eq!(classify(Path::new(".buckconfig.d/x"), &names), Some(FileKind::BuckConfig));
+        assert_eq!(classify(Path::new("f/p/fixups.toml"), &names), Some(FileKind::Fixups));
+    }
+
+    #[test]
+    fn buildfile_names_from_config() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join(".buckconfig"), "[buildfile]\nname = BUILD\n[project]\nignore = .git, out\n").unwrap();
+        let rc = root_config(d.path());
+        assert_eq!(rc.build_file_names, vec!["BUILD.v2", "BUILD"]);
+        assert_eq!(rc.project_ignore, vec![".git", "out"]);
+    }
+}

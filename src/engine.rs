@@ -1,0 +1,376 @@
+//! The pipeline: discover → parse (+ per-file rules, in parallel) → model → project rules →
+//! suppressions → sorted diagnostics.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::{self, DiscoverOptions};
+use crate::files::Files;
+use crate::model::{Facts, Project};
+use crate::parse::{self, Parsed};
+use crate::rules::{self, FileCx, ProjectCx, Sink};
+use crate::source::{FileId, FileKind, SourceFile, Span};
+use crate::suppress::{self, Suppressions};
+
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    /// `(path, text)` of a buffer read from stdin that replaces that file.
+    pub stdin: Option<(PathBuf, String)>,
+    pub force_exclude: bool,
+    /// In-memory texts that replace files on disk (the LSP's unsaved buffers, the fixer).
+    pub overlays: HashMap<PathBuf, String>,
+}
+
+pub struct RunResult {
+    pub files: Files,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files findings were reported for.
+    pub files_checked: usize,
+    pub root: Option<PathBuf>,
+    /// Paths that could not be read at all (exit 2).
+    pub io_errors: Vec<(String, String)>,
+}
+
+/// Stack size for worker threads: deeply nested Starlark is parsed and lowered recursively.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+struct FileOutput {
+    diagnostics: Vec<Diagnostic>,
+    facts: Option<Facts>,
+    suppressions: Suppressions,
+    keep_text: Option<Arc<str>>,
+}
+
+/// Run buck-lint over the given paths.
+pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build()
+        .expect("thread pool");
+    pool.install(|| run_inner(opts, settings))
+}
+
+fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let stdin_path = opts.stdin.as_ref().map(|(p, _)| discover::normalize(&cwd.join(p)));
+    let mut paths = opts.paths.clone();
+    if let Some(p) = &stdin_path {
+        paths.retain(|x| x.as_os_str() != "-");
+        paths.push(p.clone());
+    }
+    let disc = discover::discover(&DiscoverOptions {
+        paths: &paths,
+        exclude: &settings.exclude,
+        force_exclude: opts.force_exclude,
+        stdin_path: stdin_path.as_deref(),
+    });
+    let mut files = Files::new();
+    let mut overlays: HashMap<PathBuf, String> = opts
+        .overlays
+        .iter()
+        .map(|(p, t)| (discover::normalize(&cwd.join(p)), t.clone()))
+        .collect();
+    if let (Some(p), Some((_, text))) = (&stdin_path, &opts.stdin) {
+        overlays.insert(p.clone(), text.clone());
+    }
+    // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
+    let lock_dirs = reindeer_manifest_dirs(&disc.files, &overlays);
+    for f in &disc.files {
+        if matches!(f.kind, FileKind::CargoLock | FileKind::CargoToml)
+            && !f.reported_explicitly(&paths, &cwd)
+            && !lock_dirs.iter().any(|d| f.path.parent() == Some(d.as_path()))
+        {
+            continue;
+        }
+        let display = crate::source::display_path(&f.path, &cwd);
+        files.add(f.path.clone(), display, f.kind, f.reported);
+    }
+    let mut io_errors: Vec<(String, String)> = disc
+        .errors
+        .iter()
+        .map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone()))
+        .collect();
+
+    let ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
+    let outputs: Vec<(FileId, FileOutput)> = ids
+        .par_iter()
+        .map(|&id| {
+            let entry = files.get(id);
+            let out = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                process_file(id, &entry.path, &entry.display, entry.kind, entry.reported, &overlays, settings)
+            }));
+            let out = match out {
+                Ok(o) => o,
+                Err(panic) => {
+                    let msg = panic_message(&panic);
+                    FileOutput {
+                        diagnostics: vec![Diagnostic::new(
+                            "internal-error",
+                            Severity::Error,
+                            Span { file: id, start: 0, end: 0 },
+                            format!("buck-lint crashed while checking this file: {msg}"),
+                        )
+                        .with_help("this is a bug in buck-lint; please report it with the file attached")],
+                        facts: None,
+                        suppressions: Suppressions::default(),
+                        keep_text: None,
+                    }
+                }
+            };
+            (id, out)
+        })
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut facts = HashMap::new();
+    let mut supps: HashMap<FileId, Suppressions> = HashMap::new();
+    for (id, out) in outputs {
+        if let Some(t) = out.keep_text {
+            files.set_text(id, t);
+        }
+        diagnostics.extend(out.diagnostics);
+        if let Some(f) = out.facts {
+            facts.insert(id, f);
+        }
+        supps.insert(id, out.suppressions);
+    }
+    // io-error findings for unreadable files also mean exit 2
+    for d in &diagnostics {
+        if d.rule == "io-error" {
+            io_errors.push((files.display(d.primary.file).to_string(), d.message.clone()));
+        }
+    }
+
+    // Project phase.
+    let project = Project::build(&files, facts, disc.root.clone(), settings);
+    let cx = ProjectCx {
+        project: &project,
+        files: &files,
+        settings,
+    };
+    let all_checks: Vec<&'static dyn rules::Check> = rules::checks().collect();
+    let project_diags: Vec<Diagnostic> = all_checks
+        .par_iter()
+        .flat_map_iter(|c| {
+            let mut sink = Sink::new(settings);
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
+            if let Err(p) = r {
+                let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
+                sink.diagnostics.push(Diagnostic::new(
+                    "internal-error",
+                    Severity::Error,
+                    Span { file: first, start: 0, end: 0 },
+                    format!("buck-lint crashed in the project rules {:?}: {}", c.rules(), panic_message(&p)),
+                ));
+            }
+            sink.diagnostics
+        })
+        .collect();
+    diagnostics.extend(project_diags);
+
+    // Report only on asked-for files; apply per-file ignores and severity overrides.
+    let root = disc.root.clone();
+    diagnostics.retain(|d| {
+        let f = files.get(d.primary.file);
+        if !f.reported {
+            return false;
+        }
+        let rel = rel_to(&f.path, root.as_deref().unwrap_or(&cwd));
+        settings.is_enabled_for(d.rule, &rel, &f.display)
+    });
+    for d in &mut diagnostics {
+        if let Some(s) = settings.severity.get(d.rule) {
+            d.severity = *s;
+        }
+    }
+    // Suppressions (and unused-suppression).
+    diagnostics = suppress::apply(diagnostics, &supps, &files, settings);
+    diagnostics.sort_by(|a, b| {
+        (files.display(a.primary.file), a.primary.start, a.rule, &a.message).cmp(&(
+            files.display(b.primary.file),
+            b.primary.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+    let files_checked = files.iter().filter(|f| f.reported).count();
+    RunResult {
+        files,
+        diagnostics,
+        files_checked,
+        root,
+        io_errors,
+    }
+}
+
+impl discover::Found {
+    fn reported_explicitly(&self, paths: &[PathBuf], cwd: &Path) -> bool {
+        paths.iter().any(|p| discover::normalize(&cwd.join(p)) == self.path)
+    }
+}
+
+fn rel_to(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Directories holding the manifests that reindeer.toml files name.
+fn reindeer_manifest_dirs(found: &[discover::Found], overlays: &HashMap<PathBuf, String>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for f in found.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
+        let text = match overlays.get(&f.path) {
+            Some(t) => t.clone(),
+            None => std::fs::read_to_string(&f.path).unwrap_or_default(),
+        };
+        let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let doc = text.parse::<toml_edit::DocumentMut>().ok();
+        let get = |k: &str| doc.as_ref().and_then(|d| d.get(k)).and_then(|v| v.as_str()).map(String::from);
+        let tp = discover::normalize(&dir.join(get("third_party_dir").unwrap_or_else(|| ".".into())));
+        let manifest = match get("manifest_path") {
+            Some(m) => discover::normalize(&dir.join(m)),
+            None => tp.join("Cargo.toml"),
+        };
+        if let Some(p) = manifest.parent() {
+            out.push(p.to_path_buf());
+        }
+    }
+    out
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+/// Is a Starlark file worth keeping as context for cross-file rules?
+fn context_relevant(kind: FileKind, text: &str) -> bool {
+    match kind {
+        FileKind::Build | FileKind::Package => true,
+        FileKind::Bzl => {
+            ["CommandExecutorConfig", "RustToolchainInfo", "rust_toolchain", "ExecutionPlatform", "rule(", "=", "kwargs"]
+                .iter()
+                .any(|k| text.contains(k))
+        }
+        _ => true,
+    }
+}
+
+fn process_file(
+    id: FileId,
+    path: &Path,
+    display: &str,
+    kind: FileKind,
+    reported: bool,
+    overlays: &HashMap<PathBuf, String>,
+    settings: &Settings,
+) -> FileOutput {
+    let zero = Span { file: id, start: 0, end: 0 };
+    let bytes = match overlays.get(path) {
+        Some(t) => t.clone().into_bytes(),
+        None => match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                return FileOutput {
+                    diagnostics: vec![
+                        Diagnostic::new("io-error", Severity::Error, zero, format!("cannot read `{display}`: {e}"))
+                            .with_help("check the file's permissions, or exclude it with `--exclude`"),
+                    ],
+                    facts: None,
+                    suppressions: Suppressions::default(),
+                    keep_text: Some(Arc::from("")),
+                };
+            }
+        },
+    };
+    let text = match parse::decode(&bytes) {
+        Ok((t, _bom)) => t,
+        Err(e) => {
+            // Report on the bytes decoded lossily so positions stay meaningful.
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
+            let start = e.span.start.min(lossy.len());
+            return FileOutput {
+                diagnostics: vec![Diagnostic::new(
+                    "syntax-error",
+                    Severity::Error,
+                    Span {
+                        file: id,
+                        start: start as u32,
+                        end: (start + 1).min(lossy.len()) as u32,
+                    },
+                    e.message,
+                )],
+                facts: None,
+                suppressions: Suppressions::default(),
+                keep_text: Some(lossy),
+            };
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    if !reported && kind.is_starlark() && !context_relevant(kind, &text) {
+        return FileOutput {
+            diagnostics: Vec::new(),
+            facts: None,
+            suppressions: Suppressions::default(),
+            keep_text: None,
+        };
+    }
+    let outcome = parse::parse(kind, display, &text);
+    let source = SourceFile::new(id, path.to_path_buf(), display.to_string(), kind, text.clone());
+    let mut diagnostics: Vec<Diagnostic> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            Diagnostic::new(
+                "syntax-error",
+                Severity::Error,
+                Span::new(id, e.span.start.min(text.len())..e.span.end.min(text.len())),
+                e.message.clone(),
+            )
+        })
+        .collect();
+    let suppressions = if reported {
+        suppress::collect(&source, &outcome.parsed)
+    } else {
+        Suppressions::default()
+    };
+    if reported {
+        let cx = FileCx {
+            file: &source,
+            parsed: &outcome.parsed,
+            settings,
+        };
+        let mut sink = Sink::new(settings);
+        for c in rules::checks() {
+            c.check_file(&cx, &mut sink);
+        }
+        diagnostics.extend(sink.diagnostics);
+    }
+    let facts = match outcome.parsed {
+        Parsed::Starlark { module, .. } => Some(Facts::Starlark(module)),
+        Parsed::Toml(doc) => Some(Facts::Toml(doc)),
+        Parsed::BuckConfig(c) => Some(Facts::BuckConfig(c)),
+        Parsed::Failed => None,
+    };
+    let keep_text = if overlays.contains_key(path) || (reported && (!diagnostics.is_empty() || !suppressions.is_empty())) {
+        Some(text)
+    } else {
+        None
+    };
+    FileOutput {
+        diagnostics,
+        facts,
+        suppressions,
+        keep_text,
+    }
+}

@@ -1,0 +1,112 @@
+//! The run's file table: identity, display path and (lazily loaded) text of every file the
+//! run looked at. Texts of files without findings are dropped after parsing to keep memory
+//! flat; reporters reload them from disk on demand.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::source::{FileId, FileKind, LineCol, LineIndex, Span};
+
+#[derive(Debug)]
+pub struct FileEntry {
+    pub id: FileId,
+    pub path: PathBuf,
+    /// Relative to the current directory, `/` separators.
+    pub display: String,
+    pub kind: FileKind,
+    /// Findings are reported for this file (it was asked for); otherwise it is context only.
+    pub reported: bool,
+    text: OnceLock<Option<(Arc<str>, LineIndex)>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Files {
+    entries: Vec<FileEntry>,
+}
+
+impl Files {
+    pub fn new() -> Files {
+        Files::default()
+    }
+
+    pub fn add(&mut self, path: PathBuf, display: String, kind: FileKind, reported: bool) -> FileId {
+        let id = FileId(self.entries.len() as u32);
+        self.entries.push(FileEntry {
+            id,
+            path,
+            display,
+            kind,
+            reported,
+            text: OnceLock::new(),
+        });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &FileEntry {
+        &self.entries[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FileEntry> {
+        self.entries.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.entries.iter().find(|e| e.path == path).map(|e| e.id)
+    }
+
+    pub fn display(&self, id: FileId) -> &str {
+        &self.get(id).display
+    }
+
+    /// Keep a file's text (used for files with findings and for stdin buffers).
+    pub fn set_text(&self, id: FileId, text: Arc<str>) {
+        let idx = LineIndex::new(&text);
+        let _ = self.get(id).text.set(Some((text, idx)));
+    }
+
+    /// The file's text, reading it from disk if it was not kept.
+    pub fn text(&self, id: FileId) -> Option<Arc<str>> {
+        self.loaded(id).map(|(t, _)| t.clone())
+    }
+
+    fn loaded(&self, id: FileId) -> Option<&(Arc<str>, LineIndex)> {
+        let e = self.get(id);
+        e.text
+            .get_or_init(|| {
+                let bytes = std::fs::read(&e.path).ok()?;
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                let s = String::from_utf8_lossy(body).into_owned();
+                let t: Arc<str> = Arc::from(s);
+                let idx = LineIndex::new(&t);
+                Some((t, idx))
+            })
+            .as_ref()
+    }
+
+    /// Start and end (exclusive) of a span as 1-based line/column (Unicode scalars).
+    pub fn line_cols(&self, span: Span) -> (LineCol, LineCol) {
+        match self.loaded(span.file) {
+            Some((t, idx)) => (idx.line_col(t, span.start as usize), idx.line_col(t, span.end as usize)),
+            None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+        }
+    }
+
+    /// 0-based line and UTF-16 column (LSP).
+    pub fn utf16(&self, span: Span) -> ((u32, u32), (u32, u32)) {
+        match self.loaded(span.file) {
+            Some((t, idx)) => (
+                idx.line_col_utf16(t, span.start as usize),
+                idx.line_col_utf16(t, span.end as usize),
+            ),
+            None => ((0, 0), (0, 0)),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+fn main() {
+    let code = buck_lint::cli::main_with_args(std::env::args().collect());
+    std::process::exit(code);
+}

@@ -1,0 +1,374 @@
+//! Execution facts: where `CommandExecutorConfig(...)` is built, which execution platforms the
+//! build uses, whether the repository is RE-enabled (buck2-facts.md §2.1), and whether Rust
+//! pipelining is on (§1.6).
+
+use std::collections::HashMap;
+
+use super::ir::{Call, FnDef, Module, walk_calls};
+use super::value::{self, ModuleLookup, Scope, Val, Value};
+use super::{Facts, Project};
+use crate::source::{FileId, FileKind, Span};
+
+/// One `CommandExecutorConfig(...)` call, possibly evaluated for one rule instance.
+#[derive(Debug, Clone)]
+pub struct ExecutorSite {
+    pub file: FileId,
+    /// The function containing the call.
+    pub function: Option<String>,
+    pub call: Call,
+    /// `ctx.attrs` of the BUCK instantiation this evaluation is for.
+    pub attrs: Option<HashMap<String, Val>>,
+    /// The BUCK target that instantiates the platform rule, if known.
+    pub instance: Option<usize>,
+}
+
+impl ExecutorSite {
+    pub fn callee_span(&self) -> Span {
+        Span {
+            file: self.file,
+            start: self.call.func.span.start,
+            end: self.call.func.span.end,
+        }
+    }
+
+    /// Evaluate a keyword argument; `None` when absent.
+    pub fn arg(&self, project: &Project, name: &str) -> Option<Val> {
+        let a = self.call.kwarg(name)?;
+        let m = project.module_of(self.file)?;
+        let f = self.function.as_deref().and_then(|n| m.def(n));
+        let scope = Scope {
+            file: self.file,
+            module: m,
+            function: f,
+            bindings: None,
+            attrs: self.attrs.as_ref(),
+        };
+        Some(value::eval(&a.value, &scope, project))
+    }
+
+    pub fn arg_span(&self, name: &str) -> Option<Span> {
+        let a = self.call.kwarg(name)?;
+        Some(Span {
+            file: self.file,
+            start: a.span.start,
+            end: a.span.end,
+        })
+    }
+
+    /// Is `name` literally `False`? (Anything else, including unknown, is "not False".)
+    pub fn is_literal_false(&self, project: &Project, name: &str) -> bool {
+        self.arg(project, name).and_then(|v| v.as_bool()) == Some(false)
+    }
+
+    pub fn remote_enabled(&self, project: &Project) -> bool {
+        self.call.kwarg("remote_enabled").is_some() && !self.is_literal_false(project, "remote_enabled")
+    }
+
+    pub fn local_enabled(&self, project: &Project) -> bool {
+        !self.is_literal_false(project, "local_enabled")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipelining {
+    pub on: bool,
+    /// A Rust toolchain definition that leaves `nightly_features` on.
+    pub toolchain_without_switch: Option<Span>,
+    /// No Rust toolchain definition was found at all.
+    pub no_toolchain_found: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExecFacts {
+    pub executors: Vec<ExecutorSite>,
+    /// Executors reachable from `[build] execution_platforms` (indices into `executors`).
+    pub used: Vec<usize>,
+    /// Where RE is enabled: the `remote_enabled` value (or callee) of an RE executor.
+    pub re_evidence: Option<Span>,
+    /// The `[build] execution_platforms` value, when it resolved.
+    pub platforms_key: Option<Span>,
+    pub pipelining: Option<Pipelining>,
+}
+
+impl ExecFacts {
+    pub fn re_enabled(&self) -> bool {
+        self.re_evidence.is_some()
+    }
+    pub fn pipelining_on(&self) -> bool {
+        self.pipelining.as_ref().is_none_or(|p| p.on)
+    }
+}
+
+fn callee_is(c: &Call, name: &str) -> bool {
+    c.callee_name().is_some_and(|n| n == name || n.ends_with(&format!(".{name}")))
+}
+
+/// Rule definitions `X = rule(impl = f, ...)` in a module: name → impl function name.
+fn rule_impls(m: &Module) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for g in &m.globals {
+        if let super::ir::ExprKind::Call(c) = &g.value.kind {
+            if callee_is(c, "rule") {
+                if let Some(a) = c.kwarg("impl") {
+                    if let super::ir::ExprKind::Ident(f) = &a.value.kind {
+                        out.insert(g.name.clone(), f.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Functions reachable from `f` in the same module (one level of helper calls, transitively
+/// up to a small bound).
+fn reachable_defs<'m>(m: &'m Module, f: &'m FnDef) -> Vec<&'m FnDef> {
+    let mut out = vec![f];
+    let mut i = 0;
+    while i < out.len() && out.len() < 16 {
+        let cur = out[i];
+        for e in &cur.exprs {
+            walk_calls(e, &mut |c| {
+                if let Some(n) = c.callee_name() {
+                    if let Some(d) = m.def(&n) {
+                        if !out.iter().any(|x| std::ptr::eq(*x, d)) {
+                            out.push(d);
+                        }
+                    }
+                }
+            });
+        }
+        i += 1;
+    }
+    out
+}
+
+pub fn compute(project: &Project) -> ExecFacts {
+    let mut facts = ExecFacts::default();
+    // 1. every CommandExecutorConfig call in .bzl functions, generic (no attrs)
+    let mut generic: Vec<ExecutorSite> = Vec::new();
+    for (id, m) in project.modules() {
+        for d in &m.defs {
+            for e in &d.exprs {
+                walk_calls(e, &mut |c| {
+                    if callee_is(c, "CommandExecutorConfig") {
+                        generic.push(ExecutorSite {
+                            file: id,
+                            function: Some(d.name.clone()),
+                            call: c.clone(),
+                            attrs: None,
+                            instance: None,
+                        });
+                    }
+                });
+            }
+        }
+        for c in &m.calls {
+            let call_expr = super::ir::Expr {
+                span: c.span.clone(),
+                kind: super::ir::ExprKind::Call(Box::new(c.clone())),
+            };
+            walk_calls(&call_expr, &mut |c| {
+                if callee_is(c, "CommandExecutorConfig") {
+                    generic.push(ExecutorSite {
+                        file: id,
+                        function: None,
+                        call: c.clone(),
+                        attrs: None,
+                        instance: None,
+                    });
+                }
+            });
+        }
+    }
+    // 2. specialise executors in rule impls per BUCK instantiation (ctx.attrs bindings)
+    let mut executors: Vec<ExecutorSite> = Vec::new();
+    let mut specialised_fns: Vec<(FileId, String)> = Vec::new();
+    for (ti, t) in project.targets.iter().enumerate() {
+        let Some((bzl, rule_name)) = resolve_rule(project, t.file, &t.rule) else { continue };
+        let Some(m) = project.module_of(bzl) else { continue };
+        let impls = rule_impls(m);
+        let Some(impl_name) = impls.get(&rule_name) else { continue };
+        let Some(f) = m.def(impl_name) else { continue };
+        let reach: Vec<String> = reachable_defs(m, f).iter().map(|d| d.name.clone()).collect();
+        let sites: Vec<&ExecutorSite> = generic
+            .iter()
+            .filter(|s| s.file == bzl && s.function.as_ref().is_some_and(|n| reach.contains(n)))
+            .collect();
+        if sites.is_empty() {
+            continue;
+        }
+        let call = project.call_of(t);
+        let tm = project.module_of(t.file).unwrap();
+        let mut attrs = HashMap::new();
+        for a in &call.args {
+            if let Some(n) = &a.name {
+                attrs.insert(n.clone(), value::eval(&a.value, &Scope::module(t.file, tm), project));
+            }
+        }
+        for s in sites {
+            specialised_fns.push((s.file, s.function.clone().unwrap_or_default()));
+            executors.push(ExecutorSite {
+                attrs: Some(attrs.clone()),
+                instance: Some(ti),
+                ..s.clone()
+            });
+        }
+    }
+    // Generic sites not specialised by any instantiation stay as they are.
+    for s in generic {
+        let key = (s.file, s.function.clone().unwrap_or_default());
+        if !executors.iter().any(|e| e.file == key.0 && e.call.span == s.call.span) {
+            let _ = &specialised_fns;
+            executors.push(s);
+        }
+    }
+    facts.executors = executors;
+
+    // 3. which executors does the build use?
+    if let Some(cfg_id) = project.root_buckconfig {
+        if let Some(cfg) = project.buckconfig(cfg_id) {
+            if let Some(e) = cfg.get("build", "execution_platforms") {
+                facts.platforms_key = Some(Span::new(cfg_id, e.value_span.clone()));
+                let root_cell = project.root_cell.clone();
+                if let Some(l) = super::label::Label::parse(&e.value, &root_cell, "") {
+                    let mut l = l;
+                    l.cell = project.canonical_cell(&l.cell);
+                    if let Some(ti) = project.target(&l) {
+                        facts.used = reachable_instances(project, ti)
+                            .into_iter()
+                            .flat_map(|t| {
+                                facts
+                                    .executors
+                                    .iter()
+                                    .enumerate()
+                                    .filter(move |(_, s)| s.instance == Some(t))
+                                    .map(|(i, _)| i)
+                            })
+                            .collect();
+                    }
+                }
+            }
+        }
+    }
+    let candidates: Vec<usize> = if facts.used.is_empty() {
+        (0..facts.executors.len()).collect()
+    } else {
+        facts.used.clone()
+    };
+    for i in candidates {
+        let s = &facts.executors[i];
+        if s.remote_enabled(project) {
+            facts.re_evidence = Some(
+                s.call
+                    .kwarg("remote_enabled")
+                    .map(|a| Span {
+                        file: s.file,
+                        start: a.span.start,
+                        end: a.span.end,
+                    })
+                    .unwrap_or_else(|| s.callee_span()),
+            );
+            break;
+        }
+    }
+    facts.pipelining = Some(pipelining(project));
+    facts
+}
+
+/// The target itself plus targets named by its `platforms` attribute (registration rules).
+fn reachable_instances(project: &Project, ti: usize) -> Vec<usize> {
+    let mut out = vec![ti];
+    let t = &project.targets[ti];
+    for attr in ["platforms", "platform", "actual"] {
+        if let Some(v) = project.attr(t, attr) {
+            for s in v.strings() {
+                if let Some(l) = s.as_str().and_then(|s| project.resolve_label(t, s)) {
+                    if let Some(x) = project.target(&l) {
+                        if !out.contains(&x) {
+                            out.push(x);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Resolve a callee name used in a BUCK file to (module file, global name) via `load()`.
+pub fn resolve_rule(project: &Project, file: FileId, callee: &str) -> Option<(FileId, String)> {
+    let m = project.module_of(file)?;
+    let (head, tail) = match callee.split_once('.') {
+        Some((h, t)) => (h, Some(t)),
+        None => (callee, None),
+    };
+    for load in &m.loads {
+        for sym in &load.symbols {
+            if sym.local == head {
+                let target = project.resolve_load(file, &load.module)?;
+                return match tail {
+                    None => Some((target, sym.their.clone())),
+                    Some(_) => None,
+                };
+            }
+        }
+    }
+    if m.global(head).is_some() || m.def(head).is_some() {
+        return Some((file, head.to_string()));
+    }
+    None
+}
+
+fn pipelining(project: &Project) -> Pipelining {
+    let mut found = 0usize;
+    let mut without: Option<Span> = None;
+    for (id, m) in project.modules() {
+        let kind = project.kind_of(id);
+        let mut visit = |c: &Call, function: Option<&FnDef>| {
+            let is_info = callee_is(c, "RustToolchainInfo");
+            let is_system = callee_is(c, "system_rust_toolchain") && kind != FileKind::Bzl;
+            if !(is_info || is_system) {
+                return;
+            }
+            found += 1;
+            let off = match c.kwarg("nightly_features") {
+                Some(a) => {
+                    let scope = Scope {
+                        file: id,
+                        module: m,
+                        function,
+                        bindings: None,
+                        attrs: None,
+                    };
+                    value::eval(&a.value, &scope, project).value == Value::Bool(false)
+                }
+                None => false,
+            };
+            if !off && without.is_none() {
+                without = Some(Span {
+                    file: id,
+                    start: c.func.span.start,
+                    end: c.func.span.end,
+                });
+            }
+        };
+        for d in &m.defs {
+            for e in &d.exprs {
+                walk_calls(e, &mut |c| visit(c, Some(d)));
+            }
+        }
+        for c in &m.calls {
+            visit(c, None);
+        }
+    }
+    let _ = Facts::Starlark;
+    Pipelining {
+        on: found == 0 || without.is_some(),
+        toolchain_without_switch: without,
+        no_toolchain_found: found == 0,
+    }
+}
+
+#[allow(dead_code)]
+fn _lookup_is_object_safe(_: &dyn ModuleLookup) {}

@@ -1,0 +1,1781 @@
+//! Checks for `container-image` platform property values (R08 `re-container-image-invalid`,
+//! R09 `re-container-image-unpinned` and the opt-in `re-container-image-registry-not-allowed`).
+//!
+//! The grammar is the Docker/OCI distribution reference (`buck2-facts.md` §5). The
+//! authoritative grammar check is `oci_spec::distribution::Reference`'s `FromStr`. Before it
+//! runs, a lexical pass splits the value into scheme, registry, path components, tag and
+//! digest so that every problem carries the byte span of the part at fault, and it adds the
+//! checks the crate's grammar does not make:
+//! - tags must be ASCII (the crate's tag pattern uses Unicode `\w`);
+//! - digest hex must be lower case (the crate accepts any `[[:xdigit:]]`), and a short digest
+//!   is reported as a bad digest instead of an unparseable reference;
+//! - a first component with upper case letters is a registry host (as in Docker's
+//!   `splitDockerDomain`), where the crate would put it on Docker Hub;
+//! - `[IPv6]` registry hosts, which the crate's pattern does not accept.
+//!
+//! Decisions:
+//! - Scheme: only a literal `docker://` is accepted. Any other `xxx://` (including
+//!   `DOCKER://`) is `InvalidReference` and nothing else is checked. `docker:/x` is a
+//!   malformed scheme. `docker:24-dind` is the Docker Hub image `docker` and only lacks the
+//!   scheme.
+//! - Without a scheme and with `bare_image_names` off, the value is checked as an image that
+//!   lacks its scheme: `MissingScheme` plus every other check, including `Unpinned`. With
+//!   `bare_image_names` on, a scheme-less value is an opaque worker label: no parse, only
+//!   `Empty`, surrounding whitespace and placeholder names are reported.
+//! - `ParsedImage` is `Some` only when the reference after the scheme is valid and no problem
+//!   has severity `Error` (so never for templates, placeholder-folded names or bare labels). Its
+//!   `scheme` is `Some("docker")` or `None`; `tag` is the tag as written (the crate's implied
+//!   `latest` is not filled in); `digest` is `algorithm:hex`.
+//! - Folding (one report per component): a template placeholder (`<…>`, `${…}`) turns the
+//!   whole value into a template: only the placeholders (and the scheme) are reported. A
+//!   placeholder component (`YOUR`, `IMAGE`, …) replaces the grammar errors on that same
+//!   component (then the value is invalid but reported as a warning). A
+//!   `RegistryReadAsRepository` absorbs the placeholder name of its host (`registry.com`),
+//!   whose help then says to replace the host.
+//! - Placeholder digests: one repeated character, all zeros, or any hex made of a repeating
+//!   pattern of at most 16 characters (`deadbeef…`, `0123456789abcdef…`).
+//! - Leading or trailing whitespace is one `InvalidReference` each and the rest is still
+//!   checked; whitespace inside the reference stops the check.
+
+use std::ops::Range;
+use std::str::FromStr;
+
+use oci_spec::distribution::Reference;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageSeverity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageProblemKind {
+    /// The value is empty or blank (warning).
+    Empty,
+    /// No `docker://` scheme (warning, unless `bare_image_names`).
+    MissingScheme,
+    /// The reference breaks the grammar, or has an unsupported scheme (error).
+    InvalidReference,
+    /// The digest is not `sha256:` + 64 lower-case hex (or another known algorithm's length) (error).
+    BadDigest,
+    /// The digest is a placeholder such as 64 × `a` (warning).
+    PlaceholderDigest,
+    /// A component is a placeholder such as `registry.com`, `YOUR`, `<image>` (warning).
+    PlaceholderName,
+    /// `host.tld:name@digest` with no `/`: Docker reads a Docker Hub repository plus a tag (warning).
+    RegistryReadAsRepository,
+    /// R09: a valid reference without digest: tag only, `:latest`, or no tag (warning).
+    Unpinned,
+}
+
+impl ImageProblemKind {
+    /// The fixed severity of each kind.
+    #[must_use]
+    pub fn severity(self) -> ImageSeverity {
+        match self {
+            ImageProblemKind::InvalidReference | ImageProblemKind::BadDigest => {
+                ImageSeverity::Error
+            }
+            _ => ImageSeverity::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageProblem {
+    pub kind: ImageProblemKind,
+    pub severity: ImageSeverity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Byte range within the checked string: the part at fault.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedImage {
+    /// `Some("docker")` for `docker://…`, `None` without a scheme.
+    pub scheme: Option<String>,
+    /// `"docker.io"` for Docker Hub.
+    pub registry: String,
+    /// `"library/ubuntu"` for `ubuntu`.
+    pub repository: String,
+    /// The tag as written; `None` when absent (no implied `latest`).
+    pub tag: Option<String>,
+    /// `algorithm:hex`, e.g. `sha256:e3b0…`.
+    pub digest: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageCheckOptions {
+    /// `[re] bare-image-names`: allow scheme-less worker labels.
+    pub bare_image_names: bool,
+}
+
+const SCHEME: &str = "docker://";
+const NAME_MAX: usize = 255;
+const TAG_MAX: usize = 128;
+
+/// Check a `container-image` platform property value. Returns the parsed reference (if it
+/// parses) and every problem found, ordered by span start.
+#[must_use]
+pub fn check_image(
+    value: &str,
+    opts: &ImageCheckOptions,
+) -> (Option<ParsedImage>, Vec<ImageProblem>) {
+    let mut c = Checker { out: Vec::new() };
+    let mut parsed = c.run(value, opts);
+    let mut out = c.out;
+    if out.iter().any(|p| p.severity == ImageSeverity::Error) {
+        parsed = None;
+    }
+    out.sort_by_key(|p| p.span.start);
+    (parsed, out)
+}
+
+/// For the fix of R08: `Some("docker://" + value)` when the scheme is missing and the rest is
+/// a valid reference.
+#[must_use]
+pub fn add_scheme_fix(value: &str) -> Option<String> {
+    if value.is_empty() || value.contains("://") || value.trim() != value {
+        return None;
+    }
+    let fixed = format!("{SCHEME}{value}");
+    let (parsed, problems) = check_image(&fixed, &ImageCheckOptions::default());
+    let valid = parsed.is_some() && problems.iter().all(|p| p.severity != ImageSeverity::Error);
+    valid.then_some(fixed)
+}
+
+/// For `re-container-image-registry-not-allowed`: does `<registry>/<repository>` match any
+/// allowed glob?
+///
+/// Matching is ASCII case-insensitive and `*` does not cross `/`, except that a trailing
+/// `/*` means "anything below": `ghcr.io/acme/*` matches `ghcr.io/acme/ci` and
+/// `ghcr.io/acme/tools/ci` (not `ghcr.io/acme` itself). `**` crosses `/` anywhere. A pattern
+/// without `/` matches the registry alone (`*.gcr.io`, `ghcr.io`). A leading `docker://` in a
+/// pattern is ignored. Docker Hub images match as `docker.io/library/ubuntu`. An invalid glob
+/// matches only itself, literally. An empty list allows nothing.
+#[must_use]
+pub fn registry_allowed(img: &ParsedImage, allowed: &[String]) -> bool {
+    let full = format!("{}/{}", img.registry, img.repository);
+    allowed.iter().any(|raw| {
+        let pat = raw.trim();
+        let pat = pat.strip_prefix(SCHEME).unwrap_or(pat);
+        if pat.is_empty() {
+            return false;
+        }
+        let subject = if pat.contains('/') {
+            full.as_str()
+        } else {
+            img.registry.as_str()
+        };
+        let glob_src = match pat.strip_suffix("/*") {
+            Some(prefix) => format!("{prefix}/**"),
+            None => pat.to_string(),
+        };
+        match globset::GlobBuilder::new(&glob_src)
+            .literal_separator(true)
+            .case_insensitive(true)
+            .backslash_escape(true)
+            .build()
+        {
+            Ok(glob) => glob.compile_matcher().is_match(subject),
+            Err(_) => pat.eq_ignore_ascii_case(subject),
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Checker {
+    out: Vec<ImageProblem>,
+}
+
+fn problem(
+    kind: ImageProblemKind,
+    span: Range<usize>,
+    message: String,
+    help: Option<String>,
+) -> ImageProblem {
+    ImageProblem {
+        kind,
+        severity: kind.severity(),
+        message,
+        help,
+        span,
+    }
+}
+
+fn shift(off: usize, r: &Range<usize>) -> Range<usize> {
+    off + r.start..off + r.end
+}
+
+/// Text for a message: control characters escaped, long text cut to 60 characters.
+fn show(s: &str) -> String {
+    let mut out = String::new();
+    for (n, ch) in s.chars().enumerate() {
+        if n == 60 {
+            out.push('…');
+            break;
+        }
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// `sha256:aaaaaaaaaaaa…`
+fn show_digest(d: &str) -> String {
+    match d.split_once(':') {
+        Some((alg, hex)) if hex.chars().count() > 12 => {
+            format!(
+                "{}:{}…",
+                show(alg),
+                show(&hex.chars().take(12).collect::<String>())
+            )
+        }
+        _ => show(d),
+    }
+}
+
+fn is_scheme_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Lexical split of the reference after the scheme; ranges are relative to it.
+struct Split {
+    name: Range<usize>,
+    domain: Option<Range<usize>>,
+    path: Range<usize>,
+    /// Excludes the `:`.
+    tag: Option<Range<usize>>,
+    /// Position of the `@`.
+    at: Option<usize>,
+    /// Excludes the `@`.
+    digest: Option<Range<usize>>,
+}
+
+impl Split {
+    fn new(rest: &str) -> Split {
+        let at = rest.find('@');
+        let name_tag_end = at.unwrap_or(rest.len());
+        let digest = at.map(|i| i + 1..rest.len());
+        let nt = &rest[..name_tag_end];
+        // A `:` after the last `/` is a tag; with no `/`, the first `:` starts the tag.
+        let colon = match nt.rfind('/') {
+            Some(s) => nt[s + 1..].find(':').map(|c| s + 1 + c),
+            None => nt.find(':'),
+        };
+        let name_end = colon.unwrap_or(name_tag_end);
+        let tag = colon.map(|c| c + 1..name_tag_end);
+        let name_s = &rest[..name_end];
+        let (domain, path) = match name_s.find('/') {
+            Some(s) if is_domain_like(&name_s[..s]) => (Some(0..s), s + 1..name_end),
+            _ => (None, 0..name_end),
+        };
+        Split {
+            name: 0..name_end,
+            domain,
+            path,
+            tag,
+            at,
+            digest,
+        }
+    }
+
+    /// Path components with their ranges (relative to the reference).
+    fn components<'a>(&self, rest: &'a str) -> Vec<(&'a str, Range<usize>)> {
+        let mut v = Vec::new();
+        let mut start = self.path.start;
+        for comp in rest[self.path.clone()].split('/') {
+            v.push((comp, start..start + comp.len()));
+            start += comp.len() + 1;
+        }
+        v
+    }
+
+    fn normalized_repository(&self, rest: &str) -> String {
+        let path = &rest[self.path.clone()];
+        let hub = match &self.domain {
+            None => true,
+            Some(d) => matches!(&rest[d.clone()], "docker.io" | "index.docker.io"),
+        };
+        if hub && !path.contains('/') {
+            format!("library/{path}")
+        } else {
+            path.to_string()
+        }
+    }
+}
+
+/// Docker's rule for "the part before the first `/` is a registry host".
+fn is_domain_like(first: &str) -> bool {
+    first.contains('.')
+        || first.contains(':')
+        || first == "localhost"
+        || first.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+enum CompErr {
+    Empty,
+    Upper,
+    BadChar(char),
+    BadEdge,
+    BadSeparator(String),
+}
+
+/// `alnum { separator alnum }` with `alnum = [a-z0-9]+`, `separator = . | _ | __ | -+`.
+fn check_component(c: &str) -> Result<(), CompErr> {
+    if c.is_empty() {
+        return Err(CompErr::Empty);
+    }
+    let allowed =
+        |ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-');
+    if let Some(bad) = c
+        .chars()
+        .find(|&ch| !allowed(ch) && !ch.is_ascii_uppercase())
+    {
+        return Err(CompErr::BadChar(bad));
+    }
+    if c.chars().any(|ch| ch.is_ascii_uppercase()) {
+        return Err(CompErr::Upper);
+    }
+    let b = c.as_bytes();
+    let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
+    if !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+        return Err(CompErr::BadEdge);
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if alnum(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !alnum(b[i]) {
+            i += 1;
+        }
+        let sep = &c[start..i];
+        let ok = matches!(sep, "." | "_" | "__") || sep.bytes().all(|x| x == b'-');
+        if !ok {
+            return Err(CompErr::BadSeparator(sep.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn valid_host_label(l: &str) -> bool {
+    !l.is_empty()
+        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !l.starts_with('-')
+        && !l.ends_with('-')
+}
+
+fn valid_port(p: &str) -> bool {
+    !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_ipv6_domain(d: &str) -> bool {
+    let Some(inner_end) = d.find(']') else {
+        return false;
+    };
+    if !d.starts_with('[') {
+        return false;
+    }
+    let inner = &d[1..inner_end];
+    let after = &d[inner_end + 1..];
+    inner.contains(':')
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        && (after.is_empty() || after.strip_prefix(':').is_some_and(valid_port))
+}
+
+/// `host [":" port]`; also accepts what the grammar reads as a path component (`foo_bar.com`).
+fn valid_domain(d: &str) -> bool {
+    if is_ipv6_domain(d) {
+        return true;
+    }
+    let (host, port) = match d.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (d, None),
+    };
+    let host_ok = host.split('.').all(valid_host_label);
+    let port_ok = port.is_none_or(valid_port);
+    (host_ok && port_ok) || (port.is_none() && check_component(d).is_ok())
+}
+
+/// The host part of a domain (without port).
+fn host_of(d: &str) -> &str {
+    if d.starts_with('[') {
+        return d;
+    }
+    d.split_once(':').map_or(d, |(h, _)| h)
+}
+
+fn is_placeholder_name(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    if matches!(
+        l.as_str(),
+        "registry.com" | "example.com" | "your" | "image" | "changeme"
+    ) || l.ends_with(".example.com")
+    {
+        return true;
+    }
+    let mut words = l.split(['.', '_', '-']);
+    let first = words.next().unwrap_or("");
+    let rest: Vec<&str> = words.collect();
+    (first == "your" && !rest.is_empty()) || first == "changeme" || rest.contains(&"changeme")
+}
+
+/// `<…>` and `${…}` template placeholders (ranges relative to `s`).
+fn template_spans(s: &str) -> Vec<Range<usize>> {
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let tail = &s[i..];
+        let (open, close) = match (tail.find('<'), tail.find("${")) {
+            (Some(a), Some(b)) if b < a => (b, '}'),
+            (Some(a), _) => (a, '>'),
+            (None, Some(b)) => (b, '}'),
+            (None, None) => break,
+        };
+        let start = i + open;
+        match s[start + 1..].find(close) {
+            Some(e) => {
+                let end = start + 1 + e + 1;
+                v.push(start..end);
+                i = end;
+            }
+            None => break,
+        }
+    }
+    v
+}
+
+/// Smallest period of the string (byte-wise); 64 × `a` has period 1.
+fn period(s: &str) -> usize {
+    let b = s.as_bytes();
+    (1..=b.len())
+        .find(|&p| (p..b.len()).all(|i| b[i] == b[i - p]))
+        .unwrap_or(b.len())
+}
+
+impl Checker {
+    fn push(
+        &mut self,
+        kind: ImageProblemKind,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.out.push(problem(kind, span, message, help));
+    }
+
+    fn run(&mut self, value: &str, opts: &ImageCheckOptions) -> Option<ParsedImage> {
+        use ImageProblemKind as K;
+        if value.is_empty() {
+            self.push(
+                K::Empty,
+                0..0,
+                "`container-image` is empty".to_string(),
+                Some("set it to `docker://<registry>/<repository>@sha256:<digest>`".to_string()),
+            );
+            return None;
+        }
+        let body_start = value.len() - value.trim_start().len();
+        let body = value.trim();
+        if body.is_empty() {
+            self.push(
+                K::Empty,
+                0..value.len(),
+                "`container-image` contains only whitespace".to_string(),
+                Some("set it to `docker://<registry>/<repository>@sha256:<digest>`".to_string()),
+            );
+            return None;
+        }
+        let body_end = body_start + body.len();
+        if body_start > 0 {
+            self.push(
+                K::InvalidReference,
+                0..body_start,
+                format!("image reference `{}` has leading whitespace", show(body)),
+                Some("remove the whitespace; workers match the value literally".to_string()),
+            );
+        }
+        if body_end < value.len() {
+            self.push(
+                K::InvalidReference,
+                body_end..value.len(),
+                format!("image reference `{}` has trailing whitespace", show(body)),
+                Some("remove the whitespace; workers match the value literally".to_string()),
+            );
+        }
+
+        // Scheme.
+        let (scheme, rest, off) = if let Some(r) = body.strip_prefix(SCHEME) {
+            (Some("docker".to_string()), r, body_start + SCHEME.len())
+        } else if let Some(i) = body.find("://").filter(|&i| is_scheme_name(&body[..i])) {
+            let scheme = &body[..i + 3];
+            let (message, help) = if body[..i].eq_ignore_ascii_case("docker") {
+                (
+                    format!("scheme `{}` must be lower case", show(scheme)),
+                    "write `docker://`".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "scheme `{}` is not supported for `container-image`",
+                        show(scheme)
+                    ),
+                    "use `docker://<image>`, the scheme remote execution workers pull".to_string(),
+                )
+            };
+            self.push(
+                K::InvalidReference,
+                body_start..body_start + i + 3,
+                message,
+                Some(help),
+            );
+            return None;
+        } else if body.starts_with("docker:/") {
+            let len = if body.starts_with("docker:///") {
+                10
+            } else {
+                8
+            };
+            self.push(
+                K::InvalidReference,
+                body_start..body_start + len,
+                format!("malformed scheme `{}`", &body[..len]),
+                Some("write `docker://` followed by the image".to_string()),
+            );
+            return None;
+        } else {
+            (None, body, body_start)
+        };
+
+        if scheme.is_none() && opts.bare_image_names {
+            self.check_bare_label(body, body_start);
+            return None;
+        }
+        let missing_scheme_at = if scheme.is_none() {
+            self.push(
+                K::MissingScheme,
+                body_start..body_end,
+                format!("image reference `{}` has no `docker://` scheme", show(body)),
+                None,
+            );
+            Some(self.out.len() - 1)
+        } else {
+            None
+        };
+
+        let parsed = self.check_reference(rest, off, scheme);
+
+        if let Some(i) = missing_scheme_at {
+            self.out[i].help = Some(if parsed.is_some() {
+                format!(
+                    "write `docker://{}`, or set `[re] bare-image-names = true` if it is a worker label",
+                    show(body)
+                )
+            } else {
+                "prefix the image with `docker://`, or set `[re] bare-image-names = true` if it is a worker label".to_string()
+            });
+        }
+        parsed
+    }
+
+    /// Opaque worker label (`bare_image_names`): only placeholders.
+    fn check_bare_label(&mut self, label: &str, off: usize) {
+        let templates = template_spans(label);
+        if !templates.is_empty() {
+            for t in templates {
+                self.push_template(label, off, t, false);
+            }
+            return;
+        }
+        let mut start = 0;
+        for part in label.split(['/', ':', '@']) {
+            if is_placeholder_name(part) {
+                self.push_placeholder_name(part, off + start..off + start + part.len());
+            }
+            start += part.len() + 1;
+        }
+    }
+
+    fn push_template(&mut self, s: &str, off: usize, t: Range<usize>, in_digest: bool) {
+        let text = &s[t.clone()];
+        if in_digest {
+            self.push(
+                ImageProblemKind::PlaceholderDigest,
+                shift(off, &t),
+                format!(
+                    "digest `{}` is a template placeholder, not a real image digest",
+                    show(text)
+                ),
+                Some(DIGEST_FIX_HELP.to_string()),
+            );
+        } else {
+            self.push(
+                ImageProblemKind::PlaceholderName,
+                shift(off, &t),
+                format!(
+                    "`{}` is a template placeholder, not a real image name",
+                    show(text)
+                ),
+                Some("replace it with the real registry and image".to_string()),
+            );
+        }
+    }
+
+    fn push_placeholder_name(&mut self, text: &str, span: Range<usize>) {
+        self.push(
+            ImageProblemKind::PlaceholderName,
+            span,
+            format!(
+                "`{}` looks like a placeholder, not a real registry or image name",
+                show(text)
+            ),
+            Some("replace it with the real registry and image".to_string()),
+        );
+    }
+
+    /// Checks the reference after the scheme; `off` is its byte offset in the checked value.
+    fn check_reference(
+        &mut self,
+        rest: &str,
+        off: usize,
+        scheme: Option<String>,
+    ) -> Option<ParsedImage> {
+        use ImageProblemKind as K;
+        if rest.is_empty() {
+            self.push(
+                K::InvalidReference,
+                off - SCHEME.len()..off,
+                "no image name after `docker://`".to_string(),
+                Some("write `docker://<registry>/<repository>@sha256:<digest>`".to_string()),
+            );
+            return None;
+        }
+        if let Some(i) = rest.find(char::is_whitespace) {
+            let end = rest[i..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(rest.len(), |e| i + e);
+            self.push(
+                K::InvalidReference,
+                off + i..off + end,
+                format!("image reference `{}` contains whitespace", show(rest)),
+                Some("image references cannot contain spaces".to_string()),
+            );
+            return None;
+        }
+
+        let sp = Split::new(rest);
+
+        let templates = template_spans(rest);
+        if !templates.is_empty() {
+            for t in templates {
+                let in_digest = sp.at.is_some_and(|a| t.start > a);
+                self.push_template(rest, off, t, in_digest);
+            }
+            return None;
+        }
+
+        // Grammar errors and warnings, with spans relative to `rest`.
+        let mut errors = name_errors(rest, &sp);
+        errors.extend(tag_error(rest, &sp));
+        let (digest_error, placeholder_digest) = check_digest(rest, &sp);
+        errors.extend(digest_error);
+        let mut placeholders = placeholder_names(rest, &sp);
+        let misread = misread_registry(rest, &sp, &mut placeholders);
+
+        // Fold: a placeholder component replaces the grammar errors on it.
+        let before = errors.len();
+        errors.retain(|e| {
+            !placeholders
+                .iter()
+                .any(|(_, r)| e.span.start >= r.start && e.span.end <= r.end)
+        });
+        let valid = before == 0;
+
+        for mut e in errors {
+            e.span = shift(off, &e.span);
+            self.out.push(e);
+        }
+        for (text, r) in &placeholders {
+            self.push_placeholder_name(text, shift(off, r));
+        }
+        if let Some(mut m) = misread {
+            m.span = shift(off, &m.span);
+            self.out.push(m);
+        }
+        if let (Some(h), Some(d)) = (placeholder_digest, &sp.digest) {
+            self.push(
+                K::PlaceholderDigest,
+                shift(off, &h),
+                format!(
+                    "digest `{}` is a placeholder, not a real image digest",
+                    show_digest(&rest[d.clone()])
+                ),
+                Some(DIGEST_FIX_HELP.to_string()),
+            );
+        }
+        if !valid {
+            return None;
+        }
+
+        let image = match parse_with_crate(rest, &sp, scheme) {
+            Ok(image) => image,
+            Err(e) => {
+                self.push(
+                    K::InvalidReference,
+                    off..off + rest.len(),
+                    format!("image reference `{}` is invalid ({e})", show(rest)),
+                    None,
+                );
+                return None;
+            }
+        };
+        if image.digest.is_none() {
+            self.push_unpinned(rest, off, &sp);
+        }
+        Some(image)
+    }
+
+    fn push_unpinned(&mut self, rest: &str, off: usize, sp: &Split) {
+        let (span, message) = match &sp.tag {
+            Some(t) => (
+                t.clone(),
+                format!(
+                    "image `{}` is pinned only by the mutable tag `{}`, not by digest",
+                    show(rest),
+                    show(&rest[t.clone()])
+                ),
+            ),
+            None => (
+                sp.name.clone(),
+                format!(
+                    "image `{}` has no tag or digest, so it follows the mutable `latest`",
+                    show(rest)
+                ),
+            ),
+        };
+        self.push(
+            ImageProblemKind::Unpinned,
+            shift(off, &span),
+            message,
+            Some(format!("pin it as `{}@sha256:<digest>`", show(rest))),
+        );
+    }
+}
+
+const DIGEST_FIX_HELP: &str =
+    "pin the image by its real digest, e.g. from `docker buildx imagetools inspect <image>`";
+
+/// The crate's grammar is authoritative; registry and repository come from it except where
+/// Docker's rules differ (upper-case or `[IPv6]` hosts).
+fn parse_with_crate(
+    rest: &str,
+    sp: &Split,
+    scheme: Option<String>,
+) -> Result<ParsedImage, oci_spec::distribution::ParseError> {
+    let domain = sp.domain.as_ref().map(|d| &rest[d.clone()]);
+    let ipv6 = domain.is_some_and(is_ipv6_domain);
+    let reference = if ipv6 {
+        let end = sp.domain.as_ref().map_or(0, |d| d.end);
+        Reference::from_str(&format!("ipv6.invalid{}", &rest[end..]))?
+    } else {
+        Reference::from_str(rest)?
+    };
+    let (registry, repository) = match domain {
+        Some(d) if ipv6 || d.bytes().any(|b| b.is_ascii_uppercase()) => {
+            (d.to_string(), rest[sp.path.clone()].to_string())
+        }
+        _ => (
+            reference.registry().to_string(),
+            reference.repository().to_string(),
+        ),
+    };
+    Ok(ParsedImage {
+        scheme,
+        registry,
+        repository,
+        tag: sp.tag.as_ref().map(|t| rest[t.clone()].to_string()),
+        digest: reference.digest().map(str::to_string),
+    })
+}
+
+/// Empty name, bad registry host, bad path components, too long a repository.
+fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
+    let invalid = |span, message, help: Option<&str>| {
+        problem(
+            ImageProblemKind::InvalidReference,
+            span,
+            message,
+            help.map(str::to_string),
+        )
+    };
+    let mut errors = Vec::new();
+    if sp.name.is_empty() {
+        errors.push(invalid(
+            0..rest.len(),
+            format!("image reference `{}` has no image name", show(rest)),
+            Some("write `<registry>/<repository>[:<tag>]@sha256:<digest>`"),
+        ));
+        return errors;
+    }
+    if let Some(d) = &sp.domain {
+        let dom = &rest[d.clone()];
+        if !valid_domain(dom) {
+            errors.push(invalid(
+                d.clone(),
+                format!(
+                    "registry `{}` is not a valid host or `host:port`",
+                    show(dom)
+                ),
+                None,
+            ));
+        }
+    }
+    for (comp, r) in sp.components(rest) {
+        let Err(e) = check_component(comp) else {
+            continue;
+        };
+        errors.push(match e {
+            CompErr::Empty => {
+                // Point at the `/` next to the empty component.
+                let s = if r.start > 0 && rest.as_bytes()[r.start - 1] == b'/' {
+                    r.start - 1
+                } else {
+                    r.start
+                };
+                invalid(
+                    s..(s + 1).min(rest.len()),
+                    format!(
+                        "repository `{}` has an empty path component",
+                        show(&rest[sp.path.clone()])
+                    ),
+                    Some("remove the extra `/`"),
+                )
+            }
+            CompErr::Upper => {
+                let lower = comp.to_ascii_lowercase();
+                let help = check_component(&lower)
+                    .is_ok()
+                    .then(|| format!("repository names are lower case: write `{lower}`"));
+                problem(
+                    ImageProblemKind::InvalidReference,
+                    r,
+                    format!(
+                        "repository component `{}` contains upper case letters",
+                        show(comp)
+                    ),
+                    help,
+                )
+            }
+            CompErr::BadChar(ch) => invalid(
+                r,
+                format!(
+                    "repository component `{}` contains the invalid character `{}`",
+                    show(comp),
+                    show(&ch.to_string())
+                ),
+                Some("repository components use `a-z`, `0-9`, `.`, `_` and `-`"),
+            ),
+            CompErr::BadEdge => invalid(
+                r,
+                format!(
+                    "repository component `{}` must start and end with a letter or digit",
+                    show(comp)
+                ),
+                None,
+            ),
+            CompErr::BadSeparator(sep) => invalid(
+                r,
+                format!(
+                    "repository component `{}` has the invalid separator `{}`",
+                    show(comp),
+                    show(&sep)
+                ),
+                Some("separators are `.`, `_`, `__` or dashes"),
+            ),
+        });
+    }
+    let repo = sp.normalized_repository(rest);
+    if repo.len() > NAME_MAX {
+        errors.push(invalid(
+            sp.path.clone(),
+            format!(
+                "repository `{}` is longer than {NAME_MAX} characters",
+                show(&repo)
+            ),
+            None,
+        ));
+    }
+    errors
+}
+
+/// `tag = /[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/` (ASCII only).
+fn tag_error(rest: &str, sp: &Split) -> Option<ImageProblem> {
+    let t = sp.tag.clone()?;
+    let tag = &rest[t.clone()];
+    let bad_char = tag
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')));
+    let (span, message) = if tag.is_empty() {
+        (
+            t.start - 1..t.start,
+            format!("empty tag after `{}:`", show(&rest[sp.name.clone()])),
+        )
+    } else if let Some(ch) = bad_char {
+        (
+            t,
+            format!(
+                "tag `{}` contains the invalid character `{}`",
+                show(tag),
+                show(&ch.to_string())
+            ),
+        )
+    } else if tag.starts_with(['.', '-']) {
+        (
+            t,
+            format!("tag `{}` must start with a letter, digit or `_`", show(tag)),
+        )
+    } else if tag.len() > TAG_MAX {
+        (
+            t,
+            format!("tag `{}` is longer than {TAG_MAX} characters", show(tag)),
+        )
+    } else {
+        return None;
+    };
+    Some(problem(
+        ImageProblemKind::InvalidReference,
+        span,
+        message,
+        Some("tags use `A-Z`, `a-z`, `0-9`, `_`, `.` and `-`, up to 128 characters".to_string()),
+    ))
+}
+
+/// The digest's `BadDigest` error, or else the range of a placeholder hex.
+fn check_digest(rest: &str, sp: &Split) -> (Option<ImageProblem>, Option<Range<usize>>) {
+    let (Some(at), Some(dr)) = (sp.at, sp.digest.clone()) else {
+        return (None, None);
+    };
+    let digest = &rest[dr.clone()];
+    let bad = |span, message| {
+        let help = "a digest is `sha256:` followed by 64 lower-case hex characters";
+        (
+            Some(problem(
+                ImageProblemKind::BadDigest,
+                span,
+                message,
+                Some(help.to_string()),
+            )),
+            None,
+        )
+    };
+    if digest.is_empty() {
+        return bad(
+            at..at + 1,
+            format!("empty digest after `{}@`", show(&rest[..at])),
+        );
+    }
+    let Some((alg, hex)) = digest.split_once(':') else {
+        return bad(
+            dr,
+            format!("digest `{}` has no algorithm prefix", show_digest(digest)),
+        );
+    };
+    let alg_r = dr.start..dr.start + alg.len();
+    let hex_r = alg_r.end + 1..dr.end;
+    let want = match alg {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => {
+            return bad(
+                alg_r,
+                format!("unsupported digest algorithm `{}`", show(alg)),
+            );
+        }
+    };
+    if hex.is_empty() {
+        return bad(
+            dr,
+            format!("digest `{}` has no hex characters", show(digest)),
+        );
+    }
+    if let Some(ch) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return bad(
+            hex_r,
+            format!(
+                "digest `{}` contains the non-hex character `{}`",
+                show_digest(digest),
+                show(&ch.to_string())
+            ),
+        );
+    }
+    if hex.len() != want {
+        return bad(
+            hex_r,
+            format!(
+                "digest `{}` has {} hex characters, not {want}",
+                show_digest(digest),
+                hex.len()
+            ),
+        );
+    }
+    if hex.bytes().any(|b| b.is_ascii_uppercase()) {
+        return bad(
+            hex_r,
+            format!("digest `{}` uses upper-case hex", show_digest(digest)),
+        );
+    }
+    if period(hex) <= 16 {
+        return (None, Some(hex_r));
+    }
+    (None, None)
+}
+
+/// Placeholder registry host, path components and tag (text, relative range).
+fn placeholder_names(rest: &str, sp: &Split) -> Vec<(String, Range<usize>)> {
+    let mut found = Vec::new();
+    if let Some(d) = &sp.domain {
+        let host = host_of(&rest[d.clone()]);
+        if is_placeholder_name(host) {
+            found.push((host.to_string(), d.start..d.start + host.len()));
+        }
+    }
+    if !sp.name.is_empty() {
+        for (comp, r) in sp.components(rest) {
+            if is_placeholder_name(comp) {
+                found.push((comp.to_string(), r));
+            }
+        }
+    }
+    if let Some(t) = &sp.tag
+        && is_placeholder_name(&rest[t.clone()])
+    {
+        found.push((rest[t.clone()].to_string(), t.clone()));
+    }
+    found
+}
+
+/// `registry.com:image_name@…`: Docker Hub repository plus a tag. Absorbs the placeholder
+/// names inside its span (the host then gets a note in the help).
+fn misread_registry(
+    rest: &str,
+    sp: &Split,
+    placeholders: &mut Vec<(String, Range<usize>)>,
+) -> Option<ImageProblem> {
+    let (None, Some(t), Some(at)) = (&sp.domain, &sp.tag, sp.at) else {
+        return None;
+    };
+    let name = &rest[sp.name.clone()];
+    if name.is_empty() || name.contains('/') || !looks_like_host(name) {
+        return None;
+    }
+    let tag = &rest[t.clone()];
+    let alg = sp
+        .digest
+        .as_ref()
+        .and_then(|d| rest[d.clone()].split_once(':'))
+        .map_or("sha256", |(a, _)| a);
+    let (name_s, tag_s) = (show(name), show(tag));
+    let span = 0..at;
+    let placeholder_host = placeholders.iter().any(|(_, r)| *r == sp.name);
+    placeholders.retain(|(_, r)| !(r.start >= span.start && r.end <= span.end));
+    let mut help = format!("write `{name_s}/{tag_s}@{}:…`", show(alg));
+    if placeholder_host {
+        help.push_str(", and replace `");
+        help.push_str(&name_s);
+        help.push_str("` with your real registry host");
+    }
+    Some(problem(
+        ImageProblemKind::RegistryReadAsRepository,
+        span,
+        format!(
+            "`{name_s}:{tag_s}@…` has no `/`, so Docker reads it as Docker Hub repository `library/{name_s}` with tag `{tag_s}`, not as registry `{name_s}` and image `{tag_s}`"
+        ),
+        Some(help),
+    ))
+}
+
+/// `registry.com`, `10.0.0.1`, `localhost`: a name Docker users mean as a registry host.
+fn looks_like_host(name: &str) -> bool {
+    if name == "localhost" {
+        return true;
+    }
+    if !name.contains('.') {
+        return false;
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    let last = labels.last().copied().unwrap_or("");
+    let ipv4 = labels.len() == 4 && labels.iter().all(|l| valid_port(l));
+    ipv4 || last.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ImageProblemKind as K;
+
+    const HEX: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    fn check(v: &str) -> (Option<ParsedImage>, Vec<ImageProblem>) {
+        check_image(v, &ImageCheckOptions::default())
+    }
+
+    fn kinds(v: &str) -> Vec<ImageProblemKind> {
+        check(v).1.into_iter().map(|p| p.kind).collect()
+    }
+
+    fn only(v: &str, kind: ImageProblemKind) -> ImageProblem {
+        let (_, p) = check(v);
+        assert_eq!(p.len(), 1, "{v}: {p:#?}");
+        assert_eq!(p[0].kind, kind, "{v}: {p:#?}");
+        p[0].clone()
+    }
+
+    fn span_text<'a>(v: &'a str, p: &ImageProblem) -> &'a str {
+        &v[p.span.clone()]
+    }
+
+    fn assert_style(p: &ImageProblem) {
+        assert!(!p.message.ends_with('.'), "{}", p.message);
+        assert!(p.message.contains('`'), "{}", p.message);
+        assert_eq!(p.severity, p.kind.severity());
+    }
+
+    // --- buck2-facts.md §5 table ---
+
+    #[test]
+    fn table_docker_hub_pinned() {
+        let v = format!("docker://ubuntu@sha256:{HEX}");
+        let (img, p) = check(&v);
+        assert!(p.is_empty(), "{p:#?}");
+        let img = img.unwrap();
+        assert_eq!(img.scheme.as_deref(), Some("docker"));
+        assert_eq!(img.registry, "docker.io");
+        assert_eq!(img.repository, "library/ubuntu");
+        assert_eq!(img.tag, None);
+        assert_eq!(img.digest, Some(format!("sha256:{HEX}")));
+    }
+
+    #[test]
+    fn table_gcr_latest_unpinned() {
+        let v = "docker://gcr.io/acme/rbe:latest";
+        let (img, _) = check(v);
+        let img = img.unwrap();
+        assert_eq!(
+            (img.registry.as_str(), img.repository.as_str()),
+            ("gcr.io", "acme/rbe")
+        );
+        assert_eq!(img.tag.as_deref(), Some("latest"));
+        assert_eq!(img.digest, None);
+        let p = only(v, K::Unpinned);
+        assert_eq!(p.severity, ImageSeverity::Warning);
+        assert_eq!(span_text(v, &p), "latest");
+        assert_style(&p);
+    }
+
+    #[test]
+    fn table_registry_with_port_pinned() {
+        for v in [
+            format!("docker://registry.example:5000/team/img@sha256:{HEX}"),
+            format!("registry.example:5000/team/img@sha256:{HEX}"),
+        ] {
+            let (img, p) = check(&v);
+            let img = img.unwrap();
+            assert_eq!(img.registry, "registry.example:5000");
+            assert_eq!(img.repository, "team/img");
+            assert_eq!(img.tag, None);
+            assert!(img.digest.is_some());
+            // Only the missing scheme on the scheme-less variant.
+            assert!(p.iter().all(|p| p.kind == K::MissingScheme), "{p:#?}");
+        }
+        let v = format!("registry.example:5000/team/img@sha256:{HEX}");
+        assert_eq!(kinds(&v), vec![K::MissingScheme]);
+        assert!(
+            check_image(
+                &v,
+                &ImageCheckOptions {
+                    bare_image_names: true
+                }
+            )
+            .1
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn table_seed_registry_read_as_repository() {
+        let v = format!("docker://registry.com:image_name@sha256:{}", "a".repeat(64));
+        let (img, p) = check(&v);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert_eq!(p[0].kind, K::RegistryReadAsRepository);
+        assert_eq!(p[0].severity, ImageSeverity::Warning);
+        assert_eq!(span_text(&v, &p[0]), "registry.com:image_name");
+        assert_eq!(p[0].span, 9..32);
+        assert_eq!(
+            p[0].message,
+            "`registry.com:image_name@…` has no `/`, so Docker reads it as Docker Hub repository `library/registry.com` with tag `image_name`, not as registry `registry.com` and image `image_name`"
+        );
+        assert!(
+            p[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("write `registry.com/image_name@sha256:…`")
+        );
+        assert!(p[0].help.as_deref().unwrap().contains("real registry host"));
+        assert_eq!(p[1].kind, K::PlaceholderDigest);
+        assert_eq!(span_text(&v, &p[1]), "a".repeat(64));
+        assert_eq!(p[1].span, 40..104);
+        for q in &p {
+            assert_style(q);
+        }
+        let img = img.unwrap();
+        assert_eq!(img.registry, "docker.io");
+        assert_eq!(img.repository, "library/registry.com");
+        assert_eq!(img.tag.as_deref(), Some("image_name"));
+    }
+
+    #[test]
+    fn table_upper_case_repository() {
+        for (v, start) in [("docker://Ubuntu:22.04", 9), ("Ubuntu:22.04", 0)] {
+            let (img, p) = check(v);
+            assert!(img.is_none());
+            let e: Vec<_> = p
+                .iter()
+                .filter(|p| p.severity == ImageSeverity::Error)
+                .collect();
+            assert_eq!(e.len(), 1, "{p:#?}");
+            assert_eq!(e[0].kind, K::InvalidReference);
+            assert_eq!(e[0].span, start..start + 6);
+            assert_eq!(span_text(v, e[0]), "Ubuntu");
+            assert!(e[0].message.contains("`Ubuntu`"));
+            assert_eq!(
+                e[0].help.as_deref(),
+                Some("repository names are lower case: write `ubuntu`")
+            );
+            assert_style(e[0]);
+        }
+        assert_eq!(
+            kinds("Ubuntu:22.04"),
+            vec![K::MissingScheme, K::InvalidReference]
+        );
+        assert_eq!(add_scheme_fix("Ubuntu:22.04"), None);
+    }
+
+    #[test]
+    fn table_worker_label() {
+        let v = "worker-label";
+        let (img, p) = check(v);
+        assert!(img.is_some());
+        assert_eq!(p[0].kind, K::MissingScheme);
+        assert_eq!(p[0].severity, ImageSeverity::Warning);
+        assert_eq!(p[0].span, 0..12);
+        assert_style(&p[0]);
+        assert!(p.iter().all(|p| p.severity == ImageSeverity::Warning));
+        let (img, p) = check_image(
+            v,
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert!(img.is_none());
+        assert!(p.is_empty(), "{p:#?}");
+        assert_eq!(add_scheme_fix(v).as_deref(), Some("docker://worker-label"));
+    }
+
+    // --- silent ---
+
+    #[test]
+    fn pinned_references_are_silent() {
+        for v in [
+            format!("docker://ghcr.io/acme/ci@sha256:{HEX}"),
+            format!("docker://ghcr.io/acme/ci:22.04@sha256:{HEX}"),
+            format!("docker://localhost:5000/ci@sha256:{HEX}"),
+            format!("docker://localhost/ci@sha256:{HEX}"),
+            format!("docker://[::1]:5000/ci@sha256:{HEX}"),
+            format!("docker://foo_bar.com/ci@sha256:{HEX}"),
+            format!("docker://docker:24-dind@sha256:{HEX}"),
+            format!("docker://a__b/c--d/e.f@sha256:{HEX}"),
+            format!("docker://ghcr.io/acme/ci@sha512:{HEX}{HEX}"),
+        ] {
+            let (img, p) = check(&v);
+            assert!(p.is_empty(), "{v}: {p:#?}");
+            assert!(img.is_some(), "{v}");
+        }
+        let (img, _) = check(&format!("docker://ghcr.io/acme/ci:22.04@sha256:{HEX}"));
+        let img = img.unwrap();
+        assert_eq!(img.tag.as_deref(), Some("22.04"));
+        assert_eq!(img.repository, "acme/ci");
+        let (img, _) = check(&format!("docker://[::1]:5000/ci@sha256:{HEX}"));
+        assert_eq!(img.unwrap().registry, "[::1]:5000");
+        let (img, _) = check(&format!("docker://index.docker.io/ubuntu@sha256:{HEX}"));
+        let img = img.unwrap();
+        assert_eq!(
+            (img.registry.as_str(), img.repository.as_str()),
+            ("docker.io", "library/ubuntu")
+        );
+    }
+
+    #[test]
+    fn upper_case_first_component_is_a_registry() {
+        let (img, p) = check(&format!("docker://Registry/ci@sha256:{HEX}"));
+        assert!(p.is_empty(), "{p:#?}");
+        let img = img.unwrap();
+        assert_eq!(
+            (img.registry.as_str(), img.repository.as_str()),
+            ("Registry", "ci")
+        );
+    }
+
+    // --- R09 ---
+
+    #[test]
+    fn unpinned_variants() {
+        let v = "docker://debian:bookworm";
+        let p = only(v, K::Unpinned);
+        assert_eq!(span_text(v, &p), "bookworm");
+        let v = "docker://ubuntu";
+        let p = only(v, K::Unpinned);
+        assert_eq!(span_text(v, &p), "ubuntu");
+        assert!(p.message.contains("`latest`"));
+        assert_eq!(
+            p.help.as_deref(),
+            Some("pin it as `ubuntu@sha256:<digest>`")
+        );
+        let (img, _) = check(v);
+        let img = img.unwrap();
+        assert_eq!(img.tag, None);
+        assert_eq!(img.repository, "library/ubuntu");
+        // Digest with tag: pinned.
+        assert!(
+            check(&format!("docker://debian:bookworm@sha256:{HEX}"))
+                .1
+                .is_empty()
+        );
+    }
+
+    // --- every kind, exact spans ---
+
+    #[test]
+    fn empty() {
+        let p = only("", K::Empty);
+        assert_eq!(p.span, 0..0);
+        assert_eq!(p.severity, ImageSeverity::Warning);
+        assert_style(&p);
+        let p = only("   ", K::Empty);
+        assert_eq!(p.span, 0..3);
+        let p = only("", K::Empty);
+        assert!(
+            check_image(
+                "",
+                &ImageCheckOptions {
+                    bare_image_names: true
+                }
+            )
+            .1[0]
+                .kind
+                == p.kind
+        );
+    }
+
+    #[test]
+    fn missing_scheme_and_fix() {
+        let v = format!("ghcr.io/acme/ci@sha256:{HEX}");
+        let p = only(&v, K::MissingScheme);
+        assert_eq!(p.span, 0..v.len());
+        assert_eq!(
+            p.help,
+            Some(format!(
+                "write `docker://ghcr.io/acme/ci@sha256:{}…`, or set `[re] bare-image-names = true` if it is a worker label",
+                &HEX[..37]
+            ))
+        );
+        assert_style(&p);
+        assert_eq!(add_scheme_fix(&v), Some(format!("docker://{v}")));
+        assert_eq!(add_scheme_fix(&format!("docker://{v}")), None);
+        assert_eq!(add_scheme_fix(""), None);
+        assert_eq!(add_scheme_fix(" ubuntu"), None);
+        assert_eq!(add_scheme_fix("oci://ubuntu"), None);
+        assert_eq!(add_scheme_fix("ubuntu@sha256:abc"), None);
+        // Warnings in the rest do not block the fix.
+        assert_eq!(
+            add_scheme_fix("debian:bookworm").as_deref(),
+            Some("docker://debian:bookworm")
+        );
+    }
+
+    #[test]
+    fn other_schemes() {
+        let v = "oci://ghcr.io/acme/ci:1";
+        let p = only(v, K::InvalidReference);
+        assert_eq!(span_text(v, &p), "oci://");
+        assert_style(&p);
+        let v = "DOCKER://ubuntu";
+        let p = only(v, K::InvalidReference);
+        assert_eq!(span_text(v, &p), "DOCKER://");
+        assert_eq!(p.help.as_deref(), Some("write `docker://`"));
+        let v = "docker:/ubuntu";
+        let p = only(v, K::InvalidReference);
+        assert_eq!(span_text(v, &p), "docker:/");
+        // Other schemes are errors even with bare names allowed.
+        let (_, p) = check_image(
+            "https://ghcr.io/x",
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert_eq!(p[0].kind, K::InvalidReference);
+        let v = "docker://";
+        let p = only(v, K::InvalidReference);
+        assert_eq!(p.span, 0..9);
+        assert_style(&p);
+    }
+
+    #[test]
+    fn invalid_reference_spans() {
+        let cases: &[(&str, &str)] = &[
+            ("docker://gcr.io/Acme/rbe:1", "Acme"),
+            ("docker://gcr.io/acme/r$be:1", "r$be"),
+            ("docker://gcr.io/acme/rbe-:1", "rbe-"),
+            ("docker://gcr.io/acme/r._be:1", "r._be"),
+            ("docker://gcr.io/acme/rbe:-1", "-1"),
+            ("docker://gcr.io/acme/rbe:1+2", "1+2"),
+            ("docker://gcr.io/acme/rbe:é", "é"),
+            ("docker://gcr.io/acme//rbe:1", "/"),
+            ("docker://gcr.io/acme/rbe:", ":"),
+            ("docker://gcr.io/acme/rbe:a:b", "a:b"),
+            ("docker://foo_bar.com:5000/rbe:1", "foo_bar.com:5000"),
+            ("docker://host:port/rbe:1", "host:port"),
+            ("docker://ubuntu :22.04", " "),
+            ("docker://ubu\u{0}ntu", "ubu\u{0}ntu"),
+        ];
+        for (v, part) in cases {
+            let (img, p) = check(v);
+            assert!(img.is_none(), "{v}");
+            let e: Vec<_> = p.iter().filter(|p| p.kind == K::InvalidReference).collect();
+            assert_eq!(e.len(), 1, "{v}: {p:#?}");
+            assert_eq!(span_text(v, e[0]), *part, "{v}: {p:#?}");
+            assert_eq!(e[0].severity, ImageSeverity::Error);
+            assert_style(e[0]);
+            assert!(!e[0].message.contains('\0'));
+        }
+        let long_tag = format!("docker://ubuntu:{}", "a".repeat(129));
+        let p = only(&long_tag, K::InvalidReference);
+        assert_eq!(p.span, 16..145);
+        let v = ":latest";
+        let (_, p) = check(&format!("docker://{v}"));
+        assert_eq!(p[0].kind, K::InvalidReference);
+        assert_eq!(p[0].span, 9..16);
+        let long_name = format!("docker://{}", "a".repeat(250));
+        let p = only(&long_name, K::InvalidReference);
+        assert_eq!(p.span, 9..259);
+    }
+
+    #[test]
+    fn surrounding_whitespace() {
+        let v = format!(" docker://ghcr.io/acme/ci@sha256:{HEX}\n");
+        let (img, p) = check(&v);
+        assert!(img.is_none());
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert_eq!(p[0].span, 0..1);
+        assert_eq!(p[1].span, v.len() - 1..v.len());
+        assert!(p.iter().all(|p| p.kind == K::InvalidReference));
+    }
+
+    #[test]
+    fn bad_digest_spans() {
+        let short = "docker://ubuntu@sha256:abc";
+        let p = only(short, K::BadDigest);
+        assert_eq!(span_text(short, &p), "abc");
+        assert_eq!(p.severity, ImageSeverity::Error);
+        assert_eq!(
+            p.message,
+            "digest `sha256:abc` has 3 hex characters, not 64"
+        );
+        assert_style(&p);
+
+        let upper = format!("docker://ubuntu@sha256:{}", HEX.to_ascii_uppercase());
+        let p = only(&upper, K::BadDigest);
+        assert_eq!(p.span, 23..87);
+        assert!(p.message.contains("upper-case"));
+
+        let nonhex = format!("docker://ubuntu@sha256:{}", "g".repeat(64));
+        let p = only(&nonhex, K::BadDigest);
+        assert_eq!(p.span, 23..87);
+
+        let v = "docker://ubuntu@sha256:";
+        assert_eq!(span_text(v, &only(v, K::BadDigest)), "sha256:");
+        let v = "docker://ubuntu@";
+        assert_eq!(span_text(v, &only(v, K::BadDigest)), "@");
+        let v = format!("docker://ubuntu@md5:{HEX}");
+        assert_eq!(span_text(&v, &only(&v, K::BadDigest)), "md5");
+        let v = format!("docker://ubuntu@{HEX}");
+        assert_eq!(span_text(&v, &only(&v, K::BadDigest)), HEX);
+        let v = format!("docker://ubuntu@sha256:{HEX}0");
+        assert_eq!(only(&v, K::BadDigest).span, 23..88);
+    }
+
+    #[test]
+    fn placeholder_digests() {
+        for hex in [
+            "0".repeat(64),
+            "f".repeat(64),
+            "deadbeef".repeat(8),
+            "0123456789abcdef".repeat(4),
+        ] {
+            let v = format!("docker://ghcr.io/acme/ci@sha256:{hex}");
+            let p = only(&v, K::PlaceholderDigest);
+            assert_eq!(span_text(&v, &p), hex);
+            assert_eq!(p.severity, ImageSeverity::Warning);
+            assert_style(&p);
+        }
+        let v = "docker://ghcr.io/acme/ci@sha256:<digest>";
+        let p = only(v, K::PlaceholderDigest);
+        assert_eq!(span_text(v, &p), "<digest>");
+    }
+
+    #[test]
+    fn placeholder_names() {
+        let cases: &[(&str, &str)] = &[
+            ("docker://registry.com/acme/ci@sha256:", "registry.com"),
+            ("docker://example.com/acme/ci@sha256:", "example.com"),
+            (
+                "docker://registry.example.com:5000/acme/ci@sha256:",
+                "registry.example.com",
+            ),
+            ("docker://ghcr.io/changeme/ci@sha256:", "changeme"),
+            ("docker://ghcr.io/acme/image@sha256:", "image"),
+            ("docker://ghcr.io/your-org/ci@sha256:", "your-org"),
+            ("docker://ghcr.io/acme/YOUR@sha256:", "YOUR"),
+            ("docker://ghcr.io/acme/IMAGE@sha256:", "IMAGE"),
+            ("docker://<your-image>@sha256:", "<your-image>"),
+            ("docker://ghcr.io/${IMAGE}@sha256:", "${IMAGE}"),
+        ];
+        for (v, part) in cases {
+            let v = format!("{v}{HEX}");
+            let p = only(&v, K::PlaceholderName);
+            assert_eq!(span_text(&v, &p), *part, "{v}");
+            assert_eq!(p.severity, ImageSeverity::Warning);
+            assert_style(&p);
+        }
+        // Valid names with placeholder-like words are fine.
+        assert!(
+            check(&format!("docker://ghcr.io/acme/image-builder@sha256:{HEX}"))
+                .1
+                .is_empty()
+        );
+        assert!(
+            check(&format!("docker://registry.example/acme/ci@sha256:{HEX}"))
+                .1
+                .is_empty()
+        );
+        // Bare labels: placeholders only.
+        let (_, p) = check_image(
+            "YOUR_WORKER",
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert_eq!(p[0].kind, K::PlaceholderName);
+        assert_eq!(p[0].span, 0..11);
+        let (_, p) = check_image(
+            "Linux-Large",
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert!(p.is_empty());
+        let (_, p) = check_image(
+            "<label>",
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert_eq!(p[0].kind, K::PlaceholderName);
+        assert_eq!(p[0].span, 0..7);
+        let (_, p) = check_image(
+            "Linux Large",
+            &ImageCheckOptions {
+                bare_image_names: true,
+            },
+        );
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn registry_read_as_repository_variants() {
+        let v = format!("docker://ghcr.io:acme@sha256:{HEX}");
+        let p = only(&v, K::RegistryReadAsRepository);
+        assert_eq!(span_text(&v, &p), "ghcr.io:acme");
+        assert_eq!(p.help.as_deref(), Some("write `ghcr.io/acme@sha256:…`"));
+        // Not host-looking, or has a `/`, or no digest.
+        assert!(
+            check(&format!("docker://python3.11:slim@sha256:{HEX}"))
+                .1
+                .is_empty()
+        );
+        assert!(
+            check(&format!("docker://ghcr.io/acme:1@sha256:{HEX}"))
+                .1
+                .is_empty()
+        );
+        assert_eq!(kinds("docker://ghcr.io:acme"), vec![K::Unpinned]);
+    }
+
+    // --- registry_allowed ---
+
+    fn img(registry: &str, repository: &str) -> ParsedImage {
+        ParsedImage {
+            scheme: Some("docker".into()),
+            registry: registry.into(),
+            repository: repository.into(),
+            tag: None,
+            digest: None,
+        }
+    }
+
+    #[test]
+    fn registry_allowed_cases() {
+        let allow = |pats: &[&str], i: &ParsedImage| {
+            registry_allowed(i, &pats.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        let acme = ["ghcr.io/acme/*"];
+        assert!(allow(&acme, &img("ghcr.io", "acme/ci")));
+        assert!(allow(&acme, &img("ghcr.io", "acme/tools/ci")));
+        assert!(allow(&acme, &img("GHCR.io", "acme/ci")));
+        assert!(!allow(&acme, &img("ghcr.io", "acme")));
+        assert!(!allow(&acme, &img("ghcr.io", "acmex/ci")));
+        assert!(!allow(&acme, &img("ghcr.io", "other/ci")));
+        assert!(!allow(&acme, &img("ghcr.io.evil.com", "acme/ci")));
+        assert!(!allow(&acme, &img("docker.io", "library/ubuntu")));
+        assert!(allow(
+            &["docker://ghcr.io/acme/*"],
+            &img("ghcr.io", "acme/ci")
+        ));
+        // Middle `*` stays within one component.
+        assert!(allow(&["gcr.io/*/rbe"], &img("gcr.io", "acme/rbe")));
+        assert!(!allow(&["gcr.io/*/rbe"], &img("gcr.io", "acme/x/rbe")));
+        assert!(allow(&["gcr.io/**/rbe"], &img("gcr.io", "acme/x/rbe")));
+        // Registry-only patterns.
+        assert!(allow(&["*.gcr.io"], &img("us.gcr.io", "acme/rbe")));
+        assert!(allow(&["ghcr.io"], &img("ghcr.io", "anything/at/all")));
+        assert!(!allow(&["ghcr.io"], &img("gcr.io", "acme")));
+        // Exact, ports, Docker Hub.
+        assert!(allow(
+            &["registry.example:5000/team/img"],
+            &img("registry.example:5000", "team/img")
+        ));
+        assert!(allow(
+            &["docker.io/library/*"],
+            &img("docker.io", "library/ubuntu")
+        ));
+        assert!(!allow(&[], &img("ghcr.io", "acme/ci")));
+        assert!(!allow(&["", "  "], &img("ghcr.io", "acme/ci")));
+        // Invalid glob: literal comparison, no panic.
+        assert!(allow(&["ghcr.io/[acme"], &img("ghcr.io", "[acme")));
+        assert!(!allow(&["ghcr.io/[acme"], &img("ghcr.io", "acme")));
+        // Through check_image.
+        let (i, _) = check(&format!("docker://ghcr.io/acme/ci@sha256:{HEX}"));
+        assert!(allow(&acme, &i.unwrap()));
+    }
+
+    // --- robustness ---
+
+    #[test]
+    fn no_panic_on_garbage() {
+        let mut inputs: Vec<String> = vec![
+            "\0".into(),
+            "docker://\0".into(),
+            "docker://@".into(),
+            "docker://:".into(),
+            "docker:///".into(),
+            "docker:////".into(),
+            "docker://a@b@c".into(),
+            "docker://[".into(),
+            "docker://[::1]".into(),
+            "docker://[::1]/".into(),
+            "docker://]/x".into(),
+            "docker://<".into(),
+            "docker://<>".into(),
+            "docker://${".into(),
+            "://".into(),
+            ":// ".into(),
+            "docker://日本/語:タグ@sha256:ü".into(),
+            "🐳".into(),
+            "docker://🐳/🐳:🐳@🐳:🐳".into(),
+            "\u{feff}docker://ubuntu".into(),
+            "docker://ubuntu\u{a0}".into(),
+            "a".repeat(100_000),
+            format!("docker://{}", "a/".repeat(50_000)),
+            format!(
+                "docker://{}:{}@sha256:{}",
+                "x.".repeat(1000),
+                "é".repeat(1000),
+                "a".repeat(10_000)
+            ),
+            "docker://".repeat(1000),
+            "<".repeat(1000) + &">".repeat(1000),
+            "x".to_string() + &"\u{0}".repeat(100),
+        ];
+        for b in 0u8..128 {
+            inputs.push(format!(
+                "docker://ghcr.io/a{}b/ci:t{}g@sha256:{HEX}",
+                b as char, b as char
+            ));
+        }
+        for v in &inputs {
+            for bare in [false, true] {
+                let (_, p) = check_image(
+                    v,
+                    &ImageCheckOptions {
+                        bare_image_names: bare,
+                    },
+                );
+                for q in &p {
+                    assert!(q.span.start <= q.span.end && q.span.end <= v.len(), "{q:?}");
+                    assert!(v.is_char_boundary(q.span.start) && v.is_char_boundary(q.span.end));
+                    assert!(q.message.chars().count() < 600, "{}", q.message);
+                    assert!(!q.message.ends_with('.'));
+                }
+            }
+            let _ = add_scheme_fix(v);
+        }
+    }
+
+    #[test]
+    fn problems_sorted_and_valid_iff_no_errors() {
+        for v in [
+            "docker://Ubuntu:22.04".to_string(),
+            format!("docker://registry.com:image_name@sha256:{}", "a".repeat(64)),
+            "docker://ubuntu".to_string(),
+            "ubuntu".to_string(),
+            format!("docker://gcr.io/Acme/x:é@sha256:{}", "A".repeat(64)),
+        ] {
+            let (img, p) = check(&v);
+            assert!(p.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+            assert_eq!(
+                img.is_some(),
+                p.iter().all(|p| p.severity == ImageSeverity::Warning),
+                "{v}: {p:#?}"
+            );
+        }
+        assert_eq!(
+            kinds(&format!(
+                "docker://gcr.io/Acme/x:é@sha256:{}",
+                "A".repeat(64)
+            )),
+            vec![K::InvalidReference, K::InvalidReference, K::BadDigest]
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! The cross-file project model: cells, packages, targets with statically evaluated
+//! attributes, label and `load()` resolution, Reindeer configuration and the execution facts
+//! (remote execution, pipelining) that the determinism and RE rules need.
+
+pub mod cfg_expr;
+pub mod data;
+pub mod exec;
+pub mod image_ref;
+pub mod ir;
+pub mod label;
+pub mod reindeer;
+pub mod value;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::files::Files;
+use crate::parse::buckconfig::BuckConfigFile;
+use crate::source::{FileId, FileKind, Span};
+use ir::{Call, Module};
+use label::Label;
+use value::{ModuleLookup, Scope, Val};
+
+/// Per-file facts kept after parsing.
+pub enum Facts {
+    Starlark(Module),
+    Toml(Box<toml_edit::Document<String>>),
+    BuckConfig(BuckConfigFile),
+}
+
+/// A target declared in a build file.
+#[derive(Debug)]
+pub struct Target {
+    pub file: FileId,
+    /// Index into the module's `calls`.
+    pub call: usize,
+    /// Callee as written (`cargo.rust_library`).
+    pub rule: String,
+    pub name: String,
+    pub name_span: Span,
+    pub cell: String,
+    pub package: String,
+}
+
+pub struct Project {
+    pub root: Option<PathBuf>,
+    pub root_cell: String,
+    /// Cell name → absolute root directory.
+    pub cells: HashMap<String, PathBuf>,
+    pub cell_aliases: HashMap<String, String>,
+    pub external_cells: HashMap<String, String>,
+    pub facts: HashMap<FileId, Facts>,
+    pub targets: Vec<Target>,
+    /// (cell, package, name) → target index.
+    pub by_label: HashMap<(String, String, String), usize>,
+    /// Build file of each (cell, package).
+    pub package_files: HashMap<(String, String), FileId>,
+    pub root_buckconfig: Option<FileId>,
+    pub reindeer: Vec<reindeer::ReindeerProject>,
+    pub data: data::Data,
+    exec: std::sync::OnceLock<exec::ExecFacts>,
+    file_paths: HashMap<PathBuf, FileId>,
+    file_kinds: HashMap<FileId, (FileKind, PathBuf)>,
+}
+
+impl ModuleLookup for Project {
+    fn module(&self, file: FileId) -> Option<&Module> {
+        match self.facts.get(&file) {
+            Some(Facts::Starlark(m)) => Some(m),
+            _ => None,
+        }
+    }
+    fn resolve_load(&self, from: FileId, path: &str) -> Option<FileId> {
+        let p = self.load_path(from, path)?;
+        self.file_paths.get(&p).copied()
+    }
+}
+
+impl Project {
+    pub fn build(files: &Files, facts: HashMap<FileId, Facts>, root: Option<PathBuf>, settings: &crate::config::Settings) -> Project {
+        let mut p = Project {
+            root: root.clone(),
+            root_cell: "root".into(),
+            cells: HashMap::new(),
+            cell_aliases: HashMap::new(),
+            external_cells: HashMap::new(),
+            facts,
+            targets: Vec::new(),
+            by_label: HashMap::new(),
+            package_files: HashMap::new(),
+            root_buckconfig: None,
+            reindeer: Vec::new(),
+            data: data::Data::load(settings),
+            exec: std::sync::OnceLock::new(),
+            file_paths: HashMap::new(),
+            file_kinds: HashMap::new(),
+        };
+        for f in files.iter() {
+            p.file_paths.insert(f.path.clone(), f.id);
+            p.file_kinds.insert(f.id, (f.kind, f.path.clone()));
+        }
+        p.load_cells(files);
+        p.index_targets(files);
+        p.reindeer = reindeer::ReindeerProject::discover(&p, files);
+        p
+    }
+
+    /// Execution facts (RE, pipelining, executors), computed once per run.
+    pub fn exec(&self) -> &exec::ExecFacts {
+        self.exec.get_or_init(|| exec::compute(self))
+    }
+
+    pub fn path_of(&self, id: FileId) -> &Path {
+        &self.file_kinds[&id].1
+    }
+    pub fn kind_of(&self, id: FileId) -> FileKind {
+        self.file_kinds[&id].0
+    }
+    pub fn file_at(&self, path: &Path) -> Option<FileId> {
+        self.file_paths.get(path).copied()
+    }
+    pub fn toml(&self, id: FileId) -> Option<&toml_edit::Document<String>> {
+        match self.facts.get(&id) {
+            Some(Facts::Toml(d)) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn buckconfig(&self, id: FileId) -> Option<&BuckConfigFile> {
+        match self.facts.get(&id) {
+            Some(Facts::BuckConfig(c)) => Some(c),
+            _ => None,
+        }
+    }
+    /// All Starlark modules of a kind.
+    pub fn modules(&self) -> impl Iterator<Item = (FileId, &Module)> {
+        let mut v: Vec<(FileId, &Module)> = self
+            .facts
+            .iter()
+            .filter_map(|(id, f)| match f {
+                Facts::Starlark(m) => Some((*id, m)),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(id, _)| *id);
+        v.into_iter()
+    }
+
+    fn load_cells(&mut self, files: &Files) {
+        let Some(root) = self.root.clone() else { return };
+        let Some(id) = self.file_paths.get(&root.join(".buckconfig")).copied() else {
+            self.cells.insert("root".into(), root);
+            return;
+        };
+        self.root_buckconfig = Some(id);
+        let _ = files;
+        if let Some(Facts::BuckConfig(cfg)) = self.facts.get(&id) {
+            for section in ["repositories", "cells"] {
+                for e in cfg.section_entries(section) {
+                    let dir = crate::discover::normalize(&root.join(&e.value));
+                    if dir == root {
+                        self.root_cell = e.key.clone();
+                    }
+                    self.cells.insert(e.key.clone(), dir);
+                }
+            }
+            for section in ["repository_aliases", "cell_aliases"] {
+                for e in cfg.section_entries(section) {
+                    self.cell_aliases.insert(e.key.clone(), e.value.clone());
+                }
+            }
+            for e in cfg.section_entries("external_cells") {
+                self.external_cells.insert(e.key.clone(), e.value.clone());
+            }
+        }
+        self.cells.entry(self.root_cell.clone()).or_insert(root);
+    }
+
+    /// Canonical cell name for a name or alias.
+    pub fn canonical_cell(&self, name: &str) -> String {
+        let mut n = name.to_string();
+        for _ in 0..4 {
+            match self.cell_aliases.get(&n) {
+                Some(a) => n = a.clone(),
+                None => break,
+            }
+        }
+        n
+    }
+
+    /// The cell and package (path relative to the cell root) of a directory.
+    pub fn cell_package_of(&self, dir: &Path) -> (String, String) {
+        let mut best: Option<(&String, &PathBuf)> = None;
+        for (name, root) in &self.cells {
+            if dir.starts_with(root) && best.is_none_or(|(_, b)| root.components().count() > b.components().count()) {
+                best = Some((name, root));
+            }
+        }
+        match best {
+            Some((name, root)) => (
+                name.clone(),
+                dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/"),
+            ),
+            None => {
+                let base = self.root.as_deref().unwrap_or(Path::new("/"));
+                (
+                    self.root_cell.clone(),
+                    dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/"),
+                )
+            }
+        }
+    }
+
+    fn index_targets(&mut self, files: &Files) {
+        let mut targets = Vec::new();
+        for f in files.iter() {
+            if f.kind != FileKind::Build {
+                continue;
+            }
+            let Some(Facts::Starlark(m)) = self.facts.get(&f.id) else { continue };
+            let dir = f.path.parent().unwrap_or(Path::new("/"));
+            let (cell, package) = self.cell_package_of(dir);
+            self.package_files.insert((cell.clone(), package.clone()), f.id);
+            for (i, c) in m.calls.iter().enumerate() {
+                let Some(rule) = c.callee_name() else { continue };
+                let Some((name, span)) = c.name_arg() else { continue };
+                targets.push(Target {
+                    file: f.id,
+                    call: i,
+                    rule,
+                    name: name.to_string(),
+                    name_span: Span {
+                        file: f.id,
+                        start: span.start,
+                        end: span.end,
+                    },
+                    cell: cell.clone(),
+                    package: package.clone(),
+                });
+            }
+        }
+        for (i, t) in targets.iter().enumerate() {
+            self.by_label.insert((t.cell.clone(), t.package.clone(), t.name.clone()), i);
+        }
+        self.targets = targets;
+    }
+
+    pub fn call_of(&self, t: &Target) -> &Call {
+        let Some(Facts::Starlark(m)) = self.facts.get(&t.file) else { unreachable!("target without module") };
+        &m.calls[t.call]
+    }
+
+    pub fn module_of(&self, file: FileId) -> Option<&Module> {
+        ModuleLookup::module(self, file)
+    }
+
+    /// Evaluate a keyword argument of a target's call in its file's module scope.
+    pub fn attr(&self, t: &Target, name: &str) -> Option<Val> {
+        let call = self.call_of(t);
+        let arg = call.kwarg(name)?;
+        let m = self.module_of(t.file)?;
+        Some(value::eval(&arg.value, &Scope::module(t.file, m), self))
+    }
+
+    /// Resolve a label string written in `from`'s package.
+    pub fn resolve_label(&self, from: &Target, s: &str) -> Option<Label> {
+        Label::parse(s, &from.cell, &from.package).map(|mut l| {
+            l.cell = self.canonical_cell(&l.cell);
+            l
+        })
+    }
+
+    pub fn target(&self, l: &Label) -> Option<usize> {
+        self.by_label
+            .get(&(l.cell.clone(), l.package.clone(), l.name.clone()))
+            .copied()
+    }
+
+    /// Resolve a `load()` path to an absolute file path.
+    pub fn load_path(&self, from: FileId, path: &str) -> Option<PathBuf> {
+        let from_path = self.path_of(from);
+        let dir = from_path.parent()?;
+        if let Some(rest) = path.strip_prefix(':') {
+            return Some(dir.join(rest));
+        }
+        let p = path.strip_prefix('@').unwrap_or(path);
+        let (cell, rest) = p.split_once("//")?;
+        let cell_root = if cell.is_empty() {
+            let (c, _) = self.cell_package_of(dir);
+            self.cells.get(&c)?.clone()
+        } else {
+            let c = self.canonical_cell(cell);
+            self.cells.get(&c)?.clone()
+        };
+        let (pkg, file) = match rest.split_once(':') {
+            Some((pkg, file)) => (pkg, file),
+            None => {
+                let (pkg, file) = rest.rsplit_once('/').unwrap_or(("", rest));
+                (pkg, file)
+            }
+        };
+        Some(crate::discover::normalize(&cell_root.join(pkg).join(file)))
+    }
+
+    /// The display path of a file relative to the project root.
+    pub fn rel(&self, id: FileId) -> String {
+        let p = self.path_of(id);
+        match &self.root {
+            Some(r) => p.strip_prefix(r).unwrap_or(p).to_string_lossy().replace('\\', "/"),
+            None => p.to_string_lossy().into_owned(),
+        }
+    }
+}

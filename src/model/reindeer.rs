@@ -1,0 +1,139 @@
+//! Reindeer projects: a `reindeer.toml`, the directories it names, its `Cargo.lock`, its
+//! fixups and its generated BUCK file.
+
+use std::path::{Path, PathBuf};
+
+use super::Project;
+use crate::files::Files;
+use crate::source::{FileId, FileKind, Span};
+
+#[derive(Debug, Clone)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: semver::Version,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReindeerProject {
+    pub config: FileId,
+    pub dir: PathBuf,
+    pub third_party_dir: PathBuf,
+    pub fixups_dir: PathBuf,
+    pub manifest_path: PathBuf,
+    pub lock: Option<FileId>,
+    pub packages: Vec<LockedPackage>,
+    /// The generated build file in `third_party_dir`.
+    pub buck_file: Option<FileId>,
+    /// `fixups.toml` files below `fixups_dir`, with their directory name.
+    pub fixups: Vec<(String, FileId)>,
+    /// `[buck] rust_library` and friends, when overridden.
+    pub rust_library_rule: Option<String>,
+    pub buildscript_rule: Option<String>,
+    /// Crates are vendored (`vendor = true`, `"local-registry"` or a table).
+    pub vendored: bool,
+}
+
+fn str_key(doc: &toml_edit::Document<String>, key: &str) -> Option<String> {
+    doc.get(key).and_then(|v| v.as_str()).map(String::from)
+}
+
+impl ReindeerProject {
+    pub fn discover(project: &Project, files: &Files) -> Vec<ReindeerProject> {
+        let mut out = Vec::new();
+        for f in files.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
+            let Some(doc) = project.toml(f.id) else { continue };
+            let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
+            let third_party_dir = crate::discover::normalize(&dir.join(str_key(doc, "third_party_dir").unwrap_or_else(|| ".".into())));
+            let fixups_dir = match str_key(doc, "fixups_dir") {
+                Some(p) => crate::discover::normalize(&dir.join(p)),
+                None => third_party_dir.join("fixups"),
+            };
+            let manifest_path = match str_key(doc, "manifest_path") {
+                Some(p) => crate::discover::normalize(&dir.join(p)),
+                None => third_party_dir.join("Cargo.toml"),
+            };
+            let lock_path = manifest_path.parent().unwrap_or(Path::new("/")).join("Cargo.lock");
+            let lock = project.file_at(&lock_path);
+            let mut packages = Vec::new();
+            if let Some(ld) = lock.and_then(|l| project.toml(l)) {
+                if let Some(arr) = ld.get("package").and_then(|p| p.as_array_of_tables()) {
+                    for t in arr.iter() {
+                        let (Some(name), Some(version)) = (
+                            t.get("name").and_then(|v| v.as_str()),
+                            t.get("version").and_then(|v| v.as_str()),
+                        ) else {
+                            continue;
+                        };
+                        let Ok(version) = semver::Version::parse(version) else { continue };
+                        packages.push(LockedPackage {
+                            name: name.to_string(),
+                            version,
+                            source: t.get("source").and_then(|v| v.as_str()).map(String::from),
+                        });
+                    }
+                }
+            }
+            let buck = doc.get("buck").and_then(|b| b.as_table_like());
+            let buck_name = buck
+                .and_then(|b| b.get("file_name"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("BUCK")
+                .to_string();
+            let buck_file = project.file_at(&third_party_dir.join(&buck_name));
+            let fixups = files
+                .iter()
+                .filter(|x| x.kind == FileKind::Fixups && x.path.starts_with(&fixups_dir))
+                .filter_map(|x| {
+                    let rel = x.path.strip_prefix(&fixups_dir).ok()?;
+                    let mut comps = rel.components();
+                    let dir = comps.next()?.as_os_str().to_string_lossy().into_owned();
+                    (comps.count() == 1).then_some((dir, x.id))
+                })
+                .collect();
+            let vendored = match doc.get("vendor") {
+                Some(v) => v.as_bool().unwrap_or(true),
+                None => false,
+            };
+            out.push(ReindeerProject {
+                config: f.id,
+                dir,
+                third_party_dir,
+                fixups_dir,
+                manifest_path,
+                lock,
+                packages,
+                buck_file,
+                fixups,
+                rust_library_rule: buck.and_then(|b| b.get("rust_library")).and_then(|v| v.as_str()).map(String::from),
+                buildscript_rule: buck
+                    .and_then(|b| b.get("buildscript_genrule"))
+                    .and_then(|v| v.as_str())
+                    .map(String::from),
+                vendored,
+            });
+        }
+        out
+    }
+
+    /// Span of a top-level key of reindeer.toml (the key itself).
+    pub fn key_span(&self, project: &Project, key: &str) -> Option<(Span, Span)> {
+        let doc = project.toml(self.config)?;
+        let (k, v) = doc.as_table().get_key_value(key)?;
+        Some((Span::new(self.config, k.span()?), Span::new(self.config, v.span()?)))
+    }
+
+    pub fn versions_of(&self, name: &str) -> Vec<&semver::Version> {
+        self.packages.iter().filter(|p| p.name == name).map(|p| &p.version).collect()
+    }
+
+    /// The fixups file for a package, if any.
+    pub fn fixups_for(&self, name: &str) -> Option<FileId> {
+        self.fixups.iter().find(|(d, _)| d == name).map(|(_, id)| *id)
+    }
+
+    /// Is a file inside this project's third-party directory?
+    pub fn contains(&self, project: &Project, file: FileId) -> bool {
+        project.path_of(file).starts_with(&self.third_party_dir)
+    }
+}

@@ -1,0 +1,1024 @@
+//! A span-preserving reader for Buck2 `.buckconfig` files.
+//!
+//! `.buckconfig` is an INI-like format. This reader keeps the byte offset of
+//! every header, key and value so that diagnostics can point at the exact
+//! source text. It never fails: problems are collected in
+//! [`BuckConfigFile::errors`] and parsing resumes on the next line.
+//!
+//! # Format
+//!
+//! The file is read line by line. Lines end at `\n`; a `\r` right before it
+//! (CRLF) is not part of the line. A UTF-8 byte order mark at the very start
+//! is skipped, and the last line does not need a newline. Leading and
+//! trailing whitespace on a line is ignored.
+//!
+//! * **Blank lines** are ignored.
+//! * **Comments** are whole lines whose first non-blank character is `#` or
+//!   `;`. There are no trailing comments: `url = https://x/y#frag` has the
+//!   value `https://x/y#frag`.
+//! * **Section headers** look like `[name]`. Everything between the first `[`
+//!   and the final `]` is the name (trimmed), so odd names such as
+//!   `[agent_context#intent]` are fine.
+//! * **Assignments** look like `key = value` (spaces optional). The key ends
+//!   at the first `=`. Both key and value are trimmed; the value may be empty.
+//!   Values are kept verbatim, including `$(config section.key)`
+//!   interpolations and `$ENV_VAR` references: expanding them is the
+//!   caller's job.
+//! * **Line continuations**: if an assignment line ends with `\`, the next
+//!   physical line also belongs to the value, and so on while lines keep
+//!   ending with `\`. Each line is trimmed, the trailing `\` dropped, and
+//!   the non-empty pieces are joined with a single space. Continuation lines
+//!   are always value text, even if they start with `#`, `[` or `<`.
+//! * **Includes** are lines `<file:relative/path>` or, for an include that may
+//!   be missing, `<?file:relative/path>`. They may appear at the top level or
+//!   inside a section. They are recorded in [`BuckConfigFile::includes`];
+//!   resolving and reading the files is left to the caller.
+//!
+//! Within one file the **last** assignment to a key wins, as in Buck2
+//! (see [`BuckConfigFile::get`]).
+//!
+//! All spans are byte ranges into the exact `text` given to [`parse`] (a BOM,
+//! if present, counts). They never include line terminators.
+//!
+//! # Error recovery
+//!
+//! * A malformed line is reported and skipped.
+//! * A header with text after its `]` is reported but still opens the section
+//!   named before the `]`.
+//! * A header without a `]` or with an empty name is reported, and the
+//!   assignments that follow it (up to the next valid header) are dropped
+//!   without further errors, so that they are neither attributed to the
+//!   previous section nor reported once per line.
+//! * Assignments with an empty key or outside any section are reported and
+//!   dropped. Their continuation lines are still consumed.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The result of [`parse`]: everything found in one `.buckconfig` file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuckConfigFile {
+    /// Every assignment, in file order (duplicates included).
+    pub entries: Vec<Entry>,
+    /// Every section header, in file order (a section may be opened twice).
+    pub sections: Vec<SectionHeader>,
+    /// Every `<file:…>` / `<?file:…>` include line, in file order.
+    pub includes: Vec<Include>,
+    /// Problems found while reading. Empty for a well-formed file.
+    pub errors: Vec<ConfigError>,
+}
+
+/// A `[name]` section header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionHeader {
+    /// The section name, trimmed.
+    pub name: String,
+    /// The whole `[name]`, brackets included.
+    pub span: Range<usize>,
+    /// Just the (trimmed) name.
+    pub name_span: Range<usize>,
+}
+
+/// One `key = value` assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The section the assignment appears in.
+    pub section: String,
+    /// The trimmed key.
+    pub key: String,
+    /// The value: continuation lines joined with a single space, leading and
+    /// trailing whitespace trimmed, trailing `\` removed.
+    pub value: String,
+    /// The trimmed key.
+    pub key_span: Range<usize>,
+    /// From the first to the last value character, continuation lines
+    /// included. For an empty value, an empty range just after the `=`.
+    pub value_span: Range<usize>,
+    /// The whole logical line: from the start of its first physical line
+    /// (indentation included) to the end of its last physical line (line
+    /// terminator excluded).
+    pub line_span: Range<usize>,
+}
+
+/// A `<file:path>` or `<?file:path>` include line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    /// The path as written (trimmed), relative to the including file.
+    pub path: String,
+    /// `true` for `<?file:…>`: a missing file is not an error.
+    pub optional: bool,
+    /// The whole `<…>` directive.
+    pub span: Range<usize>,
+    /// Just the (trimmed) path.
+    pub path_span: Range<usize>,
+}
+
+/// A problem found while reading the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// A human-readable, single-line description.
+    pub message: String,
+    /// The offending source text.
+    pub span: Range<usize>,
+    /// Which kind of problem this is, for programmatic matching.
+    pub kind: ConfigErrorKind,
+}
+
+/// The kinds of [`ConfigError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfigErrorKind {
+    /// A line that is neither blank, a comment, a header, an include nor an
+    /// assignment.
+    UnexpectedLine,
+    /// A `[` header without a closing `]`.
+    UnclosedHeader,
+    /// Text after the `]` of a section header.
+    TextAfterHeader,
+    /// A `[]` header.
+    EmptySectionName,
+    /// An assignment before the first section header.
+    KeyOutsideSection,
+    /// An assignment with nothing before the `=`.
+    EmptyKey,
+    /// A line starting with `<` that is not a well-formed include.
+    MalformedInclude,
+    /// An include with an empty path.
+    EmptyIncludePath,
+}
+
+impl BuckConfigFile {
+    /// The effective assignment of `section.key`: the **last** one in the
+    /// file, as in Buck2.
+    #[must_use]
+    pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.section == section && e.key == key)
+    }
+
+    /// The effective value of `section.key` (see [`BuckConfigFile::get`]).
+    #[must_use]
+    pub fn value(&self, section: &str, key: &str) -> Option<&str> {
+        self.get(section, key).map(|e| e.value.as_str())
+    }
+
+    /// Whether a `[section]` header with this name appears in the file.
+    #[must_use]
+    pub fn has_section(&self, section: &str) -> bool {
+        self.sections.iter().any(|s| s.name == section)
+    }
+
+    /// The effective assignments of one section: for each key the last
+    /// assignment wins, and keys are yielded in order of first appearance.
+    /// A section opened several times is treated as one.
+    pub fn section_entries<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a Entry> {
+        let mut effective: Vec<&'a Entry> = Vec::new();
+        let mut slot: HashMap<&'a str, usize> = HashMap::new();
+        for entry in self.entries.iter().filter(|e| e.section == section) {
+            let i = *slot.entry(entry.key.as_str()).or_insert(effective.len());
+            if i == effective.len() {
+                effective.push(entry);
+            } else {
+                effective[i] = entry;
+            }
+        }
+        effective.into_iter()
+    }
+}
+
+/// Reads a `.buckconfig` file. Never fails and never panics; see
+/// [`BuckConfigFile::errors`] for problems. Runs in linear time.
+#[must_use]
+pub fn parse(text: &str) -> BuckConfigFile {
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let mut parser = Parser {
+        file: BuckConfigFile::default(),
+        section: Section::None,
+    };
+    let mut lines = PhysicalLines { text, pos: start };
+    while let Some(line) = lines.next() {
+        parser.line(line, &mut lines);
+    }
+    parser.file
+}
+
+/// Splits a comma-separated list value (such as `[project] ignore` or
+/// `[buildfile] name`) into its trimmed, non-empty items, each with its byte
+/// range in `text`.
+///
+/// `text` must be the text `entry` was parsed from; otherwise the result is
+/// meaningless (but this still does not panic). An item broken across a line
+/// continuation is joined with a single space, as in [`Entry::value`], and
+/// its range then covers the line break.
+#[must_use]
+pub fn split_list(entry: &Entry, text: &str) -> Vec<(String, Range<usize>)> {
+    let mut items = Vec::new();
+    let Some(region) = text.get(entry.value_span.clone()) else {
+        return items;
+    };
+    // Trimmed, non-empty fragments of the item being collected.
+    let mut fragments: Vec<(usize, &str)> = Vec::new();
+    let mut offset = entry.value_span.start;
+    let mut segments = region.split('\n').peekable();
+    while let Some(raw) = segments.next() {
+        let segment_start = offset;
+        offset += raw.len() + 1;
+        let (seg_start, mut seg) = trim_at(segment_start, raw);
+        if segments.peek().is_some() {
+            // Only the last segment lacks the continuation backslash.
+            seg = seg.strip_suffix('\\').unwrap_or(seg).trim_end();
+        }
+        let mut part_start = seg_start;
+        for (i, part) in seg.split(',').enumerate() {
+            if i > 0 {
+                finish_item(&mut fragments, &mut items);
+            }
+            let (frag_start, frag) = trim_at(part_start, part);
+            if !frag.is_empty() {
+                fragments.push((frag_start, frag));
+            }
+            part_start += part.len() + 1;
+        }
+    }
+    finish_item(&mut fragments, &mut items);
+    items
+}
+
+/// Turns the collected fragments of one list item into an item, if any.
+fn finish_item(fragments: &mut Vec<(usize, &str)>, items: &mut Vec<(String, Range<usize>)>) {
+    if let (Some(&(start, _)), Some(&(last_start, last))) = (fragments.first(), fragments.last()) {
+        let joined = fragments
+            .iter()
+            .map(|&(_, f)| f)
+            .collect::<Vec<_>>()
+            .join(" ");
+        items.push((joined, start..last_start + last.len()));
+    }
+    fragments.clear();
+}
+
+/// Trims `s`, which starts at byte `start`, returning the trimmed text and
+/// where it starts.
+fn trim_at(start: usize, s: &str) -> (usize, &str) {
+    let trimmed_start = s.trim_start();
+    (
+        start + (s.len() - trimmed_start.len()),
+        trimmed_start.trim_end(),
+    )
+}
+
+/// One physical line, without its `\n` or `\r\n` terminator.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+impl Line<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+}
+
+/// Iterates over the physical lines of `text` starting at byte `pos`.
+struct PhysicalLines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for PhysicalLines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let rest = self.text.get(self.pos..).filter(|r| !r.is_empty())?;
+        let start = self.pos;
+        let (raw, consumed) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += consumed;
+        let text = raw.strip_suffix('\r').unwrap_or(raw);
+        Some(Line { start, text })
+    }
+}
+
+/// Which section assignments currently belong to.
+enum Section {
+    /// Before the first header.
+    None,
+    /// After a valid header.
+    Named(String),
+    /// After a malformed header: assignments are dropped silently.
+    Invalid,
+}
+
+struct Parser {
+    file: BuckConfigFile,
+    section: Section,
+}
+
+impl Parser {
+    fn error(&mut self, kind: ConfigErrorKind, message: impl Into<String>, span: Range<usize>) {
+        self.file.errors.push(ConfigError {
+            message: message.into(),
+            span,
+            kind,
+        });
+    }
+
+    /// Handles one logical line starting with `line`, pulling continuation
+    /// lines from `rest` when needed.
+    fn line(&mut self, line: Line<'_>, rest: &mut PhysicalLines<'_>) {
+        let (start, text) = trim_at(line.start, line.text);
+        if text.is_empty() || text.starts_with('#') || text.starts_with(';') {
+            return;
+        }
+        if text.starts_with('[') {
+            self.header(start, text);
+        } else if text.starts_with("<file:")
+            || text.starts_with("<?file:")
+            || (text.starts_with('<') && !text.contains('='))
+        {
+            self.include(start, text);
+        } else if text.contains('=') {
+            self.assignment(line, start, text, rest);
+        } else {
+            self.error(
+                ConfigErrorKind::UnexpectedLine,
+                "expected `key = value`, a `[section]` header or a comment",
+                start..start + text.len(),
+            );
+        }
+    }
+
+    /// `text` is a trimmed line starting with `[`, at byte `start`.
+    fn header(&mut self, start: usize, text: &str) {
+        let inner = &text[1..];
+        let (raw_name, span) = if let Some(name) = inner.strip_suffix(']') {
+            (name, start..start + text.len())
+        } else if let Some(close) = inner.find(']') {
+            let (after_start, after) = trim_at(start + 1 + close + 1, &inner[close + 1..]);
+            self.error(
+                ConfigErrorKind::TextAfterHeader,
+                "unexpected text after section header (only whole-line comments are allowed)",
+                after_start..after_start + after.len(),
+            );
+            (&inner[..close], start..start + 1 + close + 1)
+        } else {
+            self.error(
+                ConfigErrorKind::UnclosedHeader,
+                "section header is missing its closing `]`",
+                start..start + text.len(),
+            );
+            self.section = Section::Invalid;
+            return;
+        };
+        let (name_start, name) = trim_at(start + 1, raw_name);
+        if name.is_empty() {
+            self.error(
+                ConfigErrorKind::EmptySectionName,
+                "section header has an empty name",
+                span,
+            );
+            self.section = Section::Invalid;
+            return;
+        }
+        self.section = Section::Named(name.to_owned());
+        self.file.sections.push(SectionHeader {
+            name: name.to_owned(),
+            span,
+            name_span: name_start..name_start + name.len(),
+        });
+    }
+
+    /// `text` is a trimmed line starting with `<`, at byte `start`.
+    fn include(&mut self, start: usize, text: &str) {
+        let span = start..start + text.len();
+        let (optional, prefix) = if text.starts_with("<?file:") {
+            (true, "<?file:")
+        } else if text.starts_with("<file:") {
+            (false, "<file:")
+        } else {
+            self.error(
+                ConfigErrorKind::MalformedInclude,
+                "malformed include: expected `<file:path>` or `<?file:path>`",
+                span,
+            );
+            return;
+        };
+        let Some(raw_path) = text[prefix.len()..].strip_suffix('>') else {
+            self.error(
+                ConfigErrorKind::MalformedInclude,
+                "include is missing its closing `>`",
+                span,
+            );
+            return;
+        };
+        let (path_start, path) = trim_at(start + prefix.len(), raw_path);
+        if path.is_empty() {
+            self.error(
+                ConfigErrorKind::EmptyIncludePath,
+                "include has an empty path",
+                span,
+            );
+            return;
+        }
+        self.file.includes.push(Include {
+            path: path.to_owned(),
+            optional,
+            span,
+            path_span: path_start..path_start + path.len(),
+        });
+    }
+
+    /// `text` is the trimmed `line`, at byte `start`, and contains `=`.
+    fn assignment(
+        &mut self,
+        line: Line<'_>,
+        start: usize,
+        text: &str,
+        rest: &mut PhysicalLines<'_>,
+    ) {
+        let Some(eq) = text.find('=') else { return };
+        let key = text[..eq].trim_end();
+        let key_span = start..start + key.len();
+        let after_eq = start + eq + 1;
+
+        // Collect the value pieces, following `\` continuations.
+        let mut pieces: Vec<(usize, &str)> = Vec::new();
+        let mut segment = (after_eq, &text[eq + 1..]);
+        let mut line_end = line.end();
+        let mut logical_end = start + text.len();
+        loop {
+            let (seg_start, seg) = trim_at(segment.0, segment.1);
+            if !seg.is_empty() {
+                logical_end = seg_start + seg.len();
+            }
+            let continued = seg.ends_with('\\');
+            let piece = if continued {
+                seg[..seg.len() - 1].trim_end()
+            } else {
+                seg
+            };
+            if !piece.is_empty() {
+                pieces.push((seg_start, piece));
+            }
+            if !continued {
+                break;
+            }
+            let Some(next) = rest.next() else { break };
+            segment = (next.start, next.text);
+            line_end = next.end();
+        }
+
+        let logical_span = start..logical_end;
+        let section = match &self.section {
+            Section::Named(name) => name.clone(),
+            Section::None => {
+                self.error(
+                    ConfigErrorKind::KeyOutsideSection,
+                    "`key = value` outside of any `[section]`",
+                    logical_span,
+                );
+                return;
+            }
+            Section::Invalid => {
+                if key.is_empty() {
+                    self.error(
+                        ConfigErrorKind::EmptyKey,
+                        "empty key before `=`",
+                        logical_span,
+                    );
+                }
+                return;
+            }
+        };
+        if key.is_empty() {
+            self.error(
+                ConfigErrorKind::EmptyKey,
+                "empty key before `=`",
+                logical_span,
+            );
+            return;
+        }
+        let value_span = match (pieces.first(), pieces.last()) {
+            (Some(&(first, _)), Some(&(last_start, last))) => first..last_start + last.len(),
+            _ => after_eq..after_eq,
+        };
+        let value = pieces.iter().map(|&(_, p)| p).collect::<Vec<_>>().join(" ");
+        self.file.entries.push(Entry {
+            section,
+            key: key.to_owned(),
+            value,
+            key_span,
+            value_span,
+            line_span: line.start..line_end,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str, span: &Range<usize>) -> String {
+        text[span.clone()].to_owned()
+    }
+
+    fn kinds(file: &BuckConfigFile) -> Vec<ConfigErrorKind> {
+        file.errors.iter().map(|e| e.kind).collect()
+    }
+
+    /// Structural invariants that must hold for any input.
+    fn check_invariants(text: &str, file: &BuckConfigFile) {
+        let ok = |r: &Range<usize>| r.start <= r.end && text.get(r.clone()).is_some();
+        for h in &file.sections {
+            assert!(ok(&h.span) && ok(&h.name_span), "{h:?}");
+            assert_eq!(text[h.name_span.clone()], h.name);
+            assert!(text[h.span.clone()].starts_with('['));
+            assert!(text[h.span.clone()].ends_with(']'));
+        }
+        for e in &file.entries {
+            assert!(
+                ok(&e.key_span) && ok(&e.value_span) && ok(&e.line_span),
+                "{e:?}"
+            );
+            assert_eq!(text[e.key_span.clone()], e.key);
+            assert!(!e.key.is_empty());
+            assert!(e.line_span.start <= e.key_span.start && e.value_span.end <= e.line_span.end);
+            if !text[e.value_span.clone()].contains('\n') {
+                assert_eq!(text[e.value_span.clone()], e.value);
+            }
+            for (item, range) in split_list(e, text) {
+                assert!(ok(&range));
+                assert!(!item.is_empty());
+                if !text[range.clone()].contains('\n') {
+                    assert_eq!(text[range], item);
+                }
+            }
+        }
+        for i in &file.includes {
+            assert!(ok(&i.span) && ok(&i.path_span), "{i:?}");
+            assert_eq!(text[i.path_span.clone()], i.path);
+        }
+        for err in &file.errors {
+            assert!(ok(&err.span), "{err:?}");
+            assert!(!err.message.contains('\n'));
+        }
+    }
+
+    fn parse_checked(text: &str) -> BuckConfigFile {
+        let file = parse(text);
+        check_invariants(text, &file);
+        file
+    }
+
+    #[test]
+    fn basic_sections_and_entries() {
+        let text = "[cells]\n  root = .\nprelude=prelude\n\n[buildfile]\nname = BUCK\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.sections.len(), 2);
+        assert_eq!(f.sections[0].name, "cells");
+        assert_eq!(s(text, &f.sections[0].span), "[cells]");
+        assert_eq!(s(text, &f.sections[1].name_span), "buildfile");
+        assert_eq!(f.entries.len(), 3);
+
+        let root = f.get("cells", "root").unwrap();
+        assert_eq!(root.value, ".");
+        assert_eq!(s(text, &root.key_span), "root");
+        assert_eq!(s(text, &root.value_span), ".");
+        assert_eq!(s(text, &root.line_span), "  root = .");
+
+        let prelude = f.get("cells", "prelude").unwrap();
+        assert_eq!(prelude.value, "prelude");
+        assert_eq!(s(text, &prelude.line_span), "prelude=prelude");
+        assert_eq!(f.value("buildfile", "name"), Some("BUCK"));
+        assert_eq!(f.get("buildfile", "root"), None);
+        assert!(f.has_section("cells") && !f.has_section("nope"));
+    }
+
+    #[test]
+    fn odd_header_names_and_whitespace() {
+        let text = "  [agent_context#intent]  \nk = v\n[ spaced ]\nx=1\n[a]b]\ny=2\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let names: Vec<_> = f.sections.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["agent_context#intent", "spaced", "a]b"]);
+        assert_eq!(s(text, &f.sections[0].span), "[agent_context#intent]");
+        assert_eq!(s(text, &f.sections[1].span), "[ spaced ]");
+        assert_eq!(s(text, &f.sections[1].name_span), "spaced");
+        assert_eq!(f.value("agent_context#intent", "k"), Some("v"));
+        assert_eq!(f.value("spaced", "x"), Some("1"));
+        assert_eq!(f.value("a]b", "y"), Some("2"));
+    }
+
+    #[test]
+    fn comments_are_whole_lines_only() {
+        let text = "# top\n; semi\n[s]\n   # indented comment\n\t; tab comment\nurl = https://x.org/a#frag ; not a comment\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.entries.len(), 1);
+        let e = f.get("s", "url").unwrap();
+        assert_eq!(e.value, "https://x.org/a#frag ; not a comment");
+        assert_eq!(s(text, &e.value_span), e.value);
+    }
+
+    #[test]
+    fn values_are_verbatim() {
+        let text = "[s]\na = $(config cells.root)/x\nb = $HOME/y\nc = x = y\nd==\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty());
+        assert_eq!(f.value("s", "a"), Some("$(config cells.root)/x"));
+        assert_eq!(f.value("s", "b"), Some("$HOME/y"));
+        assert_eq!(f.value("s", "c"), Some("x = y"));
+        assert_eq!(f.value("s", "d"), Some("="));
+    }
+
+    #[test]
+    fn empty_values() {
+        let text = "[s]\nempty =\nspaces =    \nnext = 1";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty());
+        let e = f.get("s", "empty").unwrap();
+        assert_eq!(e.value, "");
+        assert!(e.value_span.is_empty());
+        assert_eq!(
+            e.value_span.start,
+            text.find("empty =").unwrap() + "empty =".len()
+        );
+        assert_eq!(f.value("s", "spaces"), Some(""));
+        assert_eq!(
+            s(text, &f.get("s", "spaces").unwrap().line_span),
+            "spaces =    "
+        );
+        assert_eq!(f.value("s", "next"), Some("1"));
+    }
+
+    #[test]
+    fn line_continuation() {
+        let text = "[project]\nignore = a, \\\n    b,\\\n  c   \nafter = 1\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let e = f.get("project", "ignore").unwrap();
+        assert_eq!(e.value, "a, b, c");
+        assert_eq!(s(text, &e.value_span), "a, \\\n    b,\\\n  c");
+        assert_eq!(s(text, &e.line_span), "ignore = a, \\\n    b,\\\n  c   ");
+        assert_eq!(f.value("project", "after"), Some("1"));
+    }
+
+    #[test]
+    fn continuation_lines_are_value_text() {
+        // A continuation line that looks like a comment, header or include
+        // still belongs to the value.
+        let text = "[s]\nk = \\\n# not a comment \\\n[not_a_header] \\\n<file:x>\nj = 2\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert!(f.includes.is_empty());
+        assert_eq!(f.sections.len(), 1);
+        let e = f.get("s", "k").unwrap();
+        assert_eq!(e.value, "# not a comment [not_a_header] <file:x>");
+        // The value starts on the first continuation line.
+        assert!(s(text, &e.value_span).starts_with("# not a comment"));
+        assert!(s(text, &e.value_span).ends_with("<file:x>"));
+        assert_eq!(f.value("s", "j"), Some("2"));
+    }
+
+    #[test]
+    fn continuation_edge_cases() {
+        // Continuation at end of file, into a blank line, and a bare `\` line.
+        let f = parse_checked("[s]\na = x \\");
+        assert_eq!(f.value("s", "a"), Some("x"));
+        let text = "[s]\na = x \\\n\nb = y\n";
+        let f = parse_checked(text);
+        assert_eq!(f.value("s", "a"), Some("x"));
+        assert_eq!(f.value("s", "b"), Some("y"));
+        assert_eq!(s(text, &f.get("s", "a").unwrap().line_span), "a = x \\\n");
+        let f = parse_checked("[s]\na = x \\\n   \\\n y\n");
+        assert_eq!(f.value("s", "a"), Some("x y"));
+        let f = parse_checked("[s]\na = \\\n");
+        assert_eq!(f.value("s", "a"), Some(""));
+        // A backslash in the middle of a value is kept.
+        let f = parse_checked("[s]\npath = C:\\dir\\x\n");
+        assert_eq!(f.value("s", "path"), Some("C:\\dir\\x"));
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let text = "\u{feff}[cells]\r\nroot = .\r\nlist = a,\\\r\n  b\r\n\r\n; c\r\n[x]\r\ny=z";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.sections[0].name, "cells");
+        assert_eq!(f.sections[0].span.start, 3);
+        let root = f.get("cells", "root").unwrap();
+        assert_eq!(s(text, &root.line_span), "root = .");
+        assert_eq!(s(text, &root.value_span), ".");
+        let list = f.get("cells", "list").unwrap();
+        assert_eq!(list.value, "a, b");
+        assert_eq!(s(text, &list.line_span), "list = a,\\\r\n  b");
+        let items: Vec<_> = split_list(list, text)
+            .into_iter()
+            .map(|(i, r)| (i.clone(), s(text, &r)))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("a".to_owned(), "a".to_owned()),
+                ("b".to_owned(), "b".to_owned())
+            ]
+        );
+        assert_eq!(f.value("x", "y"), Some("z"));
+        assert_eq!(s(text, &f.get("x", "y").unwrap().line_span), "y=z");
+    }
+
+    #[test]
+    fn bom_only_at_start() {
+        // A BOM that is not at the start is ordinary text.
+        let f = parse_checked("[s]\n\u{feff}k = v\n");
+        assert_eq!(f.entries[0].key, "\u{feff}k");
+        let f = parse_checked("\u{feff}");
+        assert_eq!(f, BuckConfigFile::default());
+    }
+
+    #[test]
+    fn includes() {
+        let text = "<file:base.bcfg>\n[s]\n  <?file: local/x.bcfg >\nk = v\n<file:a=b>\n";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.includes.len(), 3);
+        assert_eq!(f.includes[0].path, "base.bcfg");
+        assert!(!f.includes[0].optional);
+        assert_eq!(s(text, &f.includes[0].span), "<file:base.bcfg>");
+        assert_eq!(f.includes[1].path, "local/x.bcfg");
+        assert!(f.includes[1].optional);
+        assert_eq!(s(text, &f.includes[1].span), "<?file: local/x.bcfg >");
+        assert_eq!(s(text, &f.includes[1].path_span), "local/x.bcfg");
+        assert_eq!(f.includes[2].path, "a=b");
+        // Includes do not close the section.
+        assert_eq!(f.value("s", "k"), Some("v"));
+    }
+
+    #[test]
+    fn include_errors() {
+        let text = "<file:x\n<?file:>\n<include x>\n";
+        let f = parse_checked(text);
+        assert!(f.includes.is_empty());
+        assert_eq!(
+            kinds(&f),
+            [
+                ConfigErrorKind::MalformedInclude,
+                ConfigErrorKind::EmptyIncludePath,
+                ConfigErrorKind::MalformedInclude
+            ]
+        );
+        assert_eq!(s(text, &f.errors[0].span), "<file:x");
+        assert_eq!(s(text, &f.errors[2].span), "<include x>");
+    }
+
+    #[test]
+    fn last_assignment_wins() {
+        let text = "[s]\nk = 1\nother = a\n[t]\nk = t\n[s]\nk = 2\n";
+        let f = parse_checked(text);
+        let e = f.get("s", "k").unwrap();
+        assert_eq!(e.value, "2");
+        assert_eq!(e.key_span.start, text.rfind("k = 2").unwrap());
+        assert_eq!(f.value("t", "k"), Some("t"));
+        assert_eq!(f.sections.len(), 3);
+        let effective: Vec<_> = f
+            .section_entries("s")
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(effective, [("k", "2"), ("other", "a")]);
+        assert_eq!(f.section_entries("missing").count(), 0);
+    }
+
+    #[test]
+    fn error_unexpected_line_and_recovery() {
+        let text = "[s]\njust some words\nk = v\n";
+        let f = parse_checked(text);
+        assert_eq!(kinds(&f), [ConfigErrorKind::UnexpectedLine]);
+        assert_eq!(
+            f.errors[0].message,
+            "expected `key = value`, a `[section]` header or a comment"
+        );
+        assert_eq!(s(text, &f.errors[0].span), "just some words");
+        assert_eq!(f.value("s", "k"), Some("v"));
+    }
+
+    #[test]
+    fn error_key_outside_section() {
+        let text = "k = v \\\n  continued\n[s]\nj = w\n";
+        let f = parse_checked(text);
+        assert_eq!(kinds(&f), [ConfigErrorKind::KeyOutsideSection]);
+        assert_eq!(
+            f.errors[0].message,
+            "`key = value` outside of any `[section]`"
+        );
+        assert_eq!(s(text, &f.errors[0].span), "k = v \\\n  continued");
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.value("s", "j"), Some("w"));
+    }
+
+    #[test]
+    fn error_empty_key() {
+        let text = "[s]\n  = value\nk = v\n";
+        let f = parse_checked(text);
+        assert_eq!(kinds(&f), [ConfigErrorKind::EmptyKey]);
+        assert_eq!(s(text, &f.errors[0].span), "= value");
+        assert_eq!(f.entries.len(), 1);
+    }
+
+    #[test]
+    fn error_unclosed_header() {
+        let text = "[good]\na = 1\n[cells\nb = 2\n  = 3\n[next]\nc = 3\n";
+        let f = parse_checked(text);
+        assert_eq!(
+            kinds(&f),
+            [ConfigErrorKind::UnclosedHeader, ConfigErrorKind::EmptyKey]
+        );
+        assert_eq!(s(text, &f.errors[0].span), "[cells");
+        // `b` is neither attributed to `[good]` nor reported.
+        assert_eq!(f.get("good", "b"), None);
+        assert_eq!(f.value("next", "c"), Some("3"));
+        assert_eq!(f.entries.len(), 2);
+    }
+
+    #[test]
+    fn error_empty_header_name() {
+        let text = "[]\nk = v\n[  ]\n[ok]\nj = w\n";
+        let f = parse_checked(text);
+        assert_eq!(
+            kinds(&f),
+            [
+                ConfigErrorKind::EmptySectionName,
+                ConfigErrorKind::EmptySectionName
+            ]
+        );
+        assert_eq!(s(text, &f.errors[0].span), "[]");
+        assert_eq!(s(text, &f.errors[1].span), "[  ]");
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.value("ok", "j"), Some("w"));
+    }
+
+    #[test]
+    fn error_text_after_header() {
+        let text = "[cells] # trailing comment\nroot = .\n";
+        let f = parse_checked(text);
+        assert_eq!(kinds(&f), [ConfigErrorKind::TextAfterHeader]);
+        assert_eq!(s(text, &f.errors[0].span), "# trailing comment");
+        assert_eq!(s(text, &f.sections[0].span), "[cells]");
+        assert_eq!(f.value("cells", "root"), Some("."));
+    }
+
+    #[test]
+    fn split_list_single_line() {
+        let text = "[project]\nignore = a/b, , c/**/d ,e,\n";
+        let f = parse_checked(text);
+        let e = f.get("project", "ignore").unwrap();
+        let items = split_list(e, text);
+        let got: Vec<_> = items
+            .iter()
+            .map(|(i, r)| (i.as_str(), s(text, r)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a/b", "a/b".into()),
+                ("c/**/d", "c/**/d".into()),
+                ("e", "e".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn split_list_across_continuations() {
+        let text = "[buildfile]\nname = BUCK.v2, \\\n  BUCK, TAR\\\n  GETS, \\\n  BUILD\n";
+        let f = parse_checked(text);
+        let e = f.get("buildfile", "name").unwrap();
+        assert_eq!(e.value, "BUCK.v2, BUCK, TAR GETS, BUILD");
+        let items = split_list(e, text);
+        let names: Vec<_> = items.iter().map(|(i, _)| i.as_str()).collect();
+        assert_eq!(names, ["BUCK.v2", "BUCK", "TAR GETS", "BUILD"]);
+        assert_eq!(s(text, &items[0].1), "BUCK.v2");
+        assert_eq!(s(text, &items[1].1), "BUCK");
+        assert_eq!(s(text, &items[2].1), "TAR\\\n  GETS");
+        assert_eq!(s(text, &items[3].1), "BUILD");
+    }
+
+    #[test]
+    fn split_list_empty_and_mismatched_text() {
+        let text = "[s]\nk =\nj = , ,\n";
+        let f = parse_checked(text);
+        assert!(split_list(f.get("s", "k").unwrap(), text).is_empty());
+        assert!(split_list(f.get("s", "j").unwrap(), text).is_empty());
+        // Wrong text: no panic.
+        assert!(split_list(f.get("s", "j").unwrap(), "").is_empty());
+        let long = parse("[s]\nk = ééé, a\n");
+        let _ = split_list(&long.entries[0], "[s]\nk = x");
+        let _ = split_list(&long.entries[0], "[s]\nk = é,ü,a, b c d");
+    }
+
+    #[test]
+    fn no_trailing_newline_and_empty_input() {
+        assert_eq!(parse(""), BuckConfigFile::default());
+        assert_eq!(parse("\n\n\r\n"), BuckConfigFile::default());
+        let f = parse_checked("[s]\nk = v");
+        assert_eq!(f.value("s", "k"), Some("v"));
+        let f = parse_checked("[s]");
+        assert_eq!(f.sections.len(), 1);
+    }
+
+    #[test]
+    fn nul_bytes_and_lone_cr() {
+        let text = "[s\0]\nk\0 = v\0\r\n\r\na = b\rc = d\n\r\n\r";
+        let f = parse_checked(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        assert_eq!(f.sections[0].name, "s\0");
+        assert_eq!(f.value("s\0", "k\0"), Some("v\0"));
+        // A lone `\r` does not end a line.
+        assert_eq!(f.value("s\0", "a"), Some("b\rc = d"));
+    }
+
+    #[test]
+    fn very_long_lines_and_many_continuations() {
+        let long_value = "x".repeat(1 << 20);
+        let text = format!("[s]\nk = {long_value}\n");
+        let f = parse_checked(&text);
+        assert_eq!(f.value("s", "k").map(str::len), Some(1 << 20));
+
+        let mut text = String::from("[s]\nk = a");
+        for _ in 0..100_000 {
+            text.push_str(", b \\\n");
+        }
+        text.push_str("c\n");
+        let f = parse(&text);
+        let e = f.get("s", "k").unwrap();
+        assert_eq!(split_list(e, &text).len(), 100_001);
+
+        let text = "[".repeat(200_000) + &"]".repeat(200_000) + "\n" + &"=".repeat(100_000);
+        let _ = parse_checked(&text);
+    }
+
+    #[test]
+    fn random_lines_never_panic() {
+        // A small xorshift generator: deterministic, no dependencies.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pieces: &[&[u8]] = &[
+            b"[",
+            b"]",
+            b"=",
+            b"\\",
+            b"#",
+            b";",
+            b"<",
+            b">",
+            b"<file:",
+            b"<?file:",
+            b",",
+            b" ",
+            b"\t",
+            b"\r",
+            b"\r\n",
+            b"\0",
+            b"key",
+            b"value",
+            b"$(config a.b)",
+            b"\xef\xbb\xbf",
+            b"\xc3\xa9",
+            b"\xff",
+            b"\xe2\x82",
+        ];
+        let mut all = Vec::new();
+        for _ in 0..10_000 {
+            let mut line = Vec::new();
+            let len = next() % 12;
+            for _ in 0..len {
+                let r = next();
+                if r % 4 == 0 {
+                    line.push(r.to_le_bytes()[1]);
+                } else {
+                    line.extend_from_slice(pieces[(r >> 8) as usize % pieces.len()]);
+                }
+            }
+            let text = String::from_utf8_lossy(&line);
+            parse_checked(&text);
+            parse_checked(&format!("[s]\n{text}"));
+            all.extend_from_slice(&line);
+            all.push(b'\n');
+        }
+        let text = String::from_utf8_lossy(&all);
+        let f = parse_checked(&text);
+        assert!(!f.errors.is_empty());
+    }
+}

@@ -1,0 +1,145 @@
+//! `buildscript-wiring-mismatch` (R18): a Rust library's `OUT_DIR` and its `rustc_flags`
+//! argfile do not point at the same, existing, same-version `-build-script-run` target.
+//!
+//! Reindeer emits `env = {"OUT_DIR": "$(location :foo-1.2.3-build-script-run[out_dir])"}`
+//! and `rustc_flags = ["@$(location :foo-1.2.3-build-script-run[rustc_flags])"]`; hand
+//! edits and bad merges break the pair and the crate compiles without its cfgs or
+//! `OUT_DIR` files. Fix (unsafe): point both at `<library>-build-script-run`.
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::ir::ExprKind;
+use crate::parse::Parsed;
+use crate::rules::util::{is_rust_library_rule, replace_string_literal, span, split_versioned};
+use crate::rules::{Check, FileCx, Sink};
+use crate::source::FileKind;
+
+pub struct BuildscriptWiringMismatch;
+
+const ID: &str = "buildscript-wiring-mismatch";
+
+static LOCATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\(location\s+:([^\[\)\s]+)\[(out_dir|rustc_flags)\]\)").unwrap());
+
+impl Check for BuildscriptWiringMismatch {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+            return;
+        }
+        let Parsed::Starlark { module, .. } = cx.parsed else { return };
+        let declared: Vec<&str> = module.calls.iter().filter_map(|c| c.name_arg().map(|(n, _)| n)).collect();
+        for c in &module.calls {
+            let Some(callee) = c.callee_name() else { continue };
+            if !is_rust_library_rule(&callee, cx.settings, None) {
+                continue;
+            }
+            let Some((lib, _)) = c.name_arg() else { continue };
+            // OUT_DIR literal in env
+            let mut out_dir = None;
+            if let Some(env) = c.kwarg("env") {
+                if let ExprKind::Dict(items) = &env.value.kind {
+                    for (k, v) in items {
+                        if matches!(&k.kind, ExprKind::Str(s) if s == "OUT_DIR") {
+                            if let ExprKind::Str(s) = &v.kind {
+                                if let Some(m) = LOCATION.captures(s) {
+                                    if &m[2] == "out_dir" {
+                                        out_dir = Some((m[1].to_string(), v.span.clone(), s.clone()));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let mut flags = None;
+            if let Some(rf) = c.kwarg("rustc_flags") {
+                if let ExprKind::List(items) = &rf.value.kind {
+                    for v in items {
+                        if let ExprKind::Str(s) = &v.kind {
+                            if let Some(m) = LOCATION.captures(s) {
+                                if &m[2] == "rustc_flags" {
+                                    flags = Some((m[1].to_string(), v.span.clone(), s.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let expected = format!("{lib}-build-script-run");
+            let expected_exists = declared.contains(&expected.as_str());
+            let fix_for = |refs: &[&(String, std::ops::Range<u32>, String)]| -> Option<Fix> {
+                if !expected_exists {
+                    return None;
+                }
+                let edits = refs
+                    .iter()
+                    .filter(|(t, _, _)| *t != expected)
+                    .map(|(t, r, s)| replace_string_literal(cx.file.id, &cx.file.text, r, &s.replace(&format!(":{t}["), &format!(":{expected}["))))
+                    .collect::<Vec<_>>();
+                (!edits.is_empty()).then(|| Fix {
+                    applicability: Applicability::Unsafe,
+                    description: format!("Point both references at `:{expected}`"),
+                    edits,
+                })
+            };
+            let lib_version = split_versioned(lib).map(|(_, v)| v);
+            match (&out_dir, &flags) {
+                (Some(o), Some(f)) if o.0 != f.0 => {
+                    let mut d = Diagnostic::new(
+                        ID,
+                        Severity::Error,
+                        span(cx.file.id, &o.1),
+                        format!("`OUT_DIR` of `{lib}` points at `:{}` but its rustc_flags argfile at `:{}`", o.0, f.0),
+                    )
+                    .with_related(span(cx.file.id, &f.1), "rustc_flags argfile from a different build script run")
+                    .with_help("both must name the same `-build-script-run` target; re-run `reindeer buckify` or fix the hand edit");
+                    if let Some(fx) = fix_for(&[o, f]) {
+                        d = d.with_fix(fx);
+                    }
+                    sink.push(d);
+                    continue;
+                }
+                (Some(one), None) | (None, Some(one)) => {
+                    let (have, missing) = if out_dir.is_some() { ("OUT_DIR", "rustc_flags argfile") } else { ("rustc_flags argfile", "OUT_DIR") };
+                    sink.push(
+                        Diagnostic::new(
+                            ID,
+                            Severity::Error,
+                            span(cx.file.id, &one.1),
+                            format!("`{lib}` takes its {have} from `:{}` but has no {missing} from it", one.0),
+                        )
+                        .with_help("Reindeer always wires both; restore the missing reference or re-run `reindeer buckify`"),
+                    );
+                }
+                _ => {}
+            }
+            for r in [&out_dir, &flags].into_iter().flatten() {
+                if !declared.contains(&r.0.as_str()) {
+                    sink.push(
+                        Diagnostic::new(ID, Severity::Error, span(cx.file.id, &r.1), format!("`:{}` is not declared in this file", r.0))
+                            .with_help(format!("`{lib}` expects the build script run `:{expected}`")),
+                    );
+                    continue;
+                }
+                if let (Some(lv), Some((_, rv))) = (&lib_version, r.0.strip_suffix("-build-script-run").and_then(split_versioned)) {
+                    if *lv != rv {
+                        let mut d = Diagnostic::new(
+                            ID,
+                            Severity::Error,
+                            span(cx.file.id, &r.1),
+                            format!("`{lib}` is version {lv} but uses the build script output of version {rv} (`:{}`)", r.0),
+                        );
+                        if let Some(fx) = fix_for(&[r]) {
+                            d = d.with_fix(fx);
+                        }
+                        sink.push(d);
+                    }
+                }
+            }
+        }
+    }
+}

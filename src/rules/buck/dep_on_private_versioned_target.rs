@@ -1,0 +1,80 @@
+//! `dep-on-private-versioned-target` (R21): a target outside the third-party package
+//! depends on a private versioned crate target (`//third_party:pyo3-0.26.0`) that has a
+//! public alias.
+//!
+//! The versioned target has `visibility = []`, so Buck2 reports a visibility error, and
+//! every version bump would break the dependent anyway. Fix (safe): depend on the alias.
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::label::Label;
+use crate::model::value::Value;
+use crate::rules::util::{list_string_literals, replace_string_literal, span, split_versioned};
+use crate::rules::{Check, ProjectCx, Sink};
+
+pub struct DepOnPrivateVersionedTarget;
+
+const ID: &str = "dep-on-private-versioned-target";
+
+impl Check for DepOnPrivateVersionedTarget {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) {
+            return;
+        }
+        let p = cx.project;
+        for t in &p.targets {
+            if !cx.files.get(t.file).reported {
+                continue;
+            }
+            let call = p.call_of(t);
+            for attr in ["deps", "named_deps", "exec_deps"] {
+                let Some(arg) = call.kwarg(attr) else { continue };
+                for (s, lit) in list_string_literals(&arg.value) {
+                    let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { continue };
+                    l.cell = p.canonical_cell(&l.cell);
+                    if l.package == t.package && l.cell == t.cell {
+                        continue;
+                    }
+                    let Some((crate_name, _)) = split_versioned(&l.name) else { continue };
+                    let Some(ti) = p.target(&l) else { continue };
+                    let target = &p.targets[ti];
+                    let private = p
+                        .attr(target, "visibility")
+                        .is_some_and(|v| matches!(&v.value, Value::List(items) if items.is_empty()));
+                    if !private {
+                        continue;
+                    }
+                    let alias_label = Label { name: crate_name.to_string(), subtarget: None, ..l.clone() };
+                    let Some(ai) = p.target(&alias_label) else { continue };
+                    let alias = &p.targets[ai];
+                    let points_here = p
+                        .attr(alias, "actual")
+                        .and_then(|v| v.as_str().and_then(|a| p.resolve_label(alias, a)))
+                        .is_some_and(|a| a.name == l.name && a.package == l.package);
+                    if !points_here {
+                        continue;
+                    }
+                    let Some(text) = cx.files.text(t.file) else { continue };
+                    let fixed = s.replacen(&l.name, crate_name, 1);
+                    sink.push(
+                        Diagnostic::new(
+                            ID,
+                            Severity::Error,
+                            span(t.file, lit),
+                            format!("`{s}` is a private versioned crate target; depend on its alias `{fixed}`"),
+                        )
+                        .with_related(target.name_span, "declared with `visibility = []` here")
+                        .with_related(alias.name_span, "public alias")
+                        .with_help("Buck2 rejects the dependency for visibility, and every version bump would break it")
+                        .with_fix(Fix {
+                            applicability: Applicability::Safe,
+                            description: format!("Depend on `{fixed}`"),
+                            edits: vec![replace_string_literal(t.file, &text, lit, &fixed)],
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}

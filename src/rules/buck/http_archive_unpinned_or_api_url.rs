@@ -1,0 +1,67 @@
+//! `http-archive-unpinned-or-api-url` (R20): an `http_archive` without `sha256`, or one that
+//! downloads from the crates.io API endpoint instead of the static download path.
+//!
+//! Checksum-less downloads are not reproducible, and Reindeer moved to static downloads in
+//! 2024 (facebookincubator/reindeer#43). Fix (safe, URL only): rewrite
+//! `https://crates.io/api/v1/crates/<name>/<ver>/download` to
+//! `https://static.crates.io/crates/<name>/<ver>/download`.
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::parse::Parsed;
+use crate::rules::util::{list_string_literals, replace_string_literal, span};
+use crate::rules::{Check, FileCx, Sink};
+use crate::source::FileKind;
+
+pub struct HttpArchiveUnpinnedOrApiUrl;
+
+const ID: &str = "http-archive-unpinned-or-api-url";
+
+static API: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^https?://[^/]+/api/v1/crates/([^/]+)/([^/]+)/download$").unwrap());
+
+impl Check for HttpArchiveUnpinnedOrApiUrl {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+            return;
+        }
+        let Parsed::Starlark { module, .. } = cx.parsed else { return };
+        for c in &module.calls {
+            let Some(callee) = c.callee_name() else { continue };
+            if callee != "http_archive" && !callee.ends_with(".http_archive") {
+                continue;
+            }
+            if c.has_kwargs_splat() {
+                continue;
+            }
+            let name = c.name_arg().map(|(n, _)| n.to_string()).unwrap_or_default();
+            if c.kwarg("sha256").is_none() {
+                let at = c.name_arg().map(|(_, r)| r).unwrap_or(c.func.span.clone());
+                sink.push(
+                    Diagnostic::new(ID, Severity::Warning, span(cx.file.id, &at), format!("http_archive `{name}` has no `sha256`, so the download is not reproducible"))
+                        .with_help("add `sha256 = \"<64 hex>\"` (the checksum from Cargo.lock for crates), or re-run `reindeer buckify`"),
+                );
+            }
+            for attr in ["urls", "url"] {
+                let Some(arg) = c.kwarg(attr) else { continue };
+                for (u, r) in list_string_literals(&arg.value) {
+                    let Some(m) = API.captures(u) else { continue };
+                    let fixed = format!("https://static.crates.io/crates/{}/{}/download", &m[1], &m[2]);
+                    sink.push(
+                        Diagnostic::new(ID, Severity::Warning, span(cx.file.id, r), format!("`{u}` is the crates.io API download endpoint, not the static download URL"))
+                            .with_help("Reindeer switched to static downloads in 2024 (facebookincubator/reindeer#43)")
+                            .with_fix(Fix {
+                                applicability: Applicability::Safe,
+                                description: format!("Use `{fixed}`"),
+                                edits: vec![replace_string_literal(cx.file.id, &cx.file.text, r, &fixed)],
+                            }),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Rules about BUCK files and the prelude's Rust rules.
+pub mod buck_dialect;
+pub mod buildscript_env_wrong_config_macro;
+pub mod buildscript_wiring_mismatch;
+pub mod dep_on_private_versioned_target;
+pub mod duplicate_target_name;
+pub mod http_archive_unpinned_or_api_url;
+pub mod proc_macro_exec_compatible_with_dropped;
+pub mod proc_macro_inner_target_dep;
+pub mod proc_macro_missing_crate_attr;
+pub mod python_ext_unsupported_in_oss_prelude;
+
+use super::Check;
+
+pub static CHECKS: &[&dyn Check] = &[
+    &buck_dialect::BuckDialect,
+    &duplicate_target_name::DuplicateTargetName,
+    &proc_macro_missing_crate_attr::ProcMacroMissingCrateAttr,
+    &proc_macro_inner_target_dep::ProcMacroInnerTargetDep,
+    &proc_macro_exec_compatible_with_dropped::ProcMacroExecCompatibleWithDropped,
+    &buildscript_wiring_mismatch::BuildscriptWiringMismatch,
+    &buildscript_env_wrong_config_macro::BuildscriptEnvWrongConfigMacro,
+    &http_archive_unpinned_or_api_url::HttpArchiveUnpinnedOrApiUrl,
+    &dep_on_private_versioned_target::DepOnPrivateVersionedTarget,
+    &python_ext_unsupported_in_oss_prelude::PythonExtUnsupportedInOssPrelude,
+];

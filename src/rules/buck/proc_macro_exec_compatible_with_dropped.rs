@@ -1,0 +1,44 @@
+//! `proc-macro-exec-compatible-with-dropped` (R17): `exec_compatible_with` on a proc macro.
+//!
+//! The prelude's proc-macro wrapper forwards only `default_target_platform` and
+//! `visibility` to the public alias, so the constraint silently has no effect
+//! (facebook/buck2#1202). Put it on the Rust toolchain instead, which reaches proc macros
+//! since facebook/buck2#901. Off with `[buck] prelude-forwards-exec-compatible-with = true`.
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::Parsed;
+use crate::rules::util::{is_literal_true, is_rust_library_rule, span};
+use crate::rules::{Check, FileCx, Sink};
+use crate::source::FileKind;
+
+pub struct ProcMacroExecCompatibleWithDropped;
+
+const ID: &str = "proc-macro-exec-compatible-with-dropped";
+
+impl Check for ProcMacroExecCompatibleWithDropped {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+        if cx.file.kind != FileKind::Build || !sink.enabled(ID) || cx.settings.buck.prelude_forwards_exec_compatible_with {
+            return;
+        }
+        let Parsed::Starlark { module, .. } = cx.parsed else { return };
+        for c in &module.calls {
+            let Some(callee) = c.callee_name() else { continue };
+            if !is_rust_library_rule(&callee, cx.settings, None) || !is_literal_true(c, "proc_macro") {
+                continue;
+            }
+            let Some(arg) = c.kwarg("exec_compatible_with") else { continue };
+            let name = c.name_arg().map(|(n, _)| n.to_string()).unwrap_or_default();
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    Severity::Warning,
+                    span(cx.file.id, &arg.name_span),
+                    format!("`exec_compatible_with` on proc macro `{name}` is dropped by the prelude's proc-macro wrapper"),
+                )
+                .with_help("set the constraint on the Rust toolchain target instead (it reaches proc macros since facebook/buck2#901), or set `[buck] prelude-forwards-exec-compatible-with = true` once your prelude forwards it"),
+            );
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! `proc-macro-inner-target-dep` (R16): a dependency on the hidden `_X` target of a proc macro.
+//!
+//! `rust_library(proc_macro = True, name = "X")` declares the real library as `_X` and a
+//! public alias `X`. Depending on `:_X` bypasses the alias and the plugin wiring. Example:
+//! `deps = [":_serde_derive-1.0.200"]`. Fix (safe): drop the underscore.
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::label::Label;
+use crate::rules::util::{is_literal_true, is_rust_library_rule, list_string_literals, replace_string_literal, span};
+use crate::rules::{Check, ProjectCx, Sink};
+
+pub struct ProcMacroInnerTargetDep;
+
+const ID: &str = "proc-macro-inner-target-dep";
+
+impl Check for ProcMacroInnerTargetDep {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) {
+            return;
+        }
+        let p = cx.project;
+        for t in &p.targets {
+            if !cx.files.get(t.file).reported {
+                continue;
+            }
+            let call = p.call_of(t);
+            for attr in ["deps", "named_deps", "exec_deps"] {
+                let Some(arg) = call.kwarg(attr) else { continue };
+                for (s, lit) in list_string_literals(&arg.value) {
+                    let Some(l) = Label::parse(s, &t.cell, &t.package) else { continue };
+                    let Some(inner) = l.name.strip_prefix('_') else { continue };
+                    let mut outer = l.clone();
+                    outer.cell = p.canonical_cell(&outer.cell);
+                    outer.name = inner.to_string();
+                    let Some(ti) = p.target(&outer) else { continue };
+                    let target = &p.targets[ti];
+                    let tc = p.call_of(target);
+                    if !is_rust_library_rule(&target.rule, cx.settings, None) || !is_literal_true(tc, "proc_macro") {
+                        continue;
+                    }
+                    let Some(text) = cx.files.text(t.file) else { continue };
+                    let fixed = s.replacen(&format!(":_{inner}"), &format!(":{inner}"), 1);
+                    sink.push(
+                        Diagnostic::new(
+                            ID,
+                            Severity::Error,
+                            span(t.file, lit),
+                            format!("`{s}` is the private inner target of proc macro `{inner}`; depend on `{inner}` instead"),
+                        )
+                        .with_related(target.name_span, "proc macro declared here")
+                        .with_help("the prelude renames proc-macro libraries to `_<name>` and puts the public alias at `<name>`")
+                        .with_fix(Fix {
+                            applicability: Applicability::Safe,
+                            description: format!("Depend on `{fixed}`"),
+                            edits: vec![replace_string_literal(t.file, &text, lit, &fixed)],
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! `proc-macro-missing-crate-attr` (R15): a proc-macro Rust library without `crate` whose
+//! name is not a valid crate name.
+//!
+//! The prelude's wrapper derives the crate name from the target name (`-` → `_`), so
+//! `cargo.rust_library(name = "my-macros-0.1.0", proc_macro = True)` gets the crate name
+//! `my_macros_0.1.0`, which rustc rejects. Fix (unsafe, a guess): add `crate = "my_macros"`.
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::parse::Parsed;
+use crate::rules::util::{insert_kwarg, is_literal_true, is_rust_library_rule, span, split_versioned};
+use crate::rules::{Check, FileCx, Sink};
+use crate::source::FileKind;
+
+pub struct ProcMacroMissingCrateAttr;
+
+const ID: &str = "proc-macro-missing-crate-attr";
+
+fn is_ident(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch == '_' || ch.is_alphabetic()) && c.all(|ch| ch == '_' || ch.is_alphanumeric())
+}
+
+impl Check for ProcMacroMissingCrateAttr {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+            return;
+        }
+        let Parsed::Starlark { module, .. } = cx.parsed else { return };
+        for c in &module.calls {
+            let Some(callee) = c.callee_name() else { continue };
+            if !is_rust_library_rule(&callee, cx.settings, None) || !is_literal_true(c, "proc_macro") {
+                continue;
+            }
+            if c.kwarg("crate").is_some() || c.kwarg("crate_dynamic").is_some() || c.has_kwargs_splat() {
+                continue;
+            }
+            let Some((name, r)) = c.name_arg() else { continue };
+            let derived = name.replace('-', "_");
+            if is_ident(&derived) {
+                continue;
+            }
+            let guess = split_versioned(name).map(|(n, _)| n).unwrap_or(name).replace(['-', '.'], "_");
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    Severity::Error,
+                    span(cx.file.id, &r),
+                    format!("proc macro `{name}` has no `crate` attribute, so its crate name becomes `{derived}`, which is not a valid Rust identifier"),
+                )
+                .with_label("crate name derived from this target name")
+                .with_help(format!("add `crate = \"{guess}\"` (check the crate's `[lib] name`)"))
+                .with_fix(Fix {
+                    applicability: Applicability::Unsafe,
+                    description: format!("Add `crate = \"{guess}\"`"),
+                    edits: vec![insert_kwarg(cx.file.id, &cx.file.text, c, &format!("crate = \"{guess}\""))],
+                }),
+            );
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `cargo-env-all-under-re` (R03): `cargo_env = true` (or a list containing
+//! `CARGO_MANIFEST_DIR`) in a repository that runs actions remotely.
+//!
+//! Every crate then gets a `CARGO_MANIFEST_DIR` that the prelude makes absolute; any
+//! `env!("CARGO_MANIFEST_DIR")` used as a value depends on the worker's working directory
+//! (the R01 bug class). Fix (unsafe): list only the variables crates need, without
+//! `CARGO_MANIFEST_DIR` and `CARGO_MANIFEST_LINKS`; crates that need the manifest dir get it
+//! back in their own fixups.
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::rules::{Check, ProjectCx, Sink};
+use crate::source::Span;
+
+pub struct CargoEnvAllUnderRe;
+
+const ID: &str = "cargo-env-all-under-re";
+
+pub const CARGO_ENV_NAMES: &[&str] = &[
+    "CARGO_BIN_NAME", "CARGO_CRATE_NAME", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_LINKS", "CARGO_PKG_AUTHORS",
+    "CARGO_PKG_DESCRIPTION", "CARGO_PKG_HOMEPAGE", "CARGO_PKG_NAME", "CARGO_PKG_README", "CARGO_PKG_REPOSITORY",
+    "CARGO_PKG_RUST_VERSION", "CARGO_PKG_VERSION", "CARGO_PKG_VERSION_MAJOR", "CARGO_PKG_VERSION_MINOR",
+    "CARGO_PKG_VERSION_PATCH", "CARGO_PKG_VERSION_PRE",
+];
+
+fn replacement() -> String {
+    let names: Vec<String> = CARGO_ENV_NAMES
+        .iter()
+        .filter(|n| !matches!(**n, "CARGO_MANIFEST_DIR" | "CARGO_MANIFEST_LINKS"))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    format!("[{}]", names.join(", "))
+}
+
+impl Check for CargoEnvAllUnderRe {
+    fn rules(&self) -> &'static [&'static str] {
+        &[ID]
+    }
+    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) {
+            return;
+        }
+        let p = cx.project;
+        let ex = p.exec();
+        let Some(re) = ex.re_evidence else { return };
+        let mut files: Vec<crate::source::FileId> = Vec::new();
+        for r in &p.reindeer {
+            files.push(r.config);
+            files.extend(r.fixups.iter().map(|(_, id)| *id));
+        }
+        for id in files {
+            if !cx.files.get(id).reported {
+                continue;
+            }
+            let Some(doc) = p.toml(id) else { continue };
+            let Some((k, v)) = doc.as_table().get_key_value("cargo_env") else { continue };
+            let (Some(ks), Some(vs)) = (k.span(), v.span()) else { continue };
+            let all = v.as_bool() == Some(true);
+            let has_dir = v
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x.as_str() == Some("CARGO_MANIFEST_DIR")));
+            if !all && !has_dir {
+                continue;
+            }
+            let what = if all { "`cargo_env = true` gives every crate" } else { "listing `CARGO_MANIFEST_DIR` in `cargo_env` gives crates" };
+            let mut d = Diagnostic::new(
+                ID,
+                Severity::Warning,
+                Span::new(id, ks.start..vs.end),
+                format!("{what} a `CARGO_MANIFEST_DIR` that becomes an absolute, per-worker path under remote execution"),
+            )
+            .with_label("absolute CARGO_MANIFEST_DIR for every crate")
+            .with_related(re, "remote execution is enabled here")
+            .with_help("list only the variables your crates read (the Reindeer manual recommends it); give `CARGO_MANIFEST_DIR` back only to crates that need it, in their own fixups");
+            if all {
+                d = d.with_fix(Fix {
+                    applicability: Applicability::Unsafe,
+                    description: "List the cargo_env variables explicitly, without CARGO_MANIFEST_DIR".into(),
+                    edits: vec![Edit { span: Span::new(id, vs), content: replacement() }],
+                });
+            }
+            sink.push(d);
+        }
+    }
+}

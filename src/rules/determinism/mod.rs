@@ -1,0 +1,123 @@
+//! Determinism rules: crates whose compiled content depends on the action's working
+//! directory, and the configuration that turns that into a build failure.
+pub mod cargo_env_all_under_re;
+pub mod env_path_macro_absolutized;
+pub mod pipelined_nondeterministic_crate;
+pub mod proc_macro_consumes_nondeterministic_rlib;
+
+use super::Check;
+use crate::config::Settings;
+use crate::diagnostic::Severity;
+use crate::model::Project;
+use crate::model::value::Value;
+use crate::rules::util::{is_rust_library_rule, split_versioned};
+use crate::source::Span;
+
+pub static CHECKS: &[&dyn Check] = &[
+    &pipelined_nondeterministic_crate::PipelinedNondeterministicCrate,
+    &proc_macro_consumes_nondeterministic_rlib::ProcMacroConsumesNondeterministicRlib,
+    &cargo_env_all_under_re::CargoEnvAllUnderRe,
+    &env_path_macro_absolutized::EnvPathMacroAbsolutized,
+];
+
+/// A Rust library that compiles an env!() path into its code (R01 condition 1).
+#[derive(Debug, Clone)]
+pub struct Flagged {
+    pub target: usize,
+    pub package: String,
+    pub version: semver::Version,
+    pub env_key: &'static str,
+    pub env_span: Option<Span>,
+    pub feature_span: Option<Span>,
+    pub embeds: String,
+    pub versions: String,
+    pub features: Vec<String>,
+    pub level: Severity,
+    pub source: String,
+    /// The `select()` key the finding depends on, if any.
+    pub when: Option<String>,
+}
+
+/// Is this target a Rust library rule (taking reindeer.toml `[buck] rust_library` into account)?
+pub fn is_rust_lib(project: &Project, settings: &Settings, rule: &str) -> bool {
+    is_rust_library_rule(rule, settings, None)
+        || project.reindeer.iter().any(|r| r.rust_library_rule.as_deref() == Some(rule))
+}
+
+/// Every Rust library matching the env-embedding table.
+pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
+    let mut out = Vec::new();
+    for (ti, t) in project.targets.iter().enumerate() {
+        if !is_rust_lib(project, settings, &t.rule) {
+            continue;
+        }
+        let Some(env) = project.attr(t, "env") else { continue };
+        // package name and version: from the versioned target name, else CARGO_PKG_* env
+        let (package, version) = match split_versioned(&t.name) {
+            Some((n, v)) => (n.to_string(), v),
+            None => {
+                let name = env.dict_get("CARGO_PKG_NAME").and_then(|v| v.as_str()).map(String::from);
+                let ver = env
+                    .dict_get("CARGO_PKG_VERSION")
+                    .and_then(|v| v.as_str())
+                    .and_then(|v| semver::Version::parse(v).ok());
+                match (name, ver) {
+                    (Some(n), Some(v)) => (n, v),
+                    _ => continue,
+                }
+            }
+        };
+        for (key, env_alt) in env.alternatives() {
+            let env_key = if env_alt.dict_get("OUT_DIR").is_some() {
+                "OUT_DIR"
+            } else if env_alt.dict_get("CARGO_MANIFEST_DIR").is_some() {
+                "CARGO_MANIFEST_DIR"
+            } else {
+                continue;
+            };
+            let env_span = env_alt.dict_get(env_key).and_then(|v| v.origin);
+            let features = project.attr(t, "features");
+            let feature_alts: Vec<(Option<String>, Vec<(String, Option<Span>)>)> = match &features {
+                Some(f) => f
+                    .alternatives()
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            k.map(String::from),
+                            v.strings().iter().filter_map(|s| Some((s.as_str()?.to_string(), s.origin))).collect(),
+                        )
+                    })
+                    .collect(),
+                None => vec![(None, Vec::new())],
+            };
+            if features.as_ref().is_some_and(|f| matches!(f.value, Value::Unknown)) {
+                continue;
+            }
+            for (fkey, feats) in feature_alts {
+                let names: Vec<&str> = feats.iter().map(|(n, _)| n.as_str()).collect();
+                let Some(entry) = project.data.env_embedding_for(&package, &version, &names) else { continue };
+                let feature_span = entry
+                    .features
+                    .first()
+                    .and_then(|f| feats.iter().find(|(n, _)| n == f).and_then(|(_, s)| *s));
+                out.push(Flagged {
+                    target: ti,
+                    package: package.clone(),
+                    version: version.clone(),
+                    env_key,
+                    env_span,
+                    feature_span,
+                    embeds: entry.embeds.clone(),
+                    versions: entry.versions.to_string(),
+                    features: entry.features.clone(),
+                    level: entry.level,
+                    source: entry.source.clone(),
+                    when: fkey.or_else(|| key.map(String::from)),
+                });
+                break;
+            }
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! Rules of this category.
+use super::Check;
+
+pub static CHECKS: &[&dyn Check] = &[];

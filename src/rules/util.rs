@@ -1,0 +1,207 @@
+//! Helpers shared by rules: recognising Rust rules, evaluating attributes in a single file,
+//! and building minimal text edits that keep the author's formatting.
+
+use crate::config::Settings;
+use crate::diagnostic::Edit;
+use crate::model::ir::{Call, Expr, ExprKind, Module};
+use crate::model::value::{self, ModuleLookup, Scope, Val};
+use crate::source::{FileId, Span};
+
+/// Callees that declare a Rust library (rules.md "Definitions").
+pub fn is_rust_library_rule(callee: &str, settings: &Settings, reindeer_rule: Option<&str>) -> bool {
+    matches!(callee, "rust_library" | "cargo.rust_library")
+        || callee.ends_with(".rust_library")
+        || callee.ends_with("_rust_library")
+        || reindeer_rule == Some(callee)
+        || settings.buck.rust_library_rules.iter().any(|r| r == callee)
+}
+
+pub fn is_rust_binary_rule(callee: &str) -> bool {
+    matches!(callee, "rust_binary" | "cargo.rust_binary" | "rust_test" | "cargo.rust_test")
+        || callee.ends_with(".rust_binary")
+        || callee.ends_with(".rust_test")
+}
+
+pub fn is_buildscript_run_rule(callee: &str, settings: &Settings, reindeer_rule: Option<&str>) -> bool {
+    callee == "buildscript_run"
+        || callee.ends_with(".buildscript_run")
+        || reindeer_rule == Some(callee)
+        || settings.buck.buildscript_run_rules.iter().any(|r| r == callee)
+}
+
+/// A lookup for per-file checks: the file's own module, no `load()` resolution.
+pub struct SingleModule;
+
+impl ModuleLookup for SingleModule {
+    fn module(&self, _: FileId) -> Option<&Module> {
+        None
+    }
+    fn resolve_load(&self, _: FileId, _: &str) -> Option<FileId> {
+        None
+    }
+}
+
+/// Evaluate a call's keyword argument within one module.
+pub fn kwarg_value(file: FileId, module: &Module, call: &Call, name: &str) -> Option<Val> {
+    let a = call.kwarg(name)?;
+    Some(value::eval(&a.value, &Scope::module(file, module), &SingleModule))
+}
+
+/// `proc_macro = True` written literally.
+pub fn is_literal_true(call: &Call, name: &str) -> bool {
+    call.kwarg(name).is_some_and(|a| matches!(a.value.kind, ExprKind::Bool(true)))
+}
+
+pub fn span(file: FileId, r: &std::ops::Range<u32>) -> Span {
+    Span {
+        file,
+        start: r.start,
+        end: r.end,
+    }
+}
+
+/// Split a Reindeer target name `foo-bar-1.2.3` into (`foo-bar`, `1.2.3`).
+pub fn split_versioned(name: &str) -> Option<(&str, semver::Version)> {
+    let mut idx = name.len();
+    while let Some(i) = name[..idx].rfind('-') {
+        if let Ok(v) = semver::Version::parse(&name[i + 1..]) {
+            return Some((&name[..i], v));
+        }
+        idx = i;
+    }
+    None
+}
+
+/// Insert `kw` (e.g. `use_limited_hybrid = True`) as the last keyword argument of `call`,
+/// following the call's layout: one argument per line (with the same indentation and
+/// trailing-comma style) or inline.
+pub fn insert_kwarg(file: FileId, text: &str, call: &Call, kw: &str) -> Edit {
+    let end = call.span.end as usize;
+    let Some(last) = call.args.last() else {
+        // `f()` → `f(kw)`
+        let open = text[..end].rfind(')').unwrap_or(end);
+        return Edit {
+            span: Span {
+                file,
+                start: open as u32,
+                end: open as u32,
+            },
+            content: kw.to_string(),
+        };
+    };
+    let last_end = last.span.end as usize;
+    let between = &text[last_end..end.saturating_sub(1).max(last_end)];
+    let has_comma = between.trim_start().starts_with(',');
+    let multiline = between.contains('\n');
+    if multiline {
+        let line_start = text[..last.span.start as usize].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let indent: String = text[line_start..last.span.start as usize]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect();
+        if has_comma {
+            let comma = last_end + between.find(',').unwrap_or(0) + 1;
+            Edit {
+                span: Span {
+                    file,
+                    start: comma as u32,
+                    end: comma as u32,
+                },
+                content: format!("\n{indent}{kw},"),
+            }
+        } else {
+            Edit {
+                span: Span {
+                    file,
+                    start: last_end as u32,
+                    end: last_end as u32,
+                },
+                content: format!(",\n{indent}{kw}"),
+            }
+        }
+    } else {
+        let at = if has_comma { last_end + between.find(',').unwrap_or(0) + 1 } else { last_end };
+        let content = if has_comma { format!(" {kw}") } else { format!(", {kw}") };
+        Edit {
+            span: Span {
+                file,
+                start: at as u32,
+                end: at as u32,
+            },
+            content,
+        }
+    }
+}
+
+/// Replace a string literal's contents, keeping its quote style.
+pub fn replace_string_literal(file: FileId, text: &str, lit: &std::ops::Range<u32>, new_value: &str) -> Edit {
+    let raw = &text[lit.start as usize..lit.end as usize];
+    let quote = if raw.starts_with('\'') { '\'' } else { '"' };
+    let escaped = new_value.replace('\\', "\\\\").replace(quote, &format!("\\{quote}"));
+    Edit {
+        span: Span {
+            file,
+            start: lit.start,
+            end: lit.end,
+        },
+        content: format!("{quote}{escaped}{quote}"),
+    }
+}
+
+/// String literals directly inside a list expression (not following constants).
+pub fn list_string_literals(e: &Expr) -> Vec<(&str, &std::ops::Range<u32>)> {
+    let mut out = Vec::new();
+    fn go<'a>(e: &'a Expr, out: &mut Vec<(&'a str, &'a std::ops::Range<u32>)>) {
+        match &e.kind {
+            ExprKind::Str(s) => out.push((s.as_str(), &e.span)),
+            ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(|x| go(x, out)),
+            ExprKind::Dict(v) => v.iter().for_each(|(_, x)| go(x, out)),
+            ExprKind::Bin(a, _, b) => {
+                go(a, out);
+                go(b, out)
+            }
+            ExprKind::Call(c) if c.callee_name().as_deref() == Some("select") => {
+                c.args.iter().for_each(|a| go(&a.value, out))
+            }
+            _ => {}
+        }
+    }
+    go(e, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call_of(src: &str) -> (String, Call) {
+        let ast = crate::parse::starlark::parse("BUCK", src).unwrap();
+        let m = crate::model::ir::lower(&ast);
+        (src.to_string(), m.calls[0].clone())
+    }
+
+    fn apply(text: &str, e: &Edit) -> String {
+        format!("{}{}{}", &text[..e.span.start as usize], e.content, &text[e.span.end as usize..])
+    }
+
+    #[test]
+    fn insert_kwarg_keeps_layout() {
+        let (t, c) = call_of("f(\n    a = 1,\n    b = 2,\n)\n");
+        assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(\n    a = 1,\n    b = 2,\n    x = True,\n)\n");
+        let (t, c) = call_of("f(\n  a = 1\n)\n");
+        assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(\n  a = 1,\n  x = True\n)\n");
+        let (t, c) = call_of("f(a = 1)\n");
+        assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(a = 1, x = True)\n");
+        let (t, c) = call_of("f()\n");
+        assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(x = True)\n");
+    }
+
+    #[test]
+    fn versioned_names() {
+        let (n, v) = split_versioned("pyo3-build-config-0.26.0").unwrap();
+        assert_eq!((n, v.to_string().as_str()), ("pyo3-build-config", "0.26.0"));
+        assert!(split_versioned("serde").is_none());
+        let (n, _) = split_versioned("foo-1.0.0-alpha.1").unwrap();
+        assert_eq!(n, "foo");
+    }
+}
