@@ -276,6 +276,12 @@ fn process_file(
     settings: &Settings,
 ) -> FileOutput {
     let zero = Span { file: id, start: 0, end: 0 };
+    // Test hook for the per-file panic isolation (tests/cli.rs).
+    if let Some(p) = std::env::var_os("BUCK_LINT_TEST_PANIC_ON") {
+        if !p.is_empty() && display == p.to_string_lossy() {
+            panic!("BUCK_LINT_TEST_PANIC_ON");
+        }
+    }
     let bytes = match overlays.get(path) {
         Some(t) => t.clone().into_bytes(),
         None => match std::fs::read(path) {

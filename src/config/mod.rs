@@ -453,34 +453,33 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
         }
         None => FileConfig::default(),
     };
-    // 1. start from --select (CLI over file), or the default set
-    let select = cli.select.clone().or(fc.select.clone());
-    if let Some(sel) = select {
-        let mut enabled = vec![false; RULES.len()];
-        for s in &sel {
-            let m = parse_selector(s)?;
-            for (i, r) in RULES.iter().enumerate() {
-                if m.matches(r) {
-                    enabled[i] = true;
+    // Selection is computed in layers, config file first, then the command line; within a
+    // layer: `select` (replaces the set), then `extend-select`, then `ignore`.
+    let layers = [
+        (fc.select.clone(), fc.extend_select.clone(), fc.ignore.clone()),
+        (cli.select.clone(), cli.extend_select.clone(), cli.ignore.clone()),
+    ];
+    for (select, extend, ignore) in layers {
+        if let Some(sel) = select {
+            let mut enabled = vec![false; RULES.len()];
+            for s in &sel {
+                let m = parse_selector(s)?;
+                for (i, r) in RULES.iter().enumerate() {
+                    if m.matches(r) {
+                        enabled[i] = true;
+                    }
                 }
             }
+            settings.enabled = enabled;
         }
-        settings.enabled = enabled;
-    }
-    // 2. extend-select, 3. ignore
-    for s in fc.extend_select.iter().chain(cli.extend_select.iter()) {
-        let m = parse_selector(s)?;
-        for (i, r) in RULES.iter().enumerate() {
-            if m.matches(r) {
-                settings.enabled[i] = true;
-            }
-        }
-    }
-    for s in fc.ignore.iter().chain(cli.ignore.iter()) {
-        let m = parse_selector(s)?;
-        for (i, r) in RULES.iter().enumerate() {
-            if m.matches(r) {
-                settings.enabled[i] = false;
+        for (list, on) in [(&extend, true), (&ignore, false)] {
+            for s in list {
+                let m = parse_selector(s)?;
+                for (i, r) in RULES.iter().enumerate() {
+                    if m.matches(r) {
+                        settings.enabled[i] = on;
+                    }
+                }
             }
         }
     }
@@ -557,8 +556,8 @@ mod tests {
             ..Default::default()
         };
         let s = resolve(Some(&p), &cli).unwrap();
-        // file ignore is applied after extend-select from the CLI: ignore wins
-        assert!(!s.is_enabled("re-full-hybrid-racing"));
+        // the command line is the later layer: its extend-select wins over the file's ignore
+        assert!(s.is_enabled("re-full-hybrid-racing"));
         assert_eq!(s.fail_on, Severity::Info);
         let cli = CliOverrides {
             select: Some(vec!["remote-execution".into()]),

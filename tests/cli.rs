@@ -1,0 +1,328 @@
+//! Foundation behaviour of the CLI: formats, exit codes, selection and config precedence,
+//! suppressions, stdin, syntax errors per file kind, discovery, single-file runs, bad input.
+
+mod common;
+use common::*;
+
+const BUCKCONFIG: &str = "[cells]\n  root = .\n  prelude = prelude\n[external_cells]\n  prelude = bundled\n";
+
+/// A small project with one error (R15) and one warning (R17) in `lib/BUCK`.
+fn project() -> tempfile::TempDir {
+    tree(&[
+        (".buckconfig", BUCKCONFIG),
+        (
+            "lib/BUCK",
+            "rust_library(\n    name = \"my-macros-0.1.0\",\n    proc_macro = True,\n    srcs = [\"src/lib.rs\"],\n)\n\nrust_library(\n    name = \"m\",\n    crate = \"m\",\n    proc_macro = True,\n    exec_compatible_with = [\"//cfg:x\"],\n)\n",
+        ),
+        ("ok/BUCK", "rust_library(\n    name = \"ok\",\n    srcs = [\"lib.rs\"],\n)\n"),
+    ])
+}
+
+#[test]
+fn concise_format_and_exit_code() {
+    let d = project();
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "lib/BUCK:2:12: error[proc-macro-missing-crate-attr]: proc macro `my-macros-0.1.0` has no `crate` attribute, so its crate name becomes `my_macros_0.1.0`, which is not a valid Rust identifier\n\
+         lib/BUCK:11:5: warning[proc-macro-exec-compatible-with-dropped]: `exec_compatible_with` on proc macro `m` is dropped by the prelude's proc-macro wrapper\n"
+    );
+    assert!(o.stderr.contains("1 error"), "{}", o.stderr);
+}
+
+#[test]
+fn bare_invocation_means_check_dot() {
+    let d = project();
+    let a = run_in(d.path(), &["--format", "concise", "--isolated"]);
+    let b = run_in(d.path(), &["check", ".", "--format", "concise", "--isolated"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.code, 1);
+}
+
+#[test]
+fn fail_on_and_exit_zero() {
+    let d = project();
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--ignore", "R15"]);
+    assert_eq!(o.code, 1, "a warning fails by default");
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--ignore", "R15", "--fail-on", "error"]);
+    assert_eq!(o.code, 0);
+    let o = run_in(d.path(), &["check", "--format", "json", "--isolated", "--exit-zero"]);
+    assert_eq!(o.code, 0);
+    let o = run_in(d.path(), &["check", "--format", "json", "--isolated"]);
+    assert_eq!(o.code, 1, "exit code is the same for every format");
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--select", "NOPE"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unknown rule or category `NOPE`"), "{}", o.stderr);
+    let o = run_in(d.path(), &["check", "does-not-exist"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("does-not-exist"));
+}
+
+#[test]
+fn json_shape() {
+    let d = project();
+    let o = run_in(d.path(), &["check", "--format", "json", "--isolated"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "buck-lint");
+    let d0 = &v["diagnostics"][0];
+    assert_eq!(d0["rule"], "proc-macro-missing-crate-attr");
+    assert_eq!(d0["severity"], "error");
+    assert_eq!(d0["path"], "lib/BUCK");
+    assert_eq!((d0["line"].as_u64(), d0["column"].as_u64()), (Some(2), Some(12)));
+    assert_eq!((d0["end_line"].as_u64(), d0["end_column"].as_u64()), (Some(2), Some(29)));
+    assert_eq!(d0["fix"]["applicability"], "unsafe");
+    assert_eq!(d0["fix"]["edits"][0]["content"], "\n    crate = \"my_macros\",");
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["warnings"], 1);
+    assert_eq!(v["summary"]["files"], 3, "BUCK, BUCK and .buckconfig");
+    let o = run_in(d.path(), &["check", "--format", "json-lines", "--isolated"]);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for l in lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(v["rule"].is_string());
+    }
+}
+
+#[test]
+fn github_format() {
+    let d = project();
+    let o = run_in(d.path(), &["check", "--format", "github", "--isolated"]);
+    let first = o.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("::error file=lib/BUCK,line=2,col=12,endLine=2,endColumn=29,title=buck-lint (proc-macro-missing-crate-attr)::"),
+        "{first}"
+    );
+    assert!(o.stdout.lines().nth(1).unwrap().starts_with("::warning "));
+}
+
+#[test]
+fn full_format_shows_snippet_and_rule() {
+    let d = project();
+    let o = run_in(d.path(), &["check", "--format", "full", "--color", "never", "--isolated"]);
+    assert!(o.stdout.contains("buck-lint::proc-macro-missing-crate-attr"), "{}", o.stdout);
+    assert!(o.stdout.contains("name = \"my-macros-0.1.0\""));
+    assert!(o.stdout.contains("help:"));
+    assert!(!o.stdout.contains('\u{1b}'), "no colour with --color never");
+    let o = run_in(d.path(), &["check", "--format", "full", "--color", "always", "--isolated"]);
+    assert!(o.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn selection_config_and_cli_precedence() {
+    let d = project();
+    std::fs::write(d.path().join("buck-lint.toml"), "[lint]\nignore = [\"proc-macro-missing-crate-attr\"]\n").unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise"]);
+    assert!(!o.stdout.contains("proc-macro-missing-crate-attr"), "config ignore applies");
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert!(o.stdout.contains("proc-macro-missing-crate-attr"), "--isolated ignores the config");
+    let o = run_in(d.path(), &["check", "--format", "concise", "--select", "R15"]);
+    assert!(o.stdout.contains("proc-macro-missing-crate-attr"), "CLI --select is a later layer than the config ignore: {}", o.stdout);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--select", "buck", "--ignore", "R17"]);
+    assert_eq!(o.stdout.lines().count(), 1);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--severity", "R15=info"]);
+    assert!(o.stdout.contains("info[proc-macro-missing-crate-attr]"));
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--per-file-ignores", "lib/*:R15,R17"]);
+    assert_eq!(o.stdout, "");
+    assert_eq!(o.code, 0);
+    std::fs::write(d.path().join("buck-lint.toml"), "[lint]\nignor = []\n").unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unknown key `ignor`") && o.stderr.contains("did you mean `ignore`"), "{}", o.stderr);
+    std::fs::write(d.path().join("buck-lint.toml"), "[rules.re-full-hybrid-racin]\nseverity = \"info\"\n").unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("did you mean `re-full-hybrid-racing`"), "{}", o.stderr);
+}
+
+#[test]
+fn config_severity_override() {
+    let d = project();
+    std::fs::write(d.path().join(".buck-lint.toml"), "[rules.proc-macro-missing-crate-attr]\nseverity = \"warning\"\n").unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise"]);
+    assert!(o.stdout.contains("warning[proc-macro-missing-crate-attr]"), "{}", o.stdout);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--severity", "R15=error"]);
+    assert!(o.stdout.contains("error[proc-macro-missing-crate-attr]"), "CLI wins over config");
+}
+
+#[test]
+fn suppression_forms() {
+    let d = tree(&[
+        (".buckconfig", BUCKCONFIG),
+        (
+            "a/BUCK",
+            "# buck-lint: disable=R15\nrust_library(\n    name = \"a-0.1.0\",\n    proc_macro = True,\n)\n\nrust_library(\n    name = \"b-0.1.0\",  # buck-lint: disable=proc-macro-missing-crate-attr\n    proc_macro = True,\n)\n\nrust_library(\n    name = \"c-0.1.0\",\n    proc_macro = True,\n)\n",
+        ),
+        ("b/BUCK", "# buck-lint: disable-file=buck\nrust_library(name = \"x-0.1.0\", proc_macro = True)\n"),
+        ("c/BUCK", "# buck-lint: disable=R16\nrust_library(name = \"ok\")\nfoo(name = \"y\")  # buck-lint: disable=R15,nonexistent-rule\n"),
+        ("d/BUCK", "alias(name = \"z\", actual = \":q\")\n# buildifier: disable=duplicated-name\nalias(name = \"z\", actual = \":q\")\n# starlark-lint-disable duplicate-key\nX = {\"a\": 1, \"a\": 2}\n"),
+    ]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(
+        o.stdout,
+        "a/BUCK:13:12: error[proc-macro-missing-crate-attr]: proc macro `c-0.1.0` has no `crate` attribute, so its crate name becomes `c_0.1.0`, which is not a valid Rust identifier\n\
+         c/BUCK:1:22: warning[unused-suppression]: suppression of `R16` suppresses nothing\n\
+         c/BUCK:3:39: warning[unused-suppression]: suppression of `R15` suppresses nothing\n\
+         c/BUCK:3:43: warning[unused-suppression]: unknown rule `nonexistent-rule` in suppression comment\n",
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn stdin_uses_project_context() {
+    let d = project();
+    let text = "rust_library(name = \"zz-1.0.0\", proc_macro = True)\n";
+    let o = run_stdin(d.path(), &["check", "-", "--stdin-filename", "lib/BUCK", "--format", "concise", "--isolated"], Some(text));
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stdout,
+        "lib/BUCK:1:21: error[proc-macro-missing-crate-attr]: proc macro `zz-1.0.0` has no `crate` attribute, so its crate name becomes `zz_1.0.0`, which is not a valid Rust identifier\n"
+    );
+    let o = run_stdin(d.path(), &["check", "-", "--format", "concise"], Some(text));
+    assert_eq!(o.code, 2);
+}
+
+#[test]
+fn syntax_errors_in_each_file_kind() {
+    let d = tree(&[
+        (".buckconfig", "[cells]\n  root = .\n[broken\n"),
+        ("BUCK", "load(\"//x.bzl\", \"a\"\n"),
+        ("x.bzl", "def f(:\n    pass\n"),
+        ("third_party/reindeer.toml", "precise_srcs = true\nprecise_srcs = false\n"),
+        ("third_party/Cargo.toml", "[package]\nname = \"x\"\n"),
+        ("third_party/Cargo.lock", "version = 4\n[[package]]\nname = \"a\"\n"),
+        ("third_party/fixups/a/fixups.toml", "buildscript.run = \n"),
+        ("PACKAGE", "x = [\n"),
+    ]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--select", "syntax-error"]);
+    assert_eq!(o.code, 1);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    let expect_prefix = [
+        ".buckconfig:3:1: error[syntax-error]",
+        "BUCK:2:1: error[syntax-error]",
+        "PACKAGE:2:1: error[syntax-error]",
+        "third_party/Cargo.lock:2:1: error[syntax-error]: `[[package]]` entry without a string `version`",
+        "third_party/fixups/a/fixups.toml:1:19: error[syntax-error]",
+        "third_party/reindeer.toml:2:1: error[syntax-error]",
+        "x.bzl:1:7: error[syntax-error]",
+    ];
+    assert_eq!(lines.len(), expect_prefix.len(), "{}", o.stdout);
+    for (l, p) in lines.iter().zip(expect_prefix) {
+        assert!(l.starts_with(p), "{l} should start with {p}");
+    }
+}
+
+#[test]
+fn invalid_utf8_nul_and_deep_nesting() {
+    let d = tree(&[(".buckconfig", BUCKCONFIG)]);
+    std::fs::write(d.path().join("BUCK"), b"x = 1\ny = \"\xff\"\n").unwrap();
+    std::fs::create_dir(d.path().join("n")).unwrap();
+    std::fs::write(d.path().join("n/BUCK"), b"x = 1\0\n").unwrap();
+    let deep = format!("X = {}1{}\n", "[".repeat(5000), "]".repeat(5000));
+    std::fs::write(d.path().join("deep.bzl"), deep).unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(
+        o.stdout,
+        "BUCK:2:6: error[syntax-error]: invalid UTF-8 (byte 0xff)\n\
+         n/BUCK:1:6: error[syntax-error]: file contains a NUL byte; it is not a text file\n",
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.code, 1);
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let d = tree(&[(".buckconfig", BUCKCONFIG)]);
+    std::fs::write(d.path().join("BUCK"), "\u{feff}rust_library(\r\n    name = \"q-1.0.0\",\r\n    proc_macro = True,\r\n)\r\n").unwrap();
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert!(o.stdout.starts_with("BUCK:2:12: error[proc-macro-missing-crate-attr]"), "{}", o.stdout);
+}
+
+#[test]
+fn discovery_honours_gitignore_project_ignore_and_exclude() {
+    let d = tree(&[
+        (".buckconfig", "[cells]\n  root = .\n[project]\n  ignore = generated, .git\n"),
+        (".gitignore", "skipped/\n"),
+        ("skipped/BUCK", "rust_library(name = \"s-1.0.0\", proc_macro = True)\n"),
+        ("generated/BUCK", "rust_library(name = \"g-1.0.0\", proc_macro = True)\n"),
+        ("buck-out/v2/BUCK", "rust_library(name = \"o-1.0.0\", proc_macro = True)\n"),
+        (".hidden/BUCK", "rust_library(name = \"h-1.0.0\", proc_macro = True)\n"),
+        ("kept/BUCK", "rust_library(name = \"k-1.0.0\", proc_macro = True)\n"),
+        ("excluded/BUCK", "rust_library(name = \"e-1.0.0\", proc_macro = True)\n"),
+    ]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--exclude", "excluded"]);
+    let files: Vec<&str> = o.stdout.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, vec!["kept/BUCK"], "{}", o.stdout);
+    // explicit paths are linted even when ignored, unless --force-exclude
+    let o = run_in(d.path(), &["check", "generated/BUCK", "--format", "concise", "--isolated"]);
+    assert!(o.stdout.starts_with("generated/BUCK:"), "{}", o.stdout);
+    let o = run_in(d.path(), &["check", "generated/BUCK", "--force-exclude", "--format", "concise", "--isolated"]);
+    assert_eq!(o.stdout, "");
+}
+
+#[test]
+fn single_file_inside_project_reports_only_that_file() {
+    let d = project();
+    let o = run_in(&d.path().join("lib"), &["check", "BUCK", "--format", "concise", "--isolated"]);
+    assert_eq!(o.stdout.lines().count(), 2, "{}", o.stdout);
+    assert!(o.stdout.starts_with("BUCK:2:12:"));
+    let o = run_in(d.path(), &["check", "ok/BUCK", "--format", "concise", "--isolated"]);
+    assert_eq!(o.stdout, "");
+    assert_eq!(o.code, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_an_error_naming_the_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = project();
+    let p = d.path().join("ok/BUCK");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        eprintln!("running as root: permission bits do not stop reads; testing a dangling path instead");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink(d.path().join("loop"), d.path().join("loop")).unwrap();
+        std::fs::create_dir(d.path().join("ok/BUCK")).unwrap();
+        let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+        assert_ne!(o.code, 3);
+        return;
+    }
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stdout.contains("ok/BUCK:1:1: error[io-error]"), "{}", o.stdout);
+}
+
+#[test]
+fn panics_are_caught_per_file() {
+    let d = project();
+    let mut cmd = std::process::Command::new(bin());
+    cmd.args(["check", "--format", "concise", "--isolated"])
+        .current_dir(d.path())
+        .env("BUCK_LINT_TEST_PANIC_ON", "ok/BUCK");
+    let o = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout.contains("ok/BUCK:1:1: error[internal-error]"), "{stdout}");
+    assert!(stdout.contains("proc-macro-missing-crate-attr"), "the run goes on: {stdout}");
+}
+
+#[test]
+fn introspection() {
+    let d = project();
+    let o = run_in(d.path(), &["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(v.as_array().unwrap().len() > 60);
+    let o = run_in(d.path(), &["explain", "R07"]);
+    assert!(o.stdout.starts_with("# re-full-hybrid-racing"));
+    let o = run_in(d.path(), &["explain", "re-full-hybrid-racin"]);
+    assert_eq!(o.code, 2);
+    let o = run_in(d.path(), &["--version"]);
+    assert!(o.stdout.contains(env!("CARGO_PKG_VERSION")));
+    let o = run_in(d.path(), &["check", "--statistics", "--format", "concise", "--isolated"]);
+    assert!(o.stdout.contains("    1  proc-macro-missing-crate-attr"), "{}", o.stdout);
+}
