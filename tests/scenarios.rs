@@ -1,0 +1,73 @@
+//! The PyO3 scenario trees: the complete expected findings of each, pinned in
+//! `testdata/<tree>/expected.txt` (concise format). `UPDATE_EXPECT=1` rewrites them.
+
+mod common;
+use common::*;
+
+fn scenario(name: &str) -> String {
+    let o = run_in(&repo(), &["check", &format!("testdata/{name}"), "--format", "concise", "--isolated"]);
+    assert_ne!(o.code, 2, "{}", o.stderr);
+    expect_file(&repo().join(format!("testdata/{name}/expected.txt")), &o.stdout);
+    o.stdout
+}
+
+#[test]
+fn pyo3_remote_diagnosis() {
+    let out = scenario("pyo3-remote");
+    // The headline findings of seed-failure.md §6.
+    assert!(out.contains("third_party/BUCK:311:12: error[pipelined-nondeterministic-crate]"));
+    assert!(out.contains("error[proc-macro-consumes-nondeterministic-rlib]: proc macro `pyo3-macros-0.26.0`"));
+    assert!(out.contains("pyo3-macros → pyo3-macros-backend → pyo3-build-config"));
+    assert!(out.contains("third_party/reindeer.toml:10:1: warning[cargo-env-all-under-re]"));
+}
+
+#[test]
+fn pyo3_029_is_silent_for_the_determinism_rules() {
+    let out = scenario("pyo3-029");
+    assert!(!out.contains("pipelined-nondeterministic-crate"));
+    assert!(!out.contains("proc-macro-consumes-nondeterministic-rlib"));
+}
+
+#[test]
+fn local_only_platform_is_silent_for_the_determinism_rules() {
+    let out = scenario("pyo3-local-only");
+    assert!(!out.contains("pipelined-nondeterministic-crate"));
+    assert!(!out.contains("cargo-env-all-under-re"));
+    assert!(!out.contains("error[proc-macro-consumes-nondeterministic-rlib]"), "info at most without RE");
+}
+
+#[test]
+fn nightly_features_off_is_silent_for_r01_and_r02_is_info() {
+    let out = scenario("pyo3-nightly-off");
+    assert!(!out.contains("pipelined-nondeterministic-crate"));
+    assert!(out.contains("info[proc-macro-consumes-nondeterministic-rlib]"));
+}
+
+#[test]
+fn full_output_names_every_file_of_the_chain() {
+    let o = run_in(&repo(), &["check", "testdata/pyo3-remote", "--format", "full", "--color", "never", "--isolated", "--select", "R01,R02"]);
+    for f in ["third_party/BUCK", "defs.bzl", ".buckconfig", "toolchains/defs.bzl"] {
+        assert!(o.stdout.contains(&format!("testdata/pyo3-remote/{f}")), "{f} missing:\n{}", o.stdout);
+    }
+    assert!(o.stdout.contains("upgrade PyO3 to 0.29 or later"));
+}
+
+#[test]
+fn readme_rule_table_matches_registry() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let o = run_in(&repo(), &["rules", "--format", "json"]);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&o.stdout).unwrap();
+    for r in rules {
+        let row = format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            r["id"].as_str().unwrap(),
+            r["code"].as_str().unwrap_or("–"),
+            r["category"].as_str().unwrap(),
+            r["severity"].as_str().unwrap(),
+            if r["default_enabled"].as_bool().unwrap() { "on" } else { "off" },
+            r["fix"].as_str().unwrap(),
+            r["summary"].as_str().unwrap()
+        );
+        assert!(readme.contains(&row), "README rule table is out of date; missing row:\n{row}");
+    }
+}
