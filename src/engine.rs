@@ -56,7 +56,25 @@ pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
     pool.install(|| run_inner(opts, settings))
 }
 
-fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
+/// Discovery, parsing, per-file rules, and the project model built from the facts.
+pub struct Analysis {
+    pub files: Files,
+    pub project: Project,
+    /// Findings of the per-file rules (not yet filtered or suppressed).
+    pub diagnostics: Vec<Diagnostic>,
+    pub io_errors: Vec<(String, String)>,
+    pub root: Option<PathBuf>,
+    suppressions: HashMap<FileId, Suppressions>,
+    cwd: PathBuf,
+}
+
+/// Load and model a project without running the project rules (for tests and tools).
+pub fn analyze(opts: &RunOptions, settings: &Settings) -> Analysis {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
+    pool.install(|| analyze_inner(opts, settings))
+}
+
+fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let stdin_path = opts.stdin.as_ref().map(|(p, _)| discover::normalize(&cwd.join(p)));
     let mut paths = opts.paths.clone();
@@ -147,8 +165,14 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
         }
     }
 
-    // Project phase.
     let project = Project::build(&files, facts, disc.root.clone(), settings);
+    Analysis { files, project, diagnostics, io_errors, root: disc.root.clone(), suppressions: supps, cwd }
+}
+
+fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
+    let Analysis { files, project, mut diagnostics, io_errors, root, suppressions: supps, cwd } =
+        analyze_inner(opts, settings);
+    // Project phase.
     let cx = ProjectCx {
         project: &project,
         files: &files,
@@ -175,7 +199,6 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
     diagnostics.extend(project_diags);
 
     // Report only on asked-for files; apply per-file ignores and severity overrides.
-    let root = disc.root.clone();
     diagnostics.retain(|d| {
         let f = files.get(d.primary.file);
         if !f.reported {

@@ -34,8 +34,11 @@ pub struct Target {
     pub file: FileId,
     /// Index into the module's `calls`.
     pub call: usize,
-    /// Callee as written (`cargo.rust_library`).
+    /// The rule: the callee as written (`cargo.rust_library`), or, for a call of a macro
+    /// that forwards `**kwargs` to a rule, that rule's callee.
     pub rule: String,
+    /// The macro called in the BUCK file, when `rule` was resolved through one.
+    pub via_macro: Option<String>,
     pub name: String,
     pub name_span: Span,
     pub cell: String,
@@ -221,12 +224,17 @@ impl Project {
             let (cell, package) = self.cell_package_of(dir);
             self.package_files.insert((cell.clone(), package.clone()), f.id);
             for (i, c) in m.calls.iter().enumerate() {
-                let Some(rule) = c.callee_name() else { continue };
+                let Some(callee) = c.callee_name() else { continue };
                 let Some((name, span)) = c.name_arg() else { continue };
+                let (rule, via_macro) = match self.forwarded_rule(f.id, &callee) {
+                    Some(inner) => (inner, Some(callee)),
+                    None => (callee, None),
+                };
                 targets.push(Target {
                     file: f.id,
                     call: i,
                     rule,
+                    via_macro,
                     name: name.to_string(),
                     name_span: Span {
                         file: f.id,
@@ -242,6 +250,31 @@ impl Project {
             self.by_label.insert((t.cell.clone(), t.package.clone(), t.name.clone()), i);
         }
         self.targets = targets;
+    }
+
+    /// If `callee` (as called in `file`) is a macro defined in a loaded `.bzl` that forwards
+    /// `**kwargs` to another rule call, that rule's callee name (one level deep).
+    pub fn forwarded_rule(&self, file: FileId, callee: &str) -> Option<String> {
+        let (bzl, sym) = exec::resolve_rule(self, file, callee)?;
+        if bzl == file {
+            return None;
+        }
+        let m = self.module_of(bzl)?;
+        let def = m.def(&sym)?;
+        let kwargs = def.params.iter().find(|p| p.kind == ir::ParamKind::KwArgs)?.name.clone();
+        let mut found = None;
+        for e in &def.exprs {
+            ir::walk_calls(e, &mut |c| {
+                if found.is_none()
+                    && c.args.iter().any(|a| {
+                        a.kind == ir::ArgKind::KwArgs && matches!(&a.value.kind, ir::ExprKind::Ident(n) if *n == kwargs)
+                    })
+                {
+                    found = c.callee_name();
+                }
+            });
+        }
+        found.filter(|f| f != &sym)
     }
 
     pub fn call_of(&self, t: &Target) -> &Call {
