@@ -26,6 +26,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Lint files and directories (the default command).
     Check(CheckArgs),
@@ -170,10 +171,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                 0
             }
             None => {
-                eprintln!(
-                    "error: unknown rule `{rule}`{}",
-                    config::did_you_mean(&rule, RULES.iter().map(|r| r.id))
-                );
+                eprintln!("error: unknown rule `{rule}`{}", config::did_you_mean(&rule, RULES.iter().map(|r| r.id)));
                 2
             }
         },
@@ -248,7 +246,10 @@ fn print_rules(format: RulesFormat) {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         RulesFormat::Table => {
-            println!("{:<5} {:<42} {:<17} {:<8} {:<3} {:<6} summary", "code", "id", "category", "severity", "on", "fix");
+            println!(
+                "{:<5} {:<42} {:<17} {:<8} {:<3} {:<6} summary",
+                "code", "id", "category", "severity", "on", "fix"
+            );
             for r in RULES {
                 println!(
                     "{:<5} {:<42} {:<17} {:<8} {:<3} {:<6} {}",
@@ -303,7 +304,8 @@ fn check(mut a: CheckArgs) -> i32 {
     } else if let Some(c) = &a.config {
         Some(c.clone())
     } else {
-        let start = if first.is_dir() { first.clone() } else { first.parent().map(|p| p.to_path_buf()).unwrap_or(cwd.clone()) };
+        let start =
+            if first.is_dir() { first.clone() } else { first.parent().map(|p| p.to_path_buf()).unwrap_or(cwd.clone()) };
         config::find_config(&start, root.as_deref())
     };
     let overrides = CliOverrides {
@@ -322,12 +324,8 @@ fn check(mut a: CheckArgs) -> i32 {
             return 2;
         }
     };
-    let opts = RunOptions {
-        paths: a.paths.clone(),
-        stdin,
-        force_exclude: a.force_exclude,
-        overlays: Default::default(),
-    };
+    let opts =
+        RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
     if a.fix || a.diff {
         return crate::fix::run_fix(&opts, &settings, &a);
     }
@@ -346,11 +344,7 @@ pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckAr
         Color::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let summary = summarize(result, a.unsafe_fixes);
-    let opts = ReportOptions {
-        color,
-        show_fixes: a.show_fixes,
-        tool_version: env!("CARGO_PKG_VERSION"),
-    };
+    let opts = ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION") };
     let mut out = stdout.lock();
     if let Err(e) = report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -405,10 +399,8 @@ pub fn exit_code(result: &engine::RunResult, settings: &config::Settings, exit_z
 fn print_statistics(result: &engine::RunResult, unsafe_fixes: bool) {
     let mut counts: Vec<(usize, &'static str, bool)> = Vec::new();
     for d in &result.diagnostics {
-        let fixable = d
-            .fix
-            .as_ref()
-            .is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe);
+        let fixable =
+            d.fix.as_ref().is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe);
         match counts.iter_mut().find(|(_, id, _)| *id == d.rule) {
             Some(e) => {
                 e.0 += 1;

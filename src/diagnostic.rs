@@ -113,10 +113,7 @@ impl Diagnostic {
         self
     }
     pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related {
-            span,
-            message: one_line(&message.into()),
-        });
+        self.related.push(Related { span, message: one_line(&message.into()) });
         self
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {

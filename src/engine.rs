@@ -49,10 +49,7 @@ struct FileOutput {
 
 /// Run buck-lint over the given paths.
 pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK_SIZE)
-        .build()
-        .expect("thread pool");
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
     pool.install(|| run_inner(opts, settings))
 }
 
@@ -89,11 +86,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
         stdin_path: stdin_path.as_deref(),
     });
     let mut files = Files::new();
-    let mut overlays: HashMap<PathBuf, String> = opts
-        .overlays
-        .iter()
-        .map(|(p, t)| (discover::normalize(&cwd.join(p)), t.clone()))
-        .collect();
+    let mut overlays: HashMap<PathBuf, String> =
+        opts.overlays.iter().map(|(p, t)| (discover::normalize(&cwd.join(p)), t.clone())).collect();
     if let (Some(p), Some((_, text))) = (&stdin_path, &opts.stdin) {
         overlays.insert(p.clone(), text.clone());
     }
@@ -109,11 +103,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
         let display = crate::source::display_path(&f.path, &cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
-    let mut io_errors: Vec<(String, String)> = disc
-        .errors
-        .iter()
-        .map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone()))
-        .collect();
+    let mut io_errors: Vec<(String, String)> =
+        disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
 
     let ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
     let outputs: Vec<(FileId, FileOutput)> = ids
@@ -128,13 +119,15 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
                 Err(panic) => {
                     let msg = panic_message(&panic);
                     FileOutput {
-                        diagnostics: vec![Diagnostic::new(
-                            "internal-error",
-                            Severity::Error,
-                            Span { file: id, start: 0, end: 0 },
-                            format!("buck-lint crashed while checking this file: {msg}"),
-                        )
-                        .with_help("this is a bug in buck-lint; please report it with the file attached")],
+                        diagnostics: vec![
+                            Diagnostic::new(
+                                "internal-error",
+                                Severity::Error,
+                                Span { file: id, start: 0, end: 0 },
+                                format!("buck-lint crashed while checking this file: {msg}"),
+                            )
+                            .with_help("this is a bug in buck-lint; please report it with the file attached"),
+                        ],
                         facts: None,
                         suppressions: Suppressions::default(),
                         keep_text: None,
@@ -173,11 +166,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
     let Analysis { files, project, mut diagnostics, io_errors, root, suppressions: supps, cwd } =
         analyze_inner(opts, settings);
     // Project phase.
-    let cx = ProjectCx {
-        project: &project,
-        files: &files,
-        settings,
-    };
+    let cx = ProjectCx { project: &project, files: &files, settings };
     let all_checks: Vec<&'static dyn rules::Check> = rules::checks().collect();
     let project_diags: Vec<Diagnostic> = all_checks
         .par_iter()
@@ -224,13 +213,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
     });
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
     let files_checked = files.iter().filter(|f| f.reported).count();
-    RunResult {
-        files,
-        diagnostics,
-        files_checked,
-        root,
-        io_errors,
-    }
+    RunResult { files, diagnostics, files_checked, root, io_errors }
 }
 
 impl discover::Found {
@@ -280,11 +263,17 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 fn context_relevant(kind: FileKind, text: &str) -> bool {
     match kind {
         FileKind::Build | FileKind::Package => true,
-        FileKind::Bzl => {
-            ["CommandExecutorConfig", "RustToolchainInfo", "rust_toolchain", "ExecutionPlatform", "rule(", "=", "kwargs"]
-                .iter()
-                .any(|k| text.contains(k))
-        }
+        FileKind::Bzl => [
+            "CommandExecutorConfig",
+            "RustToolchainInfo",
+            "rust_toolchain",
+            "ExecutionPlatform",
+            "rule(",
+            "=",
+            "kwargs",
+        ]
+        .iter()
+        .any(|k| text.contains(k)),
         _ => true,
     }
 }
@@ -332,11 +321,7 @@ fn process_file(
                 diagnostics: vec![Diagnostic::new(
                     "syntax-error",
                     Severity::Error,
-                    Span {
-                        file: id,
-                        start: start as u32,
-                        end: (start + 1).min(lossy.len()) as u32,
-                    },
+                    Span { file: id, start: start as u32, end: (start + 1).min(lossy.len()) as u32 },
                     e.message,
                 )],
                 facts: None,
@@ -368,17 +353,9 @@ fn process_file(
             )
         })
         .collect();
-    let suppressions = if reported {
-        suppress::collect(&source, &outcome.parsed)
-    } else {
-        Suppressions::default()
-    };
+    let suppressions = if reported { suppress::collect(&source, &outcome.parsed) } else { Suppressions::default() };
     if reported {
-        let cx = FileCx {
-            file: &source,
-            parsed: &outcome.parsed,
-            settings,
-        };
+        let cx = FileCx { file: &source, parsed: &outcome.parsed, settings };
         let mut sink = Sink::new(settings);
         for c in rules::checks() {
             c.check_file(&cx, &mut sink);
@@ -391,15 +368,11 @@ fn process_file(
         Parsed::BuckConfig(c) => Some(Facts::BuckConfig(c)),
         Parsed::Failed => None,
     };
-    let keep_text = if overlays.contains_key(path) || (reported && (!diagnostics.is_empty() || !suppressions.is_empty())) {
-        Some(text)
-    } else {
-        None
-    };
-    FileOutput {
-        diagnostics,
-        facts,
-        suppressions,
-        keep_text,
-    }
+    let keep_text =
+        if overlays.contains_key(path) || (reported && (!diagnostics.is_empty() || !suppressions.is_empty())) {
+            Some(text)
+        } else {
+            None
+        };
+    FileOutput { diagnostics, facts, suppressions, keep_text }
 }

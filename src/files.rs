@@ -31,14 +31,7 @@ impl Files {
 
     pub fn add(&mut self, path: PathBuf, display: String, kind: FileKind, reported: bool) -> FileId {
         let id = FileId(self.entries.len() as u32);
-        self.entries.push(FileEntry {
-            id,
-            path,
-            display,
-            kind,
-            reported,
-            text: OnceLock::new(),
-        });
+        self.entries.push(FileEntry { id, path, display, kind, reported, text: OnceLock::new() });
         id
     }
 
@@ -102,10 +95,7 @@ impl Files {
     /// 0-based line and UTF-16 column (LSP).
     pub fn utf16(&self, span: Span) -> ((u32, u32), (u32, u32)) {
         match self.loaded(span.file) {
-            Some((t, idx)) => (
-                idx.line_col_utf16(t, span.start as usize),
-                idx.line_col_utf16(t, span.end as usize),
-            ),
+            Some((t, idx)) => (idx.line_col_utf16(t, span.start as usize), idx.line_col_utf16(t, span.end as usize)),
             None => ((0, 0), (0, 0)),
         }
     }

@@ -74,11 +74,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
-        Span {
-            file,
-            start: range.start as u32,
-            end: range.end as u32,
-        }
+        Span { file, start: range.start as u32, end: range.end as u32 }
     }
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -132,10 +128,7 @@ impl LineIndex {
         let line0 = self.line_of(offset);
         let start = self.line_start(line0);
         let column = text[start..offset].chars().count() as u32 + 1;
-        LineCol {
-            line: line0 as u32 + 1,
-            column,
-        }
+        LineCol { line: line0 as u32 + 1, column }
     }
 
     /// 0-based line and UTF-16 column, for LSP.
@@ -189,14 +182,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, display: String, kind: FileKind, text: Arc<str>) -> Self {
         let lines = LineIndex::new(&text);
-        SourceFile {
-            id,
-            path,
-            display,
-            kind,
-            text,
-            lines,
-        }
+        SourceFile { id, path, display, kind, text, lines }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {

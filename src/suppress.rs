@@ -172,12 +172,7 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
             } else {
                 parse_selector(trimmed).ok()
             };
-            items.push(Item {
-                raw: trimmed.to_string(),
-                selector,
-                span: start..start + trimmed.len(),
-                used: false,
-            });
+            items.push(Item { raw: trimmed.to_string(), selector, span: start..start + trimmed.len(), used: false });
         }
         if items.is_empty() && alias {
             continue;
@@ -197,11 +192,7 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
             scope,
             alias,
             items,
-            malformed: if list_end == 0 && !alias {
-                Some("suppression comment names no rule".into())
-            } else {
-                None
-            },
+            malformed: if list_end == 0 && !alias { Some("suppression comment names no rule".into()) } else { None },
         });
     }
     Suppressions {
@@ -233,7 +224,7 @@ fn next_statement_lines(text: &str, idx: &LineIndex, comment_line: usize, kind: 
         let s = idx.line_start(l);
         let e = text[s..].find('\n').map(|i| s + i).unwrap_or(text.len());
         let t = text[s..e].trim();
-        if !t.is_empty() && !t.starts_with('#') && !(kind == FileKind::BuckConfig && t.starts_with(';')) {
+        if !(t.is_empty() || t.starts_with('#') || kind == FileKind::BuckConfig && t.starts_with(';')) {
             break;
         }
         l += 1;
@@ -312,7 +303,8 @@ pub fn apply(
     files: &Files,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let mut supps: HashMap<FileId, Suppressions> = supps.iter().filter(|(_, s)| !s.is_empty()).map(|(k, v)| (*k, v.clone())).collect();
+    let mut supps: HashMap<FileId, Suppressions> =
+        supps.iter().filter(|(_, s)| !s.is_empty()).map(|(k, v)| (*k, v.clone())).collect();
     let mut out = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
         let Some(s) = supps.get_mut(&d.primary.file) else {
@@ -358,16 +350,18 @@ pub fn apply(
             }
             if let Some(msg) = &dir.malformed {
                 out.push(
-                    Diagnostic::new("unused-suppression", Severity::Warning, Span::new(file, dir.comment.clone()), msg.clone())
-                        .with_help("name the rules to suppress, e.g. `# buck-lint: disable=re-full-hybrid-racing`")
-                        .with_fix(Fix {
-                            applicability: Applicability::Safe,
-                            description: "Remove the suppression comment".into(),
-                            edits: vec![Edit {
-                                span: Span::new(file, dir.removal.clone()),
-                                content: String::new(),
-                            }],
-                        }),
+                    Diagnostic::new(
+                        "unused-suppression",
+                        Severity::Warning,
+                        Span::new(file, dir.comment.clone()),
+                        msg.clone(),
+                    )
+                    .with_help("name the rules to suppress, e.g. `# buck-lint: disable=re-full-hybrid-racing`")
+                    .with_fix(Fix {
+                        applicability: Applicability::Safe,
+                        description: "Remove the suppression comment".into(),
+                        edits: vec![Edit { span: Span::new(file, dir.removal.clone()), content: String::new() }],
+                    }),
                 );
                 continue;
             }
@@ -386,10 +380,7 @@ pub fn apply(
             for item in &unused {
                 let all_unused = unused.len() == dir.items.len();
                 let fix = if all_unused {
-                    Edit {
-                        span: Span::new(file, dir.removal.clone()),
-                        content: String::new(),
-                    }
+                    Edit { span: Span::new(file, dir.removal.clone()), content: String::new() }
                 } else {
                     // remove this id and one adjacent comma
                     let text = files.text(file).unwrap_or_default();
@@ -402,26 +393,24 @@ pub fn apply(
                     } else if let Some(i) = text[..r.start].rfind(',') {
                         r.start = i;
                     }
-                    Edit {
-                        span: Span::new(file, r),
-                        content: String::new(),
-                    }
+                    Edit { span: Span::new(file, r), content: String::new() }
                 };
                 let msg = match &item.selector {
                     None => format!("unknown rule `{}` in suppression comment", item.raw),
                     Some(_) => format!("suppression of `{}` suppresses nothing", item.raw),
                 };
-                let mut d = Diagnostic::new("unused-suppression", Severity::Warning, Span::new(file, item.span.clone()), msg)
-                    .with_help("remove it, so that it does not hide future findings")
-                    .with_fix(Fix {
-                        applicability: Applicability::Safe,
-                        description: if all_unused {
-                            "Remove the suppression comment".into()
-                        } else {
-                            format!("Remove `{}` from the suppression comment", item.raw)
-                        },
-                        edits: vec![fix],
-                    });
+                let mut d =
+                    Diagnostic::new("unused-suppression", Severity::Warning, Span::new(file, item.span.clone()), msg)
+                        .with_help("remove it, so that it does not hide future findings")
+                        .with_fix(Fix {
+                            applicability: Applicability::Safe,
+                            description: if all_unused {
+                                "Remove the suppression comment".into()
+                            } else {
+                                format!("Remove `{}` from the suppression comment", item.raw)
+                            },
+                            edits: vec![fix],
+                        });
                 if item.selector.is_none() {
                     let names = registry::RULES.iter().map(|r| r.id);
                     let hint = crate::config::did_you_mean(&item.raw, names);

@@ -119,7 +119,11 @@ fn selection_config_and_cli_precedence() {
     let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
     assert!(o.stdout.contains("proc-macro-missing-crate-attr"), "--isolated ignores the config");
     let o = run_in(d.path(), &["check", "--format", "concise", "--select", "R15"]);
-    assert!(o.stdout.contains("proc-macro-missing-crate-attr"), "CLI --select is a later layer than the config ignore: {}", o.stdout);
+    assert!(
+        o.stdout.contains("proc-macro-missing-crate-attr"),
+        "CLI --select is a later layer than the config ignore: {}",
+        o.stdout
+    );
     let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--select", "buck", "--ignore", "R17"]);
     assert_eq!(o.stdout.lines().count(), 1);
     let o = run_in(d.path(), &["check", "--format", "concise", "--isolated", "--severity", "R15=info"]);
@@ -140,7 +144,8 @@ fn selection_config_and_cli_precedence() {
 #[test]
 fn config_severity_override() {
     let d = project();
-    std::fs::write(d.path().join(".buck-lint.toml"), "[rules.proc-macro-missing-crate-attr]\nseverity = \"warning\"\n").unwrap();
+    std::fs::write(d.path().join(".buck-lint.toml"), "[rules.proc-macro-missing-crate-attr]\nseverity = \"warning\"\n")
+        .unwrap();
     let o = run_in(d.path(), &["check", "--format", "concise"]);
     assert!(o.stdout.contains("warning[proc-macro-missing-crate-attr]"), "{}", o.stdout);
     let o = run_in(d.path(), &["check", "--format", "concise", "--severity", "R15=error"]);
@@ -156,8 +161,14 @@ fn suppression_forms() {
             "# buck-lint: disable=R15\nrust_library(\n    name = \"a-0.1.0\",\n    proc_macro = True,\n)\n\nrust_library(\n    name = \"b-0.1.0\",  # buck-lint: disable=proc-macro-missing-crate-attr\n    proc_macro = True,\n)\n\nrust_library(\n    name = \"c-0.1.0\",\n    proc_macro = True,\n)\n",
         ),
         ("b/BUCK", "# buck-lint: disable-file=buck\nrust_library(name = \"x-0.1.0\", proc_macro = True)\n"),
-        ("c/BUCK", "# buck-lint: disable=R16\nrust_library(name = \"ok\")\nfoo(name = \"y\")  # buck-lint: disable=R15,nonexistent-rule\n"),
-        ("d/BUCK", "alias(name = \"z\", actual = \":q\")\n# buildifier: disable=duplicated-name\nalias(name = \"z\", actual = \":q\")\n# starlark-lint-disable duplicate-key\nX = {\"a\": 1, \"a\": 2}\n"),
+        (
+            "c/BUCK",
+            "# buck-lint: disable=R16\nrust_library(name = \"ok\")\nfoo(name = \"y\")  # buck-lint: disable=R15,nonexistent-rule\n",
+        ),
+        (
+            "d/BUCK",
+            "alias(name = \"z\", actual = \":q\")\n# buildifier: disable=duplicated-name\nalias(name = \"z\", actual = \":q\")\n# starlark-lint-disable duplicate-key\nX = {\"a\": 1, \"a\": 2}\n",
+        ),
     ]);
     let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
     assert_eq!(
@@ -175,7 +186,11 @@ fn suppression_forms() {
 fn stdin_uses_project_context() {
     let d = project();
     let text = "rust_library(name = \"zz-1.0.0\", proc_macro = True)\n";
-    let o = run_stdin(d.path(), &["check", "-", "--stdin-filename", "lib/BUCK", "--format", "concise", "--isolated"], Some(text));
+    let o = run_stdin(
+        d.path(),
+        &["check", "-", "--stdin-filename", "lib/BUCK", "--format", "concise", "--isolated"],
+        Some(text),
+    );
     assert_eq!(o.code, 1);
     assert_eq!(
         o.stdout,
@@ -237,7 +252,11 @@ fn invalid_utf8_nul_and_deep_nesting() {
 #[test]
 fn bom_and_crlf_are_accepted() {
     let d = tree(&[(".buckconfig", BUCKCONFIG)]);
-    std::fs::write(d.path().join("BUCK"), "\u{feff}rust_library(\r\n    name = \"q-1.0.0\",\r\n    proc_macro = True,\r\n)\r\n").unwrap();
+    std::fs::write(
+        d.path().join("BUCK"),
+        "\u{feff}rust_library(\r\n    name = \"q-1.0.0\",\r\n    proc_macro = True,\r\n)\r\n",
+    )
+    .unwrap();
     let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
     assert!(o.stdout.starts_with("BUCK:2:12: error[proc-macro-missing-crate-attr]"), "{}", o.stdout);
 }

@@ -23,11 +23,20 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
 fn model_behaviour() {
     // One test: analyze() uses the process cwd, so the cases run sequentially.
     let d = tree(&[
-        (".buckconfig", "[cells]\n  root = .\n  tp = third_party\n  prelude = prelude\n[cell_aliases]\n  thirdparty = tp\n[external_cells]\n  prelude = bundled\n"),
-        ("app/BUCK", "load(\"//macros:defs.bzl\", \"my_rust_library\")\nSRCS = [\"a.rs\"]\nmy_rust_library(\n    name = \"app\",\n    srcs = SRCS + [\"b.rs\"],\n    deps = [\"thirdparty//:serde\", \"//app/sub:x\"],\n    features = select({\"//cfg:fast\": [\"simd\"], \"DEFAULT\": []}),\n    env = {\"X\": read_config(\"a\", \"b\")},\n)\n"),
+        (
+            ".buckconfig",
+            "[cells]\n  root = .\n  tp = third_party\n  prelude = prelude\n[cell_aliases]\n  thirdparty = tp\n[external_cells]\n  prelude = bundled\n",
+        ),
+        (
+            "app/BUCK",
+            "load(\"//macros:defs.bzl\", \"my_rust_library\")\nSRCS = [\"a.rs\"]\nmy_rust_library(\n    name = \"app\",\n    srcs = SRCS + [\"b.rs\"],\n    deps = [\"thirdparty//:serde\", \"//app/sub:x\"],\n    features = select({\"//cfg:fast\": [\"simd\"], \"DEFAULT\": []}),\n    env = {\"X\": read_config(\"a\", \"b\")},\n)\n",
+        ),
         ("app/sub/BUCK", "rust_library(name = \"x\")\n"),
         ("macros/defs.bzl", "def my_rust_library(name, **kwargs):\n    rust_library(name = name, **kwargs)\n"),
-        ("third_party/BUCK", "alias(name = \"serde\", actual = \":serde-1.0.0\")\ncargo.rust_library(name = \"serde-1.0.0\")\n"),
+        (
+            "third_party/BUCK",
+            "alias(name = \"serde\", actual = \":serde-1.0.0\")\ncargo.rust_library(name = \"serde-1.0.0\")\n",
+        ),
     ]);
     let a = load(d.path());
     let p = &a.project;

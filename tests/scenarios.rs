@@ -45,7 +45,10 @@ fn nightly_features_off_is_silent_for_r01_and_r02_is_info() {
 
 #[test]
 fn full_output_names_every_file_of_the_chain() {
-    let o = run_in(&repo(), &["check", "testdata/pyo3-remote", "--format", "full", "--color", "never", "--isolated", "--select", "R01,R02"]);
+    let o = run_in(
+        &repo(),
+        &["check", "testdata/pyo3-remote", "--format", "full", "--color", "never", "--isolated", "--select", "R01,R02"],
+    );
     for f in ["third_party/BUCK", "defs.bzl", ".buckconfig", "toolchains/defs.bzl"] {
         assert!(o.stdout.contains(&format!("testdata/pyo3-remote/{f}")), "{f} missing:\n{}", o.stdout);
     }

@@ -122,10 +122,7 @@ impl Settings {
         if !self.enabled[i] {
             return false;
         }
-        !self
-            .per_file_ignores
-            .iter()
-            .any(|p| p.rules[i] && (p.glob.is_match(rel) || p.glob.is_match(display)))
+        !self.per_file_ignores.iter().any(|p| p.rules[i] && (p.glob.is_match(rel) || p.glob.is_match(display)))
     }
 
     pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
@@ -189,21 +186,11 @@ struct FileConfig {
 
 const TOP_KEYS: &[&str] = &["extend", "lint", "rules", "re", "reindeer", "buck", "data"];
 const LINT_KEYS: &[&str] = &["select", "extend-select", "ignore", "fail-on", "exclude", "per-file-ignores"];
-const RE_KEYS: &[&str] = &[
-    "provider",
-    "require-digest",
-    "image-required",
-    "bare-image-names",
-    "allowed-registries",
-    "allowed-properties",
-];
+const RE_KEYS: &[&str] =
+    &["provider", "require-digest", "image-required", "bare-image-names", "allowed-registries", "allowed-properties"];
 const REINDEER_KEYS: &[&str] = &["configs", "shared-fixups"];
-const BUCK_KEYS: &[&str] = &[
-    "rust-library-rules",
-    "buildscript-run-rules",
-    "f-strings",
-    "prelude-forwards-exec-compatible-with",
-];
+const BUCK_KEYS: &[&str] =
+    &["rust-library-rules", "buildscript-run-rules", "f-strings", "prelude-forwards-exec-compatible-with"];
 const DATA_KEYS: &[&str] = &["extra-env-embedding-crates", "extra-essential-buildscripts", "extra-reindeer-platforms"];
 const PROVIDERS: &[&str] = &["engflow", "buildbuddy", "buildbarn", "nativelink", "other"];
 
@@ -236,9 +223,8 @@ fn check_keys(table: &toml_edit::Table, allowed: &[&str], ctx: &str, path: &Path
 }
 
 fn strings(v: &toml_edit::Item, what: &str, path: &Path) -> Result<Vec<String>, ConfigError> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| ConfigError(format!("{}: `{what}` must be an array of strings", path.display())))?;
+    let arr =
+        v.as_array().ok_or_else(|| ConfigError(format!("{}: `{what}` must be an array of strings", path.display())))?;
     arr.iter()
         .map(|x| {
             x.as_str()
@@ -249,8 +235,7 @@ fn strings(v: &toml_edit::Item, what: &str, path: &Path) -> Result<Vec<String>, 
 }
 
 fn boolean(v: &toml_edit::Item, what: &str, path: &Path) -> Result<bool, ConfigError> {
-    v.as_bool()
-        .ok_or_else(|| ConfigError(format!("{}: `{what}` must be true or false", path.display())))
+    v.as_bool().ok_or_else(|| ConfigError(format!("{}: `{what}` must be true or false", path.display())))
 }
 
 fn severity(s: &str, what: &str) -> Result<Severity, ConfigError> {
@@ -276,16 +261,13 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
     check_keys(root, TOP_KEYS, "the config file", path)?;
     let mut fc = FileConfig::default();
     if let Some(ext) = root.get("extend") {
-        let p = ext
-            .as_str()
-            .ok_or_else(|| ConfigError(format!("{}: `extend` must be a path string", path.display())))?;
+        let p =
+            ext.as_str().ok_or_else(|| ConfigError(format!("{}: `extend` must be a path string", path.display())))?;
         let base = path.parent().unwrap_or(Path::new(".")).join(p);
         fc = load_file(&base, settings, depth + 1)?;
     }
     if let Some(lint) = root.get("lint") {
-        let t = lint
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `lint` must be a table", path.display())))?;
+        let t = lint.as_table().ok_or_else(|| ConfigError(format!("{}: `lint` must be a table", path.display())))?;
         check_keys(t, LINT_KEYS, "[lint]", path)?;
         if let Some(v) = t.get("select") {
             fc.select = Some(strings(v, "select", path)?);
@@ -300,9 +282,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
             fc.exclude.extend(strings(v, "exclude", path)?);
         }
         if let Some(v) = t.get("fail-on") {
-            let s = v
-                .as_str()
-                .ok_or_else(|| ConfigError(format!("{}: `fail-on` must be a string", path.display())))?;
+            let s = v.as_str().ok_or_else(|| ConfigError(format!("{}: `fail-on` must be a string", path.display())))?;
             fc.fail_on = Some(severity(s, &path.display().to_string())?);
         }
         if let Some(v) = t.get("per-file-ignores") {
@@ -315,9 +295,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
     }
     if let Some(rules) = root.get("rules") {
-        let t = rules
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `rules` must be a table", path.display())))?;
+        let t = rules.as_table().ok_or_else(|| ConfigError(format!("{}: `rules` must be a table", path.display())))?;
         for (id, opts) in t.iter() {
             let meta = registry::get(id).ok_or_else(|| {
                 ConfigError(format!(
@@ -335,18 +313,15 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
             };
             check_keys(opts, allowed, &format!("[rules.{id}]"), path)?;
             if let Some(s) = opts.get("severity") {
-                let s = s
-                    .as_str()
-                    .ok_or_else(|| ConfigError(format!("{}: severity must be a string", path.display())))?;
+                let s =
+                    s.as_str().ok_or_else(|| ConfigError(format!("{}: severity must be a string", path.display())))?;
                 fc.severity.push((meta.id.to_string(), severity(s, &path.display().to_string())?));
             }
             settings.rule_options.insert(meta.id.to_string(), opts.clone());
         }
     }
     if let Some(re) = root.get("re") {
-        let t = re
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `re` must be a table", path.display())))?;
+        let t = re.as_table().ok_or_else(|| ConfigError(format!("{}: `re` must be a table", path.display())))?;
         check_keys(t, RE_KEYS, "[re]", path)?;
         if let Some(v) = t.get("provider") {
             let s = v.as_str().unwrap_or_default();
@@ -377,9 +352,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
     }
     if let Some(r) = root.get("reindeer") {
-        let t = r
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `reindeer` must be a table", path.display())))?;
+        let t = r.as_table().ok_or_else(|| ConfigError(format!("{}: `reindeer` must be a table", path.display())))?;
         check_keys(t, REINDEER_KEYS, "[reindeer]", path)?;
         if let Some(v) = t.get("configs") {
             settings.reindeer.configs = strings(v, "configs", path)?;
@@ -389,9 +362,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
     }
     if let Some(b) = root.get("buck") {
-        let t = b
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `buck` must be a table", path.display())))?;
+        let t = b.as_table().ok_or_else(|| ConfigError(format!("{}: `buck` must be a table", path.display())))?;
         check_keys(t, BUCK_KEYS, "[buck]", path)?;
         if let Some(v) = t.get("rust-library-rules") {
             settings.buck.rust_library_rules = strings(v, "rust-library-rules", path)?;
@@ -417,9 +388,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
     }
     if let Some(d) = root.get("data") {
-        let t = d
-            .as_table()
-            .ok_or_else(|| ConfigError(format!("{}: `data` must be a table", path.display())))?;
+        let t = d.as_table().ok_or_else(|| ConfigError(format!("{}: `data` must be a table", path.display())))?;
         check_keys(t, DATA_KEYS, "[data]", path)?;
         let tables = |key: &str| -> Result<Vec<toml_edit::InlineTable>, ConfigError> {
             let Some(v) = t.get(key) else { return Ok(Vec::new()) };
@@ -486,9 +455,9 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
     // 4. per-file ignores
     let mut pfi: Vec<(String, Vec<String>)> = fc.per_file_ignores.clone();
     for spec in &cli.per_file_ignores {
-        let (glob, sels) = spec.rsplit_once(':').ok_or_else(|| {
-            ConfigError(format!("--per-file-ignores `{spec}`: expected `GLOB:ID[,ID]`"))
-        })?;
+        let (glob, sels) = spec
+            .rsplit_once(':')
+            .ok_or_else(|| ConfigError(format!("--per-file-ignores `{spec}`: expected `GLOB:ID[,ID]`")))?;
         pfi.push((glob.to_string(), sels.split(',').map(|s| s.trim().to_string()).collect()));
     }
     for (glob, sels) in pfi {
@@ -506,11 +475,7 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
                 }
             }
         }
-        settings.per_file_ignores.push(PerFileIgnore {
-            glob: g,
-            pattern: glob,
-            rules,
-        });
+        settings.per_file_ignores.push(PerFileIgnore { glob: g, pattern: glob, rules });
     }
     for (id, sev) in fc.severity {
         if let Some(m) = registry::get(&id) {
@@ -518,9 +483,8 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
         }
     }
     for spec in &cli.severity {
-        let (sel, level) = spec
-            .split_once('=')
-            .ok_or_else(|| ConfigError(format!("--severity `{spec}`: expected `ID=LEVEL`")))?;
+        let (sel, level) =
+            spec.split_once('=').ok_or_else(|| ConfigError(format!("--severity `{spec}`: expected `ID=LEVEL`")))?;
         let sev = severity(level.trim(), "--severity")?;
         let m = parse_selector(sel.trim())?;
         for r in RULES.iter().filter(|r| m.matches(r)) {
@@ -550,19 +514,13 @@ mod tests {
         let s = resolve(Some(&p), &CliOverrides::default()).unwrap();
         assert!(!s.is_enabled("re-full-hybrid-racing"));
         assert_eq!(s.fail_on, Severity::Error);
-        let cli = CliOverrides {
-            extend_select: vec!["R07".into()],
-            fail_on: Some(Severity::Info),
-            ..Default::default()
-        };
+        let cli =
+            CliOverrides { extend_select: vec!["R07".into()], fail_on: Some(Severity::Info), ..Default::default() };
         let s = resolve(Some(&p), &cli).unwrap();
         // the command line is the later layer: its extend-select wins over the file's ignore
         assert!(s.is_enabled("re-full-hybrid-racing"));
         assert_eq!(s.fail_on, Severity::Info);
-        let cli = CliOverrides {
-            select: Some(vec!["remote-execution".into()]),
-            ..Default::default()
-        };
+        let cli = CliOverrides { select: Some(vec!["remote-execution".into()]), ..Default::default() };
         let s = resolve(None, &cli).unwrap();
         assert!(s.is_enabled("re-container-image-unpinned"));
         assert!(!s.is_enabled("syntax-error"));
@@ -577,10 +535,7 @@ mod tests {
         let p = write(d.path(), "[rules.re-full-hybrid-racin]\nseverity = \"error\"\n");
         let e = resolve(Some(&p), &CliOverrides::default()).unwrap_err();
         assert!(e.0.contains("did you mean `re-full-hybrid-racing`"), "{e}");
-        let cli = CliOverrides {
-            ignore: vec!["remote-executon".into()],
-            ..Default::default()
-        };
+        let cli = CliOverrides { ignore: vec!["remote-executon".into()], ..Default::default() };
         let e = resolve(None, &cli).unwrap_err();
         assert!(e.0.contains("remote-execution"), "{e}");
     }

@@ -40,10 +40,7 @@ pub fn parse_selector(s: &str) -> Result<Selector, ConfigError> {
     if let Some(r) = crate::rules::registry::by_id_or_code(s) {
         return Ok(Selector::Rule(r.id));
     }
-    let names = RULES
-        .iter()
-        .map(|r| r.id)
-        .chain(Category::ALL.iter().map(|c| c.as_str()));
+    let names = RULES.iter().map(|r| r.id).chain(Category::ALL.iter().map(|c| c.as_str()));
     Err(ConfigError(format!("unknown rule or category `{s}`{}", did_you_mean(s, names))))
 }
 

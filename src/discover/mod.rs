@@ -78,11 +78,7 @@ pub fn classify(path: &Path, build_names: &[String]) -> Option<FileKind> {
     if name.ends_with(".bzl") || name.ends_with(".bxl") {
         return Some(FileKind::Bzl);
     }
-    if path
-        .parent()
-        .and_then(|p| p.file_name())
-        .is_some_and(|p| p == ".buckconfig.d")
-    {
+    if path.parent().and_then(|p| p.file_name()).is_some_and(|p| p == ".buckconfig.d") {
         return Some(FileKind::BuckConfig);
     }
     None
@@ -156,11 +152,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     });
     let project_ignore = build_globset(&root_config.project_ignore);
     let exclude = build_globset(opts.exclude);
-    let mut out = Discovery {
-        root: root.clone(),
-        root_config,
-        ..Default::default()
-    };
+    let mut out = Discovery { root: root.clone(), root_config, ..Default::default() };
     let found: Mutex<BTreeMap<PathBuf, Found>> = Mutex::new(BTreeMap::new());
     let errors: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
 
@@ -177,14 +169,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                 continue;
             }
             if let Some(kind) = classify(p, &out.root_config.build_file_names) {
-                found.lock().unwrap().insert(
-                    p.clone(),
-                    Found {
-                        path: p.clone(),
-                        kind,
-                        reported: true,
-                    },
-                );
+                found.lock().unwrap().insert(p.clone(), Found { path: p.clone(), kind, reported: true });
             }
             continue;
         }
@@ -248,11 +233,8 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                                 }
                                 let reported = walk_roots.iter().any(|r| p.starts_with(r));
                                 let mut f = found.lock().unwrap();
-                                let e = f.entry(p.to_path_buf()).or_insert(Found {
-                                    path: p.to_path_buf(),
-                                    kind,
-                                    reported,
-                                });
+                                let e =
+                                    f.entry(p.to_path_buf()).or_insert(Found { path: p.to_path_buf(), kind, reported });
                                 e.reported |= reported;
                             }
                         }
@@ -318,7 +300,8 @@ mod tests {
     #[test]
     fn buildfile_names_from_config() {
         let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join(".buckconfig"), "[buildfile]\nname = BUILD\n[project]\nignore = .git, out\n").unwrap();
+        std::fs::write(d.path().join(".buckconfig"), "[buildfile]\nname = BUILD\n[project]\nignore = .git, out\n")
+            .unwrap();
         let rc = root_config(d.path());
         assert_eq!(rc.build_file_names, vec!["BUILD.v2", "BUILD"]);
         assert_eq!(rc.project_ignore, vec![".git", "out"]);

@@ -53,9 +53,7 @@ fn s(t: &dyn toml_edit::TableLike, k: &str) -> Option<String> {
 }
 
 fn req(t: &dyn toml_edit::TableLike) -> semver::VersionReq {
-    s(t, "versions")
-        .and_then(|v| semver::VersionReq::parse(&v).ok())
-        .unwrap_or(semver::VersionReq::STAR)
+    s(t, "versions").and_then(|v| semver::VersionReq::parse(&v).ok()).unwrap_or(semver::VersionReq::STAR)
 }
 
 fn level(t: &dyn toml_edit::TableLike) -> Option<Severity> {
@@ -169,7 +167,12 @@ impl Data {
     }
 
     /// Entries of the env-embedding table matching a crate version with its enabled features.
-    pub fn env_embedding_for(&self, name: &str, version: &semver::Version, features: &[&str]) -> Option<&EnvEmbeddingCrate> {
+    pub fn env_embedding_for(
+        &self,
+        name: &str,
+        version: &semver::Version,
+        features: &[&str],
+    ) -> Option<&EnvEmbeddingCrate> {
         self.env_embedding.iter().find(|e| {
             e.name == name && e.versions.matches(version) && e.features.iter().all(|f| features.contains(&f.as_str()))
         })
@@ -178,24 +181,16 @@ impl Data {
     /// The essential-buildscript entry for a crate version (exact names before patterns).
     pub fn essential_for(&self, name: &str, version: Option<&semver::Version>) -> Option<&EssentialBuildscript> {
         let vmatch = |e: &&EssentialBuildscript| version.is_none_or(|v| e.versions.matches(v));
-        self.essential
-            .iter()
-            .filter(vmatch)
-            .find(|e| e.name == name)
-            .or_else(|| {
-                self.essential.iter().filter(vmatch).find(|e| {
-                    e.name
-                        .strip_prefix('*')
-                        .is_some_and(|suffix| name.ends_with(suffix))
-                })
-            })
+        self.essential.iter().filter(vmatch).find(|e| e.name == name).or_else(|| {
+            self.essential
+                .iter()
+                .filter(vmatch)
+                .find(|e| e.name.strip_prefix('*').is_some_and(|suffix| name.ends_with(suffix)))
+        })
     }
 
     pub fn platform_names(&self) -> impl Iterator<Item = &str> {
-        self.platforms
-            .iter()
-            .map(|p| p.name.as_str())
-            .chain(self.extra_platform_names.iter().map(|s| s.as_str()))
+        self.platforms.iter().map(|p| p.name.as_str()).chain(self.extra_platform_names.iter().map(|s| s.as_str()))
     }
 
     /// The effective tables as TOML, for `buck-lint data --dump`.

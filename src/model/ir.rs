@@ -82,10 +82,7 @@ impl Call {
         dotted_name(&self.func)
     }
     pub fn kwarg(&self, name: &str) -> Option<&Arg> {
-        self.args
-            .iter()
-            .rev()
-            .find(|a| a.kind == ArgKind::Named && a.name.as_deref() == Some(name))
+        self.args.iter().rev().find(|a| a.kind == ArgKind::Named && a.name.as_deref() == Some(name))
     }
     pub fn has_kwargs_splat(&self) -> bool {
         self.args.iter().any(|a| a.kind == ArgKind::KwArgs)
@@ -205,10 +202,7 @@ impl FnDef {
 
 /// Lower a parsed module.
 pub fn lower(ast: &AstModule) -> Module {
-    let mut m = Module {
-        comments: ast.comments().iter().map(|s| r(*s)).collect(),
-        ..Module::default()
-    };
+    let mut m = Module { comments: ast.comments().iter().map(|s| r(*s)).collect(), ..Module::default() };
     let stmt = ast.statement();
     let top: Vec<&AstStmt> = match &stmt.node {
         StmtP::Statements(v) => v.iter().collect(),
@@ -245,11 +239,8 @@ fn lower_top(s: &AstStmt, m: &mut Module, seen: &mut Vec<String>) {
             span: r(s.span),
         }),
         StmtP::Assign(a) => {
-            if a.ty.is_some() {
-                m.dialect_issues.push(DialectIssue {
-                    what: "type annotation",
-                    span: r(a.ty.as_ref().unwrap().span),
-                });
+            if let Some(ty) = &a.ty {
+                m.dialect_issues.push(DialectIssue { what: "type annotation", span: r(ty.span) });
             }
             if let AssignTargetP::Identifier(id) = &a.lhs.node {
                 let name = id.node.ident.clone();
@@ -258,11 +249,7 @@ fn lower_top(s: &AstStmt, m: &mut Module, seen: &mut Vec<String>) {
                 } else {
                     seen.push(name.clone());
                 }
-                m.globals.push(Assign {
-                    name,
-                    name_span: r(id.span),
-                    value: lower_expr(&a.rhs),
-                });
+                m.globals.push(Assign { name, name_span: r(id.span), value: lower_expr(&a.rhs) });
             } else {
                 // Tuple assignments etc.: record the value for call discovery only.
                 let e = lower_expr(&a.rhs);
@@ -283,54 +270,37 @@ fn lower_top(s: &AstStmt, m: &mut Module, seen: &mut Vec<String>) {
             }
         }
         StmtP::Def(d) => {
-            m.dialect_issues.push(DialectIssue {
-                what: "`def`",
-                span: r(d.name.span),
-            });
+            m.dialect_issues.push(DialectIssue { what: "`def`", span: r(d.name.span) });
             for p in &d.params {
                 match &p.node {
-                    ParameterP::NoArgs => m.dialect_issues.push(DialectIssue {
-                        what: "keyword-only (`*`) parameter",
-                        span: r(p.span),
-                    }),
-                    ParameterP::Normal(_, Some(_), _) | ParameterP::Args(_, Some(_)) | ParameterP::KwArgs(_, Some(_)) => {
-                        m.dialect_issues.push(DialectIssue {
-                            what: "type annotation",
-                            span: r(p.span),
-                        })
+                    ParameterP::NoArgs => {
+                        m.dialect_issues.push(DialectIssue { what: "keyword-only (`*`) parameter", span: r(p.span) })
+                    }
+                    ParameterP::Normal(_, Some(_), _)
+                    | ParameterP::Args(_, Some(_))
+                    | ParameterP::KwArgs(_, Some(_)) => {
+                        m.dialect_issues.push(DialectIssue { what: "type annotation", span: r(p.span) })
                     }
                     _ => {}
                 }
             }
             if let Some(rt) = &d.return_type {
-                m.dialect_issues.push(DialectIssue {
-                    what: "type annotation",
-                    span: r(rt.span),
-                });
+                m.dialect_issues.push(DialectIssue { what: "type annotation", span: r(rt.span) });
             }
             m.defs.push(lower_def(d));
         }
         StmtP::If(cond, body) => {
-            m.dialect_issues.push(DialectIssue {
-                what: "top-level `if`",
-                span: r(s.span.begin_span()),
-            });
+            m.dialect_issues.push(DialectIssue { what: "top-level `if`", span: r(s.span.begin_span()) });
             let _ = cond;
             lower_nested_top(body, m);
         }
         StmtP::IfElse(_, bodies) => {
-            m.dialect_issues.push(DialectIssue {
-                what: "top-level `if`",
-                span: r(s.span.begin_span()),
-            });
+            m.dialect_issues.push(DialectIssue { what: "top-level `if`", span: r(s.span.begin_span()) });
             lower_nested_top(&bodies.0, m);
             lower_nested_top(&bodies.1, m);
         }
         StmtP::For(f) => {
-            m.dialect_issues.push(DialectIssue {
-                what: "top-level `for`",
-                span: r(s.span.begin_span()),
-            });
+            m.dialect_issues.push(DialectIssue { what: "top-level `for`", span: r(s.span.begin_span()) });
             let _ = f;
         }
         _ => {}
@@ -375,16 +345,12 @@ fn lower_def(d: &starlark_syntax::syntax::ast::DefP<starlark_syntax::syntax::ast
                     kind: ParamKind::Normal,
                     default: def.as_ref().map(|e| lower_expr(e)),
                 }),
-                ParameterP::Args(id, _) => Some(Param {
-                    name: id.node.ident.clone(),
-                    kind: ParamKind::Args,
-                    default: None,
-                }),
-                ParameterP::KwArgs(id, _) => Some(Param {
-                    name: id.node.ident.clone(),
-                    kind: ParamKind::KwArgs,
-                    default: None,
-                }),
+                ParameterP::Args(id, _) => {
+                    Some(Param { name: id.node.ident.clone(), kind: ParamKind::Args, default: None })
+                }
+                ParameterP::KwArgs(id, _) => {
+                    Some(Param { name: id.node.ident.clone(), kind: ParamKind::KwArgs, default: None })
+                }
                 _ => None,
             })
             .collect(),
@@ -416,11 +382,7 @@ fn lower_body(s: &AstStmt, f: &mut FnDef, seen: &mut Vec<String>, in_loop: bool)
                         f.reassigned.push(name.clone());
                     }
                     seen.push(name.clone());
-                    f.assigns.push(Assign {
-                        name,
-                        name_span: r(id.span),
-                        value: value.clone(),
-                    });
+                    f.assigns.push(Assign { name, name_span: r(id.span), value: value.clone() });
                 }
                 AssignTargetP::Tuple(ts) => {
                     for t in ts {
@@ -492,13 +454,7 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
                         ArgumentP::Args(_) => (ArgKind::Args, None, r(a.span)),
                         ArgumentP::KwArgs(_) => (ArgKind::KwArgs, None, r(a.span)),
                     };
-                    Arg {
-                        kind,
-                        name,
-                        span: r(a.span),
-                        name_span,
-                        value: lower_expr(a.node.expr()),
-                    }
+                    Arg { kind, name, span: r(a.span), name_span, value: lower_expr(a.node.expr()) }
                 })
                 .collect(),
             span: span.clone(),
@@ -515,7 +471,9 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
             };
             ExprKind::Bin(Box::new(lower_expr(a)), op, Box::new(lower_expr(b)))
         }
-        ExprP::FString(fs) => ExprKind::FString(fs.node.format.node.clone(), fs.node.expressions.iter().map(lower_expr).collect()),
+        ExprP::FString(fs) => {
+            ExprKind::FString(fs.node.format.node.clone(), fs.node.expressions.iter().map(lower_expr).collect())
+        }
         ExprP::Index(pair) => ExprKind::Index(Box::new(lower_expr(&pair.0)), Box::new(lower_expr(&pair.1))),
         _ => ExprKind::Other,
     };

@@ -46,12 +46,7 @@ impl Label {
         if name.is_empty() || name.contains(':') {
             return None;
         }
-        Some(Label {
-            cell: cell.to_string(),
-            package: package.trim_end_matches('/').to_string(),
-            name,
-            subtarget,
-        })
+        Some(Label { cell: cell.to_string(), package: package.trim_end_matches('/').to_string(), name, subtarget })
     }
 }
 

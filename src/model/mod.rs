@@ -80,7 +80,12 @@ impl ModuleLookup for Project {
 }
 
 impl Project {
-    pub fn build(files: &Files, facts: HashMap<FileId, Facts>, root: Option<PathBuf>, settings: &crate::config::Settings) -> Project {
+    pub fn build(
+        files: &Files,
+        facts: HashMap<FileId, Facts>,
+        root: Option<PathBuf>,
+        settings: &crate::config::Settings,
+    ) -> Project {
         let mut p = Project {
             root: root.clone(),
             root_cell: "root".into(),
@@ -199,16 +204,12 @@ impl Project {
             }
         }
         match best {
-            Some((name, root)) => (
-                name.clone(),
-                dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/"),
-            ),
+            Some((name, root)) => {
+                (name.clone(), dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/"))
+            }
             None => {
                 let base = self.root.as_deref().unwrap_or(Path::new("/"));
-                (
-                    self.root_cell.clone(),
-                    dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/"),
-                )
+                (self.root_cell.clone(), dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/"))
             }
         }
     }
@@ -236,11 +237,7 @@ impl Project {
                     rule,
                     via_macro,
                     name: name.to_string(),
-                    name_span: Span {
-                        file: f.id,
-                        start: span.start,
-                        end: span.end,
-                    },
+                    name_span: Span { file: f.id, start: span.start, end: span.end },
                     cell: cell.clone(),
                     package: package.clone(),
                 });
@@ -303,9 +300,7 @@ impl Project {
     }
 
     pub fn target(&self, l: &Label) -> Option<usize> {
-        self.by_label
-            .get(&(l.cell.clone(), l.package.clone(), l.name.clone()))
-            .copied()
+        self.by_label.get(&(l.cell.clone(), l.package.clone(), l.name.clone())).copied()
     }
 
     /// Resolve a `load()` path to an absolute file path.

@@ -44,7 +44,8 @@ impl ReindeerProject {
         for f in files.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
             let Some(doc) = project.toml(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-            let third_party_dir = crate::discover::normalize(&dir.join(str_key(doc, "third_party_dir").unwrap_or_else(|| ".".into())));
+            let third_party_dir =
+                crate::discover::normalize(&dir.join(str_key(doc, "third_party_dir").unwrap_or_else(|| ".".into())));
             let fixups_dir = match str_key(doc, "fixups_dir") {
                 Some(p) => crate::discover::normalize(&dir.join(p)),
                 None => third_party_dir.join("fixups"),
@@ -59,10 +60,9 @@ impl ReindeerProject {
             if let Some(ld) = lock.and_then(|l| project.toml(l)) {
                 if let Some(arr) = ld.get("package").and_then(|p| p.as_array_of_tables()) {
                     for t in arr.iter() {
-                        let (Some(name), Some(version)) = (
-                            t.get("name").and_then(|v| v.as_str()),
-                            t.get("version").and_then(|v| v.as_str()),
-                        ) else {
+                        let (Some(name), Some(version)) =
+                            (t.get("name").and_then(|v| v.as_str()), t.get("version").and_then(|v| v.as_str()))
+                        else {
                             continue;
                         };
                         let Ok(version) = semver::Version::parse(version) else { continue };
@@ -75,11 +75,8 @@ impl ReindeerProject {
                 }
             }
             let buck = doc.get("buck").and_then(|b| b.as_table_like());
-            let buck_name = buck
-                .and_then(|b| b.get("file_name"))
-                .and_then(|v| v.as_str())
-                .unwrap_or("BUCK")
-                .to_string();
+            let buck_name =
+                buck.and_then(|b| b.get("file_name")).and_then(|v| v.as_str()).unwrap_or("BUCK").to_string();
             let buck_file = project.file_at(&third_party_dir.join(&buck_name));
             let fixups = files
                 .iter()

@@ -33,10 +33,7 @@ pub struct Val {
 
 impl Val {
     pub fn unknown() -> Val {
-        Val {
-            value: Value::Unknown,
-            origin: None,
-        }
+        Val { value: Value::Unknown, origin: None }
     }
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -115,13 +112,7 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     pub fn module(file: FileId, module: &'a Module) -> Self {
-        Scope {
-            file,
-            module,
-            function: None,
-            bindings: None,
-            attrs: None,
-        }
+        Scope { file, module, function: None, bindings: None, attrs: None }
     }
 }
 
@@ -132,14 +123,7 @@ pub fn eval(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup) -> Val {
 }
 
 fn lit(v: Value, file: FileId, e: &Expr) -> Val {
-    Val {
-        value: v,
-        origin: Some(Span {
-            file,
-            start: e.span.start,
-            end: e.span.end,
-        }),
-    }
+    Val { value: v, origin: Some(Span { file, start: e.span.start, end: e.span.end }) }
 }
 
 fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32) -> Val {
@@ -158,10 +142,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
         }
         ExprKind::Dict(items) => lit(
             Value::Dict(
-                items
-                    .iter()
-                    .map(|(k, v)| (eval_depth(k, scope, lookup, d), eval_depth(v, scope, lookup, d)))
-                    .collect(),
+                items.iter().map(|(k, v)| (eval_depth(k, scope, lookup, d), eval_depth(v, scope, lookup, d))).collect(),
             ),
             file,
             e,
@@ -232,11 +213,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
                             ArgKind::Named => {
                                 let key = Val {
                                     value: Value::Str(a.name.clone().unwrap_or_default()),
-                                    origin: Some(Span {
-                                        file,
-                                        start: a.name_span.start,
-                                        end: a.name_span.end,
-                                    }),
+                                    origin: Some(Span { file, start: a.name_span.start, end: a.name_span.end }),
                                 };
                                 items.push((key, eval_depth(&a.value, scope, lookup, d)));
                             }
@@ -384,10 +361,7 @@ fn binop(a: Val, op: BinOp, b: Val, file: FileId, e: &Expr) -> Val {
         (BinOp::Percent, Value::Str(fmt), arg) => {
             let args: Vec<Val> = match arg {
                 Value::List(v) => v,
-                other => vec![Val {
-                    value: other,
-                    origin: None,
-                }],
+                other => vec![Val { value: other, origin: None }],
             };
             let mut out = String::new();
             let mut it = args.iter();

@@ -151,10 +151,7 @@ impl BuckConfigFile {
     /// file, as in Buck2.
     #[must_use]
     pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.section == section && e.key == key)
+        self.entries.iter().rev().find(|e| e.section == section && e.key == key)
     }
 
     /// The effective value of `section.key` (see [`BuckConfigFile::get`]).
@@ -191,15 +188,8 @@ impl BuckConfigFile {
 /// [`BuckConfigFile::errors`] for problems. Runs in linear time.
 #[must_use]
 pub fn parse(text: &str) -> BuckConfigFile {
-    let start = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let mut parser = Parser {
-        file: BuckConfigFile::default(),
-        section: Section::None,
-    };
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let mut parser = Parser { file: BuckConfigFile::default(), section: Section::None };
     let mut lines = PhysicalLines { text, pos: start };
     while let Some(line) = lines.next() {
         parser.line(line, &mut lines);
@@ -252,11 +242,7 @@ pub fn split_list(entry: &Entry, text: &str) -> Vec<(String, Range<usize>)> {
 /// Turns the collected fragments of one list item into an item, if any.
 fn finish_item(fragments: &mut Vec<(usize, &str)>, items: &mut Vec<(String, Range<usize>)>) {
     if let (Some(&(start, _)), Some(&(last_start, last))) = (fragments.first(), fragments.last()) {
-        let joined = fragments
-            .iter()
-            .map(|&(_, f)| f)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let joined = fragments.iter().map(|&(_, f)| f).collect::<Vec<_>>().join(" ");
         items.push((joined, start..last_start + last.len()));
     }
     fragments.clear();
@@ -266,10 +252,7 @@ fn finish_item(fragments: &mut Vec<(usize, &str)>, items: &mut Vec<(String, Rang
 /// where it starts.
 fn trim_at(start: usize, s: &str) -> (usize, &str) {
     let trimmed_start = s.trim_start();
-    (
-        start + (s.len() - trimmed_start.len()),
-        trimmed_start.trim_end(),
-    )
+    (start + (s.len() - trimmed_start.len()), trimmed_start.trim_end())
 }
 
 /// One physical line, without its `\n` or `\r\n` terminator.
@@ -324,11 +307,7 @@ struct Parser {
 
 impl Parser {
     fn error(&mut self, kind: ConfigErrorKind, message: impl Into<String>, span: Range<usize>) {
-        self.file.errors.push(ConfigError {
-            message: message.into(),
-            span,
-            kind,
-        });
+        self.file.errors.push(ConfigError { message: message.into(), span, kind });
     }
 
     /// Handles one logical line starting with `line`, pulling continuation
@@ -380,11 +359,7 @@ impl Parser {
         };
         let (name_start, name) = trim_at(start + 1, raw_name);
         if name.is_empty() {
-            self.error(
-                ConfigErrorKind::EmptySectionName,
-                "section header has an empty name",
-                span,
-            );
+            self.error(ConfigErrorKind::EmptySectionName, "section header has an empty name", span);
             self.section = Section::Invalid;
             return;
         }
@@ -412,20 +387,12 @@ impl Parser {
             return;
         };
         let Some(raw_path) = text[prefix.len()..].strip_suffix('>') else {
-            self.error(
-                ConfigErrorKind::MalformedInclude,
-                "include is missing its closing `>`",
-                span,
-            );
+            self.error(ConfigErrorKind::MalformedInclude, "include is missing its closing `>`", span);
             return;
         };
         let (path_start, path) = trim_at(start + prefix.len(), raw_path);
         if path.is_empty() {
-            self.error(
-                ConfigErrorKind::EmptyIncludePath,
-                "include has an empty path",
-                span,
-            );
+            self.error(ConfigErrorKind::EmptyIncludePath, "include has an empty path", span);
             return;
         }
         self.file.includes.push(Include {
@@ -437,13 +404,7 @@ impl Parser {
     }
 
     /// `text` is the trimmed `line`, at byte `start`, and contains `=`.
-    fn assignment(
-        &mut self,
-        line: Line<'_>,
-        start: usize,
-        text: &str,
-        rest: &mut PhysicalLines<'_>,
-    ) {
+    fn assignment(&mut self, line: Line<'_>, start: usize, text: &str, rest: &mut PhysicalLines<'_>) {
         let Some(eq) = text.find('=') else { return };
         let key = text[..eq].trim_end();
         let key_span = start..start + key.len();
@@ -460,11 +421,7 @@ impl Parser {
                 logical_end = seg_start + seg.len();
             }
             let continued = seg.ends_with('\\');
-            let piece = if continued {
-                seg[..seg.len() - 1].trim_end()
-            } else {
-                seg
-            };
+            let piece = if continued { seg[..seg.len() - 1].trim_end() } else { seg };
             if !piece.is_empty() {
                 pieces.push((seg_start, piece));
             }
@@ -489,21 +446,13 @@ impl Parser {
             }
             Section::Invalid => {
                 if key.is_empty() {
-                    self.error(
-                        ConfigErrorKind::EmptyKey,
-                        "empty key before `=`",
-                        logical_span,
-                    );
+                    self.error(ConfigErrorKind::EmptyKey, "empty key before `=`", logical_span);
                 }
                 return;
             }
         };
         if key.is_empty() {
-            self.error(
-                ConfigErrorKind::EmptyKey,
-                "empty key before `=`",
-                logical_span,
-            );
+            self.error(ConfigErrorKind::EmptyKey, "empty key before `=`", logical_span);
             return;
         }
         let value_span = match (pieces.first(), pieces.last()) {
@@ -544,10 +493,7 @@ mod tests {
             assert!(text[h.span.clone()].ends_with(']'));
         }
         for e in &file.entries {
-            assert!(
-                ok(&e.key_span) && ok(&e.value_span) && ok(&e.line_span),
-                "{e:?}"
-            );
+            assert!(ok(&e.key_span) && ok(&e.value_span) && ok(&e.line_span), "{e:?}");
             assert_eq!(text[e.key_span.clone()], e.key);
             assert!(!e.key.is_empty());
             assert!(e.line_span.start <= e.key_span.start && e.value_span.end <= e.line_span.end);
@@ -620,7 +566,8 @@ mod tests {
 
     #[test]
     fn comments_are_whole_lines_only() {
-        let text = "# top\n; semi\n[s]\n   # indented comment\n\t; tab comment\nurl = https://x.org/a#frag ; not a comment\n";
+        let text =
+            "# top\n; semi\n[s]\n   # indented comment\n\t; tab comment\nurl = https://x.org/a#frag ; not a comment\n";
         let f = parse_checked(text);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
         assert_eq!(f.entries.len(), 1);
@@ -648,15 +595,9 @@ mod tests {
         let e = f.get("s", "empty").unwrap();
         assert_eq!(e.value, "");
         assert!(e.value_span.is_empty());
-        assert_eq!(
-            e.value_span.start,
-            text.find("empty =").unwrap() + "empty =".len()
-        );
+        assert_eq!(e.value_span.start, text.find("empty =").unwrap() + "empty =".len());
         assert_eq!(f.value("s", "spaces"), Some(""));
-        assert_eq!(
-            s(text, &f.get("s", "spaces").unwrap().line_span),
-            "spaces =    "
-        );
+        assert_eq!(s(text, &f.get("s", "spaces").unwrap().line_span), "spaces =    ");
         assert_eq!(f.value("s", "next"), Some("1"));
     }
 
@@ -721,17 +662,8 @@ mod tests {
         let list = f.get("cells", "list").unwrap();
         assert_eq!(list.value, "a, b");
         assert_eq!(s(text, &list.line_span), "list = a,\\\r\n  b");
-        let items: Vec<_> = split_list(list, text)
-            .into_iter()
-            .map(|(i, r)| (i.clone(), s(text, &r)))
-            .collect();
-        assert_eq!(
-            items,
-            [
-                ("a".to_owned(), "a".to_owned()),
-                ("b".to_owned(), "b".to_owned())
-            ]
-        );
+        let items: Vec<_> = split_list(list, text).into_iter().map(|(i, r)| (i.clone(), s(text, &r))).collect();
+        assert_eq!(items, [("a".to_owned(), "a".to_owned()), ("b".to_owned(), "b".to_owned())]);
         assert_eq!(f.value("x", "y"), Some("z"));
         assert_eq!(s(text, &f.get("x", "y").unwrap().line_span), "y=z");
     }
@@ -770,11 +702,7 @@ mod tests {
         assert!(f.includes.is_empty());
         assert_eq!(
             kinds(&f),
-            [
-                ConfigErrorKind::MalformedInclude,
-                ConfigErrorKind::EmptyIncludePath,
-                ConfigErrorKind::MalformedInclude
-            ]
+            [ConfigErrorKind::MalformedInclude, ConfigErrorKind::EmptyIncludePath, ConfigErrorKind::MalformedInclude]
         );
         assert_eq!(s(text, &f.errors[0].span), "<file:x");
         assert_eq!(s(text, &f.errors[2].span), "<include x>");
@@ -789,10 +717,7 @@ mod tests {
         assert_eq!(e.key_span.start, text.rfind("k = 2").unwrap());
         assert_eq!(f.value("t", "k"), Some("t"));
         assert_eq!(f.sections.len(), 3);
-        let effective: Vec<_> = f
-            .section_entries("s")
-            .map(|e| (e.key.as_str(), e.value.as_str()))
-            .collect();
+        let effective: Vec<_> = f.section_entries("s").map(|e| (e.key.as_str(), e.value.as_str())).collect();
         assert_eq!(effective, [("k", "2"), ("other", "a")]);
         assert_eq!(f.section_entries("missing").count(), 0);
     }
@@ -802,10 +727,7 @@ mod tests {
         let text = "[s]\njust some words\nk = v\n";
         let f = parse_checked(text);
         assert_eq!(kinds(&f), [ConfigErrorKind::UnexpectedLine]);
-        assert_eq!(
-            f.errors[0].message,
-            "expected `key = value`, a `[section]` header or a comment"
-        );
+        assert_eq!(f.errors[0].message, "expected `key = value`, a `[section]` header or a comment");
         assert_eq!(s(text, &f.errors[0].span), "just some words");
         assert_eq!(f.value("s", "k"), Some("v"));
     }
@@ -815,10 +737,7 @@ mod tests {
         let text = "k = v \\\n  continued\n[s]\nj = w\n";
         let f = parse_checked(text);
         assert_eq!(kinds(&f), [ConfigErrorKind::KeyOutsideSection]);
-        assert_eq!(
-            f.errors[0].message,
-            "`key = value` outside of any `[section]`"
-        );
+        assert_eq!(f.errors[0].message, "`key = value` outside of any `[section]`");
         assert_eq!(s(text, &f.errors[0].span), "k = v \\\n  continued");
         assert_eq!(f.entries.len(), 1);
         assert_eq!(f.value("s", "j"), Some("w"));
@@ -837,10 +756,7 @@ mod tests {
     fn error_unclosed_header() {
         let text = "[good]\na = 1\n[cells\nb = 2\n  = 3\n[next]\nc = 3\n";
         let f = parse_checked(text);
-        assert_eq!(
-            kinds(&f),
-            [ConfigErrorKind::UnclosedHeader, ConfigErrorKind::EmptyKey]
-        );
+        assert_eq!(kinds(&f), [ConfigErrorKind::UnclosedHeader, ConfigErrorKind::EmptyKey]);
         assert_eq!(s(text, &f.errors[0].span), "[cells");
         // `b` is neither attributed to `[good]` nor reported.
         assert_eq!(f.get("good", "b"), None);
@@ -852,13 +768,7 @@ mod tests {
     fn error_empty_header_name() {
         let text = "[]\nk = v\n[  ]\n[ok]\nj = w\n";
         let f = parse_checked(text);
-        assert_eq!(
-            kinds(&f),
-            [
-                ConfigErrorKind::EmptySectionName,
-                ConfigErrorKind::EmptySectionName
-            ]
-        );
+        assert_eq!(kinds(&f), [ConfigErrorKind::EmptySectionName, ConfigErrorKind::EmptySectionName]);
         assert_eq!(s(text, &f.errors[0].span), "[]");
         assert_eq!(s(text, &f.errors[1].span), "[  ]");
         assert_eq!(f.entries.len(), 1);
@@ -881,18 +791,8 @@ mod tests {
         let f = parse_checked(text);
         let e = f.get("project", "ignore").unwrap();
         let items = split_list(e, text);
-        let got: Vec<_> = items
-            .iter()
-            .map(|(i, r)| (i.as_str(), s(text, r)))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("a/b", "a/b".into()),
-                ("c/**/d", "c/**/d".into()),
-                ("e", "e".into())
-            ]
-        );
+        let got: Vec<_> = items.iter().map(|(i, r)| (i.as_str(), s(text, r))).collect();
+        assert_eq!(got, [("a/b", "a/b".into()), ("c/**/d", "c/**/d".into()), ("e", "e".into())]);
     }
 
     #[test]

@@ -61,59 +61,36 @@ pub fn parse(kind: FileKind, display: &str, text: &str) -> ParseOutcome {
         FileKind::Build | FileKind::Package | FileKind::Bzl => match starlark::parse(display, text) {
             Ok(ast) => {
                 let module = ir::lower(&ast);
-                ParseOutcome {
-                    parsed: Parsed::Starlark {
-                        ast: Box::new(ast),
-                        module,
-                    },
-                    errors: Vec::new(),
-                }
+                ParseOutcome { parsed: Parsed::Starlark { ast: Box::new(ast), module }, errors: Vec::new() }
             }
-            Err(e) => ParseOutcome {
-                parsed: Parsed::Failed,
-                errors: vec![SyntaxError {
-                    message: e.message,
-                    span: e.span,
-                }],
-            },
+            Err(e) => {
+                ParseOutcome { parsed: Parsed::Failed, errors: vec![SyntaxError { message: e.message, span: e.span }] }
+            }
         },
         FileKind::BuckConfig => {
             let cfg = buckconfig::parse(text);
-            let errors = cfg
-                .errors
-                .iter()
-                .map(|e| SyntaxError {
-                    message: e.message.clone(),
-                    span: e.span.clone(),
-                })
-                .collect();
-            ParseOutcome {
-                parsed: Parsed::BuckConfig(cfg),
-                errors,
-            }
+            let errors =
+                cfg.errors.iter().map(|e| SyntaxError { message: e.message.clone(), span: e.span.clone() }).collect();
+            ParseOutcome { parsed: Parsed::BuckConfig(cfg), errors }
         }
-        FileKind::ReindeerToml | FileKind::Fixups | FileKind::CargoLock | FileKind::CargoToml | FileKind::LintConfig => {
-            match toml_edit::Document::parse(text.to_string()) {
-                Ok(doc) => {
-                    let mut errors = Vec::new();
-                    if kind == FileKind::CargoLock {
-                        lock_shape_errors(&doc, &mut errors);
-                    }
-                    ParseOutcome {
-                        parsed: Parsed::Toml(Box::new(doc)),
-                        errors,
-                    }
+        FileKind::ReindeerToml
+        | FileKind::Fixups
+        | FileKind::CargoLock
+        | FileKind::CargoToml
+        | FileKind::LintConfig => match toml_edit::Document::parse(text.to_string()) {
+            Ok(doc) => {
+                let mut errors = Vec::new();
+                if kind == FileKind::CargoLock {
+                    lock_shape_errors(&doc, &mut errors);
                 }
-                Err(e) => {
-                    let span = e.span().unwrap_or(0..0);
-                    let message = toml_message(&e);
-                    ParseOutcome {
-                        parsed: Parsed::Failed,
-                        errors: vec![SyntaxError { message, span }],
-                    }
-                }
+                ParseOutcome { parsed: Parsed::Toml(Box::new(doc)), errors }
             }
-        }
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let message = toml_message(&e);
+                ParseOutcome { parsed: Parsed::Failed, errors: vec![SyntaxError { message, span }] }
+            }
+        },
     }
 }
 

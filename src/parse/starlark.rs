@@ -39,10 +39,7 @@ pub fn parse(display_name: &str, text: &str) -> Result<AstModule, SyntaxError> {
     match AstModule::parse(display_name, text.to_owned(), &permissive_dialect()) {
         Ok(m) => Ok(m),
         Err(e) => {
-            let span = e
-                .span()
-                .map(|fs| fs.span.begin().get() as usize..fs.span.end().get() as usize)
-                .unwrap_or(0..0);
+            let span = e.span().map(|fs| fs.span.begin().get() as usize..fs.span.end().get() as usize).unwrap_or(0..0);
             let message = e.without_diagnostic().to_string();
             let message = message.lines().next().unwrap_or("syntax error").trim().to_string();
             Err(SyntaxError { message, span })

@@ -44,10 +44,7 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(settings: &'a Settings) -> Self {
-        Sink {
-            settings,
-            diagnostics: Vec::new(),
-        }
+        Sink { settings, diagnostics: Vec::new() }
     }
     /// Is this rule selected at all (for any file)? Checks use this to skip work.
     pub fn enabled(&self, rule: &str) -> bool {

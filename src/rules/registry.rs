@@ -182,9 +182,7 @@ pub fn get(id: &str) -> Option<&'static RuleMeta> {
 
 /// Look a rule up by id or by code (`R07`).
 pub fn by_id_or_code(s: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .find(|r| r.id == s || r.code.is_some_and(|c| c.eq_ignore_ascii_case(s)))
+    RULES.iter().find(|r| r.id == s || r.code.is_some_and(|c| c.eq_ignore_ascii_case(s)))
 }
 
 pub fn index_of(id: &str) -> Option<usize> {

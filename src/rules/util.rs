@@ -53,11 +53,7 @@ pub fn is_literal_true(call: &Call, name: &str) -> bool {
 }
 
 pub fn span(file: FileId, r: &std::ops::Range<u32>) -> Span {
-    Span {
-        file,
-        start: r.start,
-        end: r.end,
-    }
+    Span { file, start: r.start, end: r.end }
 }
 
 /// Split a Reindeer target name `foo-bar-1.2.3` into (`foo-bar`, `1.2.3`).
@@ -80,14 +76,7 @@ pub fn insert_kwarg(file: FileId, text: &str, call: &Call, kw: &str) -> Edit {
     let Some(last) = call.args.last() else {
         // `f()` → `f(kw)`
         let open = text[..end].rfind(')').unwrap_or(end);
-        return Edit {
-            span: Span {
-                file,
-                start: open as u32,
-                end: open as u32,
-            },
-            content: kw.to_string(),
-        };
+        return Edit { span: Span { file, start: open as u32, end: open as u32 }, content: kw.to_string() };
     };
     let last_end = last.span.end as usize;
     let between = &text[last_end..end.saturating_sub(1).max(last_end)];
@@ -95,41 +84,21 @@ pub fn insert_kwarg(file: FileId, text: &str, call: &Call, kw: &str) -> Edit {
     let multiline = between.contains('\n');
     if multiline {
         let line_start = text[..last.span.start as usize].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let indent: String = text[line_start..last.span.start as usize]
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .collect();
+        let indent: String =
+            text[line_start..last.span.start as usize].chars().take_while(|c| c.is_whitespace()).collect();
         if has_comma {
             let comma = last_end + between.find(',').unwrap_or(0) + 1;
-            Edit {
-                span: Span {
-                    file,
-                    start: comma as u32,
-                    end: comma as u32,
-                },
-                content: format!("\n{indent}{kw},"),
-            }
+            Edit { span: Span { file, start: comma as u32, end: comma as u32 }, content: format!("\n{indent}{kw},") }
         } else {
             Edit {
-                span: Span {
-                    file,
-                    start: last_end as u32,
-                    end: last_end as u32,
-                },
+                span: Span { file, start: last_end as u32, end: last_end as u32 },
                 content: format!(",\n{indent}{kw}"),
             }
         }
     } else {
         let at = if has_comma { last_end + between.find(',').unwrap_or(0) + 1 } else { last_end };
         let content = if has_comma { format!(" {kw}") } else { format!(", {kw}") };
-        Edit {
-            span: Span {
-                file,
-                start: at as u32,
-                end: at as u32,
-            },
-            content,
-        }
+        Edit { span: Span { file, start: at as u32, end: at as u32 }, content }
     }
 }
 
@@ -138,14 +107,7 @@ pub fn replace_string_literal(file: FileId, text: &str, lit: &std::ops::Range<u3
     let raw = &text[lit.start as usize..lit.end as usize];
     let quote = if raw.starts_with('\'') { '\'' } else { '"' };
     let escaped = new_value.replace('\\', "\\\\").replace(quote, &format!("\\{quote}"));
-    Edit {
-        span: Span {
-            file,
-            start: lit.start,
-            end: lit.end,
-        },
-        content: format!("{quote}{escaped}{quote}"),
-    }
+    Edit { span: Span { file, start: lit.start, end: lit.end }, content: format!("{quote}{escaped}{quote}") }
 }
 
 /// String literals directly inside a list expression (not following constants).
@@ -187,7 +149,10 @@ mod tests {
     #[test]
     fn insert_kwarg_keeps_layout() {
         let (t, c) = call_of("f(\n    a = 1,\n    b = 2,\n)\n");
-        assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(\n    a = 1,\n    b = 2,\n    x = True,\n)\n");
+        assert_eq!(
+            apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")),
+            "f(\n    a = 1,\n    b = 2,\n    x = True,\n)\n"
+        );
         let (t, c) = call_of("f(\n  a = 1\n)\n");
         assert_eq!(apply(&t, &insert_kwarg(FileId(0), &t, &c, "x = True")), "f(\n  a = 1,\n  x = True\n)\n");
         let (t, c) = call_of("f(a = 1)\n");

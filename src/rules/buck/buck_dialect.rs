@@ -48,7 +48,10 @@ impl Check for BuckDialect {
                     ID,
                     Severity::Error,
                     span(cx.file.id, &issue.span),
-                    format!("{} is not allowed in a {what_file}; Buck2 rejects this file when it evaluates it", issue.what),
+                    format!(
+                        "{} is not allowed in a {what_file}; Buck2 rejects this file when it evaluates it",
+                        issue.what
+                    ),
                 )
                 .with_help("move the code into a `.bzl` file and `load()` it from here"),
             );

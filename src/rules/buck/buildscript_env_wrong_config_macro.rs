@@ -21,7 +21,17 @@ pub struct BuildscriptEnvWrongConfigMacro;
 const ID: &str = "buildscript-env-wrong-config-macro";
 
 pub const TOOL_VARS: &[&str] = &[
-    "PYO3_PYTHON", "PROTOC", "CC", "CXX", "AR", "CARGO", "RUSTC", "CMAKE", "PKG_CONFIG", "CLANG_PATH", "LLVM_CONFIG_PATH",
+    "PYO3_PYTHON",
+    "PROTOC",
+    "CC",
+    "CXX",
+    "AR",
+    "CARGO",
+    "RUSTC",
+    "CMAKE",
+    "PKG_CONFIG",
+    "CLANG_PATH",
+    "LLVM_CONFIG_PATH",
 ];
 
 pub static MACRO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\((location|exe_target)\s+([^\)\s]+)\)").unwrap());
@@ -45,7 +55,12 @@ pub fn check_value(key: &str, value: &str) -> Option<(String, String)> {
     }
     let good = if which == "location" { "location_exec" } else { "exe" };
     let fixed = value.replacen(&format!("$({which} "), &format!("$({good} "), 1);
-    Some((fixed, format!("`$({which} …)` is configured for the target platform, but `{key}` is used by a build script on the exec platform; use `$({good} {target})`")))
+    Some((
+        fixed,
+        format!(
+            "`$({which} …)` is configured for the target platform, but `{key}` is used by a build script on the exec platform; use `$({good} {target})`"
+        ),
+    ))
 }
 
 impl Check for BuildscriptEnvWrongConfigMacro {
@@ -69,7 +84,9 @@ impl Check for BuildscriptEnvWrongConfigMacro {
                 let Some((fixed, msg)) = check_value(key, val) else { continue };
                 sink.push(
                     Diagnostic::new(ID, Severity::Warning, span(cx.file.id, &v.span), msg)
-                        .with_help("string parameter macros: https://buck2.build/docs/rule_authors/string_parameter_macros")
+                        .with_help(
+                            "string parameter macros: https://buck2.build/docs/rule_authors/string_parameter_macros",
+                        )
                         .with_fix(Fix {
                             applicability: Applicability::Unsafe,
                             description: "Use the exec-configured macro".into(),

@@ -78,7 +78,14 @@ impl Check for BuildscriptWiringMismatch {
                 let edits = refs
                     .iter()
                     .filter(|(t, _, _)| *t != expected)
-                    .map(|(t, r, s)| replace_string_literal(cx.file.id, &cx.file.text, r, &s.replace(&format!(":{t}["), &format!(":{expected}["))))
+                    .map(|(t, r, s)| {
+                        replace_string_literal(
+                            cx.file.id,
+                            &cx.file.text,
+                            r,
+                            &s.replace(&format!(":{t}["), &format!(":{expected}[")),
+                        )
+                    })
                     .collect::<Vec<_>>();
                 (!edits.is_empty()).then(|| Fix {
                     applicability: Applicability::Unsafe,
@@ -104,7 +111,11 @@ impl Check for BuildscriptWiringMismatch {
                     continue;
                 }
                 (Some(one), None) | (None, Some(one)) => {
-                    let (have, missing) = if out_dir.is_some() { ("OUT_DIR", "rustc_flags argfile") } else { ("rustc_flags argfile", "OUT_DIR") };
+                    let (have, missing) = if out_dir.is_some() {
+                        ("OUT_DIR", "rustc_flags argfile")
+                    } else {
+                        ("rustc_flags argfile", "OUT_DIR")
+                    };
                     sink.push(
                         Diagnostic::new(
                             ID,
@@ -112,7 +123,9 @@ impl Check for BuildscriptWiringMismatch {
                             span(cx.file.id, &one.1),
                             format!("`{lib}` takes its {have} from `:{}` but has no {missing} from it", one.0),
                         )
-                        .with_help("Reindeer always wires both; restore the missing reference or re-run `reindeer buckify`"),
+                        .with_help(
+                            "Reindeer always wires both; restore the missing reference or re-run `reindeer buckify`",
+                        ),
                     );
                 }
                 _ => {}
@@ -120,18 +133,28 @@ impl Check for BuildscriptWiringMismatch {
             for r in [&out_dir, &flags].into_iter().flatten() {
                 if !declared.contains(&r.0.as_str()) {
                     sink.push(
-                        Diagnostic::new(ID, Severity::Error, span(cx.file.id, &r.1), format!("`:{}` is not declared in this file", r.0))
-                            .with_help(format!("`{lib}` expects the build script run `:{expected}`")),
+                        Diagnostic::new(
+                            ID,
+                            Severity::Error,
+                            span(cx.file.id, &r.1),
+                            format!("`:{}` is not declared in this file", r.0),
+                        )
+                        .with_help(format!("`{lib}` expects the build script run `:{expected}`")),
                     );
                     continue;
                 }
-                if let (Some(lv), Some((_, rv))) = (&lib_version, r.0.strip_suffix("-build-script-run").and_then(split_versioned)) {
+                if let (Some(lv), Some((_, rv))) =
+                    (&lib_version, r.0.strip_suffix("-build-script-run").and_then(split_versioned))
+                {
                     if *lv != rv {
                         let mut d = Diagnostic::new(
                             ID,
                             Severity::Error,
                             span(cx.file.id, &r.1),
-                            format!("`{lib}` is version {lv} but uses the build script output of version {rv} (`:{}`)", r.0),
+                            format!(
+                                "`{lib}` is version {lv} but uses the build script output of version {rv} (`:{}`)",
+                                r.0
+                            ),
                         );
                         if let Some(fx) = fix_for(&[r]) {
                             d = d.with_fix(fx);

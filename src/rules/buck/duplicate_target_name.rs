@@ -40,9 +40,14 @@ impl Check for DuplicateTargetName {
                             ""
                         };
                         sink.push(
-                            Diagnostic::new(ID, Severity::Error, span(cx.file.id, &r), format!("target `{n}` is declared twice in this file{how}"))
-                                .with_related(span(cx.file.id, first), "first declared here")
-                                .with_help("rename or remove one of the declarations"),
+                            Diagnostic::new(
+                                ID,
+                                Severity::Error,
+                                span(cx.file.id, &r),
+                                format!("target `{n}` is declared twice in this file{how}"),
+                            )
+                            .with_related(span(cx.file.id, first), "first declared here")
+                            .with_help("rename or remove one of the declarations"),
                         );
                     }
                     None => {

@@ -52,13 +52,18 @@ impl Check for HttpArchiveUnpinnedOrApiUrl {
                     let Some(m) = API.captures(u) else { continue };
                     let fixed = format!("https://static.crates.io/crates/{}/{}/download", &m[1], &m[2]);
                     sink.push(
-                        Diagnostic::new(ID, Severity::Warning, span(cx.file.id, r), format!("`{u}` is the crates.io API download endpoint, not the static download URL"))
-                            .with_help("Reindeer switched to static downloads in 2024 (facebookincubator/reindeer#43)")
-                            .with_fix(Fix {
-                                applicability: Applicability::Safe,
-                                description: format!("Use `{fixed}`"),
-                                edits: vec![replace_string_literal(cx.file.id, &cx.file.text, r, &fixed)],
-                            }),
+                        Diagnostic::new(
+                            ID,
+                            Severity::Warning,
+                            span(cx.file.id, r),
+                            format!("`{u}` is the crates.io API download endpoint, not the static download URL"),
+                        )
+                        .with_help("Reindeer switched to static downloads in 2024 (facebookincubator/reindeer#43)")
+                        .with_fix(Fix {
+                            applicability: Applicability::Safe,
+                            description: format!("Use `{fixed}`"),
+                            edits: vec![replace_string_literal(cx.file.id, &cx.file.text, r, &fixed)],
+                        }),
                     );
                 }
             }

@@ -19,7 +19,10 @@ impl Check for ProcMacroExecCompatibleWithDropped {
         &[ID]
     }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) || cx.settings.buck.prelude_forwards_exec_compatible_with {
+        if cx.file.kind != FileKind::Build
+            || !sink.enabled(ID)
+            || cx.settings.buck.prelude_forwards_exec_compatible_with
+        {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

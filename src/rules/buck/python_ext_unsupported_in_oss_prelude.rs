@@ -21,10 +21,8 @@ impl Check for PythonExtUnsupportedInOssPrelude {
             return;
         }
         let p = cx.project;
-        let custom = p
-            .reindeer
-            .iter()
-            .any(|r| r.rust_library_rule.as_deref().is_some_and(|x| x != "cargo.rust_library"));
+        let custom =
+            p.reindeer.iter().any(|r| r.rust_library_rule.as_deref().is_some_and(|x| x != "cargo.rust_library"));
         if custom {
             return;
         }

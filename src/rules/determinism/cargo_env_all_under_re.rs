@@ -15,10 +15,22 @@ pub struct CargoEnvAllUnderRe;
 const ID: &str = "cargo-env-all-under-re";
 
 pub const CARGO_ENV_NAMES: &[&str] = &[
-    "CARGO_BIN_NAME", "CARGO_CRATE_NAME", "CARGO_MANIFEST_DIR", "CARGO_MANIFEST_LINKS", "CARGO_PKG_AUTHORS",
-    "CARGO_PKG_DESCRIPTION", "CARGO_PKG_HOMEPAGE", "CARGO_PKG_NAME", "CARGO_PKG_README", "CARGO_PKG_REPOSITORY",
-    "CARGO_PKG_RUST_VERSION", "CARGO_PKG_VERSION", "CARGO_PKG_VERSION_MAJOR", "CARGO_PKG_VERSION_MINOR",
-    "CARGO_PKG_VERSION_PATCH", "CARGO_PKG_VERSION_PRE",
+    "CARGO_BIN_NAME",
+    "CARGO_CRATE_NAME",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_LINKS",
+    "CARGO_PKG_AUTHORS",
+    "CARGO_PKG_DESCRIPTION",
+    "CARGO_PKG_HOMEPAGE",
+    "CARGO_PKG_NAME",
+    "CARGO_PKG_README",
+    "CARGO_PKG_REPOSITORY",
+    "CARGO_PKG_RUST_VERSION",
+    "CARGO_PKG_VERSION",
+    "CARGO_PKG_VERSION_MAJOR",
+    "CARGO_PKG_VERSION_MINOR",
+    "CARGO_PKG_VERSION_PATCH",
+    "CARGO_PKG_VERSION_PRE",
 ];
 
 fn replacement() -> String {
@@ -54,13 +66,15 @@ impl Check for CargoEnvAllUnderRe {
             let Some((k, v)) = doc.as_table().get_key_value("cargo_env") else { continue };
             let (Some(ks), Some(vs)) = (k.span(), v.span()) else { continue };
             let all = v.as_bool() == Some(true);
-            let has_dir = v
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x.as_str() == Some("CARGO_MANIFEST_DIR")));
+            let has_dir = v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some("CARGO_MANIFEST_DIR")));
             if !all && !has_dir {
                 continue;
             }
-            let what = if all { "`cargo_env = true` gives every crate" } else { "listing `CARGO_MANIFEST_DIR` in `cargo_env` gives crates" };
+            let what = if all {
+                "`cargo_env = true` gives every crate"
+            } else {
+                "listing `CARGO_MANIFEST_DIR` in `cargo_env` gives crates"
+            };
             let mut d = Diagnostic::new(
                 ID,
                 Severity::Warning,

@@ -44,6 +44,9 @@ pub fn is_rust_lib(project: &Project, settings: &Settings, rule: &str) -> bool {
         || project.reindeer.iter().any(|r| r.rust_library_rule.as_deref() == Some(rule))
 }
 
+/// One `select()` alternative of `features`: its key and the feature names with spans.
+type FeatureAlt = (Option<String>, Vec<(String, Option<Span>)>);
+
 /// Every Rust library matching the env-embedding table.
 pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
     let mut out = Vec::new();
@@ -77,7 +80,7 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
             };
             let env_span = env_alt.dict_get(env_key).and_then(|v| v.origin);
             let features = project.attr(t, "features");
-            let feature_alts: Vec<(Option<String>, Vec<(String, Option<Span>)>)> = match &features {
+            let feature_alts: Vec<FeatureAlt> = match &features {
                 Some(f) => f
                     .alternatives()
                     .into_iter()
@@ -96,10 +99,8 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
             for (fkey, feats) in feature_alts {
                 let names: Vec<&str> = feats.iter().map(|(n, _)| n.as_str()).collect();
                 let Some(entry) = project.data.env_embedding_for(&package, &version, &names) else { continue };
-                let feature_span = entry
-                    .features
-                    .first()
-                    .and_then(|f| feats.iter().find(|(n, _)| n == f).and_then(|(_, s)| *s));
+                let feature_span =
+                    entry.features.first().and_then(|f| feats.iter().find(|(n, _)| n == f).and_then(|(_, s)| *s));
                 out.push(Flagged {
                     target: ti,
                     package: package.clone(),

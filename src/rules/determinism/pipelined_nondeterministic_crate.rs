@@ -40,11 +40,8 @@ impl Check for PipelinedNondeterministicCrate {
         let pipe = ex.pipelining.clone().unwrap();
         for f in flagged {
             let t = &p.targets[f.target];
-            let features = if f.features.is_empty() {
-                String::new()
-            } else {
-                format!(" with `{}`", f.features.join("`, `"))
-            };
+            let features =
+                if f.features.is_empty() { String::new() } else { format!(" with `{}`", f.features.join("`, `")) };
             let when = f.when.as_ref().map(|w| format!(" (when `{w}` is selected)")).unwrap_or_default();
             let mut d = Diagnostic::new(
                 ID,
@@ -57,18 +54,29 @@ impl Check for PipelinedNondeterministicCrate {
             )
             .with_label(format!("embeds {}", f.embeds));
             if let Some(s) = f.feature_span {
-                d = d.with_related(s, format!("feature `{}` enables the embedding", f.features.first().cloned().unwrap_or_default()));
+                d = d.with_related(
+                    s,
+                    format!("feature `{}` enables the embedding", f.features.first().cloned().unwrap_or_default()),
+                );
             }
             if let Some(s) = f.env_span {
-                d = d.with_related(s, format!("`{}` becomes an absolute path in each action's working directory", f.env_key));
+                d = d.with_related(
+                    s,
+                    format!("`{}` becomes an absolute path in each action's working directory", f.env_key),
+                );
             }
-            d = d.with_related(re, "remote execution is enabled here, so hollow and real rlibs can be built on different workers");
+            d = d.with_related(
+                re,
+                "remote execution is enabled here, so hollow and real rlibs can be built on different workers",
+            );
             if let Some(k) = ex.platforms_key {
                 d = d.with_related(k, "the build uses this execution platform");
             }
-            match pipe.toolchain_without_switch {
-                Some(s) => d = d.with_related(s, "pipelining stays on: this Rust toolchain does not set `nightly_features = False`"),
-                None => {}
+            if let Some(s) = pipe.toolchain_without_switch {
+                d = d.with_related(
+                    s,
+                    "pipelining stays on: this Rust toolchain does not set `nightly_features = False`",
+                );
             }
             let upgrade = if f.package == "pyo3-build-config" {
                 "upgrade PyO3 to 0.29 or later (pyo3-build-config no longer embeds OUT_DIR, PyO3/pyo3#5862) and then delete the pyo3-build-config build-script fixup; "

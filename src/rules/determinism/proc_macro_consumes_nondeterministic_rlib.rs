@@ -56,7 +56,10 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
                 if dt.rule != "alias" {
                     break;
                 }
-                let Some(next) = p.attr(dt, "actual").and_then(|v| v.as_str().and_then(|a| p.resolve_label(dt, a))) else { break };
+                let Some(next) = p.attr(dt, "actual").and_then(|v| v.as_str().and_then(|a| p.resolve_label(dt, a)))
+                else {
+                    break;
+                };
                 match p.target(&next) {
                     Some(n) => di = n,
                     None => break,
@@ -121,7 +124,8 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
                 let n = &p.targets[i].name;
                 crate::rules::util::split_versioned(n).map(|(c, _)| c.to_string()).unwrap_or_else(|| n.clone())
             };
-            let chain: Vec<String> = std::iter::once(crate_of(ti)).chain(hops.iter().map(|(_, to, _)| crate_of(*to))).collect();
+            let chain: Vec<String> =
+                std::iter::once(crate_of(ti)).chain(hops.iter().map(|(_, to, _)| crate_of(*to))).collect();
             let f = by_target[&end];
             let severity = if full && f.level == Severity::Error { Severity::Error } else { Severity::Info };
             let context = if full {
@@ -145,7 +149,13 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
             for (from, to, s) in &hops {
                 d = d.with_related(*s, format!("`{}` depends on `{}`", p.targets[*from].name, p.targets[*to].name));
             }
-            d = d.with_related(p.targets[end].name_span, format!("{} compiles `env!(\"{}\")` into its code (see pipelined-nondeterministic-crate)", f.package, f.env_key));
+            d = d.with_related(
+                p.targets[end].name_span,
+                format!(
+                    "{} compiles `env!(\"{}\")` into its code (see pipelined-nondeterministic-crate)",
+                    f.package, f.env_key
+                ),
+            );
             d = d.with_help(if f.package == "pyo3-build-config" {
                 "the crate named in the compiler error is innocent: fix pyo3-build-config (upgrade PyO3 to 0.29 or later), or turn pipelining off with `nightly_features = False` on the Rust toolchain".to_string()
             } else {

@@ -57,7 +57,12 @@ impl Check for StarlarkPassthrough {
 fn unused_load_fix(cx: &FileCx<'_>, module: &crate::model::ir::Module, r: &std::ops::Range<u32>) -> Option<Fix> {
     let text: &str = &cx.file.text;
     for load in &module.loads {
-        let Some(i) = load.symbols.iter().position(|s| s.span.start <= r.start && r.end <= s.span.end.max(r.end) && s.span.start >= load.span.start && r.start < s.span.end) else {
+        let Some(i) = load.symbols.iter().position(|s| {
+            s.span.start <= r.start
+                && r.end <= s.span.end.max(r.end)
+                && s.span.start >= load.span.start
+                && r.start < s.span.end
+        }) else {
             continue;
         };
         let edit = if load.symbols.len() == 1 {
@@ -77,7 +82,11 @@ fn unused_load_fix(cx: &FileCx<'_>, module: &crate::model::ir::Module, r: &std::
             };
             Edit { span: Span::new(cx.file.id, start..end), content: String::new() }
         };
-        return Some(Fix { applicability: Applicability::Safe, description: "Remove the unused load".into(), edits: vec![edit] });
+        return Some(Fix {
+            applicability: Applicability::Safe,
+            description: "Remove the unused load".into(),
+            edits: vec![edit],
+        });
     }
     None
 }
