@@ -28,11 +28,7 @@ pub enum CfgExpr {
     Not(Box<CfgNode>),
     /// `version = "req"`. `raw` is the string's contents as written; `value_span` covers the
     /// whole string literal, quotes included.
-    Version {
-        req: VersionReq,
-        raw: String,
-        value_span: Range<usize>,
-    },
+    Version { req: VersionReq, raw: String, value_span: Range<usize> },
     /// `unix`: `target_family = "unix"`.
     Unix,
     /// `windows`: `target_family = "windows"`.
@@ -40,12 +36,7 @@ pub enum CfgExpr {
     /// `key = "value"`. `value` is the string's contents as written (escapes such as `\"` are
     /// kept, not decoded, which is what Reindeer compares). `value_span` covers the whole string
     /// literal, quotes included.
-    KeyValue {
-        key: String,
-        value: String,
-        key_span: Range<usize>,
-        value_span: Range<usize>,
-    },
+    KeyValue { key: String, value: String, key_span: Range<usize>, value_span: Range<usize> },
     /// A bare `key`.
     Key { key: String, span: Range<usize> },
 }
@@ -164,10 +155,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, message: impl Into<String>, span: Range<usize>) -> CfgParseError {
-        CfgParseError {
-            message: message.into(),
-            span,
-        }
+        CfgParseError { message: message.into(), span }
     }
 
     fn error_at_end(&self, message: &str) -> CfgParseError {
@@ -206,11 +194,7 @@ impl<'a> Parser<'a> {
         }
         let rest = &self.s[self.pos..];
         let skipped = rest.len() - rest.trim_start_matches(is_ws).len();
-        let start = if skipped == rest.len() {
-            self.pos
-        } else {
-            self.pos + skipped
-        };
+        let start = if skipped == rest.len() { self.pos } else { self.pos + skipped };
         if self.peek_at(start) == Some(')') {
             return Err(self.error("unbalanced parentheses", start..start + 1));
         }
@@ -270,12 +254,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn operator(
-        &mut self,
-        kw: &str,
-        kw_span: Range<usize>,
-        depth: usize,
-    ) -> Result<CfgNode, CfgParseError> {
+    fn operator(&mut self, kw: &str, kw_span: Range<usize>, depth: usize) -> Result<CfgNode, CfgParseError> {
         if depth >= MAX_NESTING {
             return Err(self.error("nesting too deep", kw_span));
         }
@@ -284,10 +263,7 @@ impl<'a> Parser<'a> {
             Some('(') => self.pos += 1,
             None => return Err(self.error_at_end("incomplete input")),
             Some(_) => {
-                return Err(self.error(
-                    format!("expected `(` after `{kw}`"),
-                    self.run_span(self.pos),
-                ));
+                return Err(self.error(format!("expected `(` after `{kw}`"), self.run_span(self.pos)));
             }
         }
         let start = kw_span.start;
@@ -301,14 +277,9 @@ impl<'a> Parser<'a> {
             return match self.peek() {
                 Some(')') => {
                     self.pos += 1;
-                    Ok(CfgNode {
-                        expr: CfgExpr::Not(Box::new(inner)),
-                        span: start..self.pos,
-                    })
+                    Ok(CfgNode { expr: CfgExpr::Not(Box::new(inner)), span: start..self.pos })
                 }
-                Some(',') => {
-                    Err(self.error("`not` takes exactly one predicate", self.pos..self.pos + 1))
-                }
+                Some(',') => Err(self.error("`not` takes exactly one predicate", self.pos..self.pos + 1)),
                 None => Err(self.error_at_end("unbalanced parentheses")),
                 Some(_) => Err(self.error("expected `)`", self.run_span(self.pos))),
             };
@@ -342,15 +313,8 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let expr = if kw == "all" {
-            CfgExpr::All(items)
-        } else {
-            CfgExpr::Any(items)
-        };
-        Ok(CfgNode {
-            expr,
-            span: start..self.pos,
-        })
+        let expr = if kw == "all" { CfgExpr::All(items) } else { CfgExpr::Any(items) };
+        Ok(CfgNode { expr, span: start..self.pos })
     }
 
     fn leaf(&mut self, text: &str, atom: Range<usize>) -> Result<CfgNode, CfgParseError> {
@@ -358,43 +322,23 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         match self.peek() {
             Some('(') => {
-                return Err(self.error(
-                    format!("unknown operator `{text}`; expected `all`, `any` or `not`"),
-                    atom,
-                ));
+                return Err(self.error(format!("unknown operator `{text}`; expected `all`, `any` or `not`"), atom));
             }
             Some('=') => {
                 if text == "unix" || text == "windows" {
-                    return Err(
-                        self.error(format!("`{text}` takes no value"), self.pos..self.pos + 1)
-                    );
+                    return Err(self.error(format!("`{text}` takes no value"), self.pos..self.pos + 1));
                 }
                 self.pos += 1;
                 let (raw, value_span) = self.expect_string()?;
                 let span = atom.start..value_span.end;
                 if text == "version" {
                     let req = VersionReq::parse(&raw).map_err(|e| {
-                        self.error(
-                            format!("invalid version requirement `{raw}`: {e}"),
-                            value_span.clone(),
-                        )
+                        self.error(format!("invalid version requirement `{raw}`: {e}"), value_span.clone())
                     })?;
-                    return Ok(CfgNode {
-                        expr: CfgExpr::Version {
-                            req,
-                            raw,
-                            value_span,
-                        },
-                        span,
-                    });
+                    return Ok(CfgNode { expr: CfgExpr::Version { req, raw, value_span }, span });
                 }
                 return Ok(CfgNode {
-                    expr: CfgExpr::KeyValue {
-                        key: text.to_owned(),
-                        value: raw,
-                        key_span: atom,
-                        value_span,
-                    },
+                    expr: CfgExpr::KeyValue { key: text.to_owned(), value: raw, key_span: atom, value_span },
                     span,
                 });
             }
@@ -404,10 +348,7 @@ impl<'a> Parser<'a> {
         let expr = match text {
             "unix" => CfgExpr::Unix,
             "windows" => CfgExpr::Windows,
-            _ => CfgExpr::Key {
-                key: text.to_owned(),
-                span: atom.clone(),
-            },
+            _ => CfgExpr::Key { key: text.to_owned(), span: atom.clone() },
         };
         Ok(CfgNode { expr, span: atom })
     }
@@ -440,9 +381,7 @@ impl<'a> Parser<'a> {
                     Some('n' | '"' | '\\') => self.pos += 2,
                     Some(e) if !e.is_ascii() => {
                         let at = self.pos + 1;
-                        return Err(
-                            self.error("non-ASCII character in string", at..at + e.len_utf8())
-                        );
+                        return Err(self.error("non-ASCII character in string", at..at + e.len_utf8()));
                     }
                     Some(e) => {
                         return Err(self.error(
@@ -455,10 +394,7 @@ impl<'a> Parser<'a> {
                     }
                 },
                 c if !c.is_ascii() => {
-                    return Err(self.error(
-                        "non-ASCII character in string",
-                        self.pos..self.pos + c.len_utf8(),
-                    ));
+                    return Err(self.error("non-ASCII character in string", self.pos..self.pos + c.len_utf8()));
                 }
                 c if c == ' ' || c.is_ascii_graphic() => self.pos += 1,
                 _ => {
@@ -699,12 +635,10 @@ impl CfgNode {
                 Some(v) => Tri::from_bool(req.matches(v)),
                 None => Tri::Unknown,
             },
-            CfgExpr::Unix => Tri::from_bool(
-                platform.has_value("target_family", "unix") || platform.has_key("unix"),
-            ),
-            CfgExpr::Windows => Tri::from_bool(
-                platform.has_value("target_family", "windows") || platform.has_key("windows"),
-            ),
+            CfgExpr::Unix => Tri::from_bool(platform.has_value("target_family", "unix") || platform.has_key("unix")),
+            CfgExpr::Windows => {
+                Tri::from_bool(platform.has_value("target_family", "windows") || platform.has_key("windows"))
+            }
             CfgExpr::KeyValue { key, .. } if key == "feature" => Tri::False,
             CfgExpr::KeyValue { key, value, .. } => Tri::from_bool(platform.has_value(key, value)),
             CfgExpr::Key { key, .. } => Tri::from_bool(platform.has_key(key)),
@@ -726,23 +660,11 @@ impl CfgNode {
         match (&self.expr, &other.expr) {
             (CfgExpr::All(a), CfgExpr::All(b)) | (CfgExpr::Any(a), CfgExpr::Any(b)) => list(a, b),
             (CfgExpr::Not(a), CfgExpr::Not(b)) => a.same_shape(b),
-            (
-                CfgExpr::Version {
-                    req: a, raw: ra, ..
-                },
-                CfgExpr::Version {
-                    req: b, raw: rb, ..
-                },
-            ) => a == b && ra == rb,
+            (CfgExpr::Version { req: a, raw: ra, .. }, CfgExpr::Version { req: b, raw: rb, .. }) => a == b && ra == rb,
             (CfgExpr::Unix, CfgExpr::Unix) | (CfgExpr::Windows, CfgExpr::Windows) => true,
-            (
-                CfgExpr::KeyValue {
-                    key: ka, value: va, ..
-                },
-                CfgExpr::KeyValue {
-                    key: kb, value: vb, ..
-                },
-            ) => ka == kb && va == vb,
+            (CfgExpr::KeyValue { key: ka, value: va, .. }, CfgExpr::KeyValue { key: kb, value: vb, .. }) => {
+                ka == kb && va == vb
+            }
             (CfgExpr::Key { key: a, .. }, CfgExpr::Key { key: b, .. }) => a == b,
             _ => false,
         }
@@ -778,22 +700,12 @@ pub fn suggest_requirement(locked: &[Version], req: Option<&VersionReq>) -> Vec<
 
 /// The locked version nearest to `req` (see [`suggest_requirement`]).
 pub fn nearest_locked<'v>(locked: &'v [Version], req: Option<&VersionReq>) -> Option<&'v Version> {
-    let target = req
-        .and_then(|r| r.comparators.first())
-        .map(|c| (c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)));
+    let target = req.and_then(|r| r.comparators.first()).map(|c| (c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)));
     match target {
         None => locked.iter().max(),
         Some((ma, mi, pa)) => {
-            let dist = |v: &Version| {
-                (
-                    v.major.abs_diff(ma),
-                    v.minor.abs_diff(mi),
-                    v.patch.abs_diff(pa),
-                )
-            };
-            locked
-                .iter()
-                .min_by(|a, b| dist(a).cmp(&dist(b)).then_with(|| b.cmp(a)))
+            let dist = |v: &Version| (v.major.abs_diff(ma), v.minor.abs_diff(mi), v.patch.abs_diff(pa));
+            locked.iter().min_by(|a, b| dist(a).cmp(&dist(b)).then_with(|| b.cmp(a)))
         }
     }
 }
@@ -810,11 +722,7 @@ pub fn version_mismatch_help(locked: &[Version], req: Option<&VersionReq>) -> Op
     versions.dedup();
     let versions: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
     let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-    Some(format!(
-        "lock has {}; did you mean {}?",
-        versions.join(", "),
-        quoted.join(" or ")
-    ))
+    Some(format!("lock has {}; did you mean {}?", versions.join(", "), quoted.join(" or ")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -881,9 +789,7 @@ mod tests {
         assert_eq!(key("cfg(windows)").expr, CfgExpr::Windows);
         // Keyword prefixes are ordinary atoms.
         let n = key("cfg(any(windows_raw_dylib, windows-xp, unix-like))");
-        let CfgExpr::Any(items) = &n.expr else {
-            panic!()
-        };
+        let CfgExpr::Any(items) = &n.expr else { panic!() };
         let keys: Vec<_> = items.iter().map(|i| i.expr.key().unwrap()).collect();
         assert_eq!(keys, ["windows_raw_dylib", "windows-xp", "unix-like"]);
     }
@@ -892,15 +798,7 @@ mod tests {
     fn key_value_spans() {
         let s = r#"cfg(target_os = "linux")"#;
         let n = key(s);
-        let CfgExpr::KeyValue {
-            key: k,
-            value,
-            key_span,
-            value_span,
-        } = &n.expr
-        else {
-            panic!("{n:?}")
-        };
+        let CfgExpr::KeyValue { key: k, value, key_span, value_span } = &n.expr else { panic!("{n:?}") };
         assert_eq!(k, "target_os");
         assert_eq!(value, "linux");
         assert_eq!(at(s, key_span), "target_os");
@@ -915,18 +813,10 @@ mod tests {
     fn bare_key() {
         let s = "cfg(  foobar  )";
         let n = key(s);
-        assert_eq!(
-            n.expr,
-            CfgExpr::Key {
-                key: "foobar".into(),
-                span: 6..12
-            }
-        );
+        assert_eq!(n.expr, CfgExpr::Key { key: "foobar".into(), span: 6..12 });
         assert_eq!(n.span, 6..12);
         // Bare `version` (no `=`) is an ordinary key, as in Reindeer.
-        assert!(
-            matches!(key("cfg(version)").expr, CfgExpr::Key { ref key, .. } if key == "version")
-        );
+        assert!(matches!(key("cfg(version)").expr, CfgExpr::Key { ref key, .. } if key == "version"));
         // Hyphenated atoms, unicode identifiers.
         assert!(
             matches!(pred("x86_64-unknown-linux-gnu").expr, CfgExpr::Key { ref key, .. } if key == "x86_64-unknown-linux-gnu")
@@ -938,14 +828,7 @@ mod tests {
     fn version_atom() {
         let s = r#"cfg(version = ">=6.0, <8.0")"#;
         let n = key(s);
-        let CfgExpr::Version {
-            req,
-            raw,
-            value_span,
-        } = &n.expr
-        else {
-            panic!()
-        };
+        let CfgExpr::Version { req, raw, value_span } = &n.expr else { panic!() };
         assert_eq!(raw, ">=6.0, <8.0");
         assert_eq!(req, &VersionReq::parse(">=6.0, <8.0").unwrap());
         assert_eq!(at(s, value_span), "\">=6.0, <8.0\"");
@@ -957,9 +840,7 @@ mod tests {
         let s = r#"cfg(all(not(target_os = "macos"), not(windows), any()))"#;
         let n = key(s);
         assert_eq!(at(s, &n.span), &s[4..s.len() - 1]);
-        let CfgExpr::All(items) = &n.expr else {
-            panic!()
-        };
+        let CfgExpr::All(items) = &n.expr else { panic!() };
         assert_eq!(items.len(), 3);
         assert_eq!(at(s, &items[0].span), r#"not(target_os = "macos")"#);
         assert_eq!(at(s, &items[1].span), "not(windows)");
@@ -976,9 +857,7 @@ mod tests {
     fn string_escapes() {
         let s = r#"cfg(k = "a\"b\\c\nd e")"#;
         let n = key(s);
-        let CfgExpr::KeyValue { value, .. } = &n.expr else {
-            panic!()
-        };
+        let CfgExpr::KeyValue { value, .. } = &n.expr else { panic!() };
         assert_eq!(value, r#"a\"b\\c\nd e"#);
         assert_eq!(n.to_string(), r#"k = "a\"b\\c\nd e""#);
     }
@@ -1001,11 +880,7 @@ mod tests {
 
     fn check_err(s: &str, message: &str, span_text: &str) {
         let e = key_err(s);
-        assert!(
-            e.message.starts_with(message),
-            "{s:?}: message {:?}, expected {message:?}",
-            e.message
-        );
+        assert!(e.message.starts_with(message), "{s:?}: message {:?}, expected {message:?}", e.message);
         assert_eq!(at(s, &e.span), span_text, "{s:?}: span {:?}", e.span);
     }
 
@@ -1016,16 +891,8 @@ mod tests {
         assert_eq!(e.message, "expected a double-quoted string");
         assert_eq!(e.span, 16..21);
         assert_eq!(at(s, &e.span), "linux");
-        check_err(
-            "cfg(target_os = 'linux')",
-            "expected a double-quoted string",
-            "'linux'",
-        );
-        check_err(
-            "cfg(version = 1.0)",
-            "expected a double-quoted string",
-            "1.0",
-        );
+        check_err("cfg(target_os = 'linux')", "expected a double-quoted string", "'linux'");
+        check_err("cfg(version = 1.0)", "expected a double-quoted string", "1.0");
         check_err("cfg(target_os = )", "expected a double-quoted string", ")");
     }
 
@@ -1036,20 +903,11 @@ mod tests {
         assert_eq!(e.message, "unbalanced parentheses");
         assert_eq!(e.span, 13..13);
         let e = key_err("cfg(unix");
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("unbalanced parentheses", 8..8)
-        );
+        assert_eq!((e.message.as_str(), e.span), ("unbalanced parentheses", 8..8));
         let e = key_err("cfg(all(unix, windows");
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("unbalanced parentheses", 21..21)
-        );
+        assert_eq!((e.message.as_str(), e.span), ("unbalanced parentheses", 21..21));
         let e = key_err("cfg(not(unix)");
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("unbalanced parentheses", 13..13)
-        );
+        assert_eq!((e.message.as_str(), e.span), ("unbalanced parentheses", 13..13));
         let e = key_err("cfg(");
         assert_eq!((e.message.as_str(), e.span), ("incomplete input", 4..4));
         let e = key_err("cfg(all(");
@@ -1063,15 +921,9 @@ mod tests {
         // An extra closing parenthesis.
         let s = "cfg(all(unix)))";
         let e = key_err(s);
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("unbalanced parentheses", 14..15)
-        );
+        assert_eq!((e.message.as_str(), e.span), ("unbalanced parentheses", 14..15));
         let e = pred_err("unix )");
-        assert_eq!(
-            (e.message.as_str(), e.span),
-            ("unbalanced parentheses", 5..6)
-        );
+        assert_eq!((e.message.as_str(), e.span), ("unbalanced parentheses", 5..6));
     }
 
     #[test]
@@ -1102,10 +954,7 @@ mod tests {
         assert!(parse_predicate("  unix \n").is_ok());
         let s = "unix windows";
         let e = pred_err(s);
-        assert_eq!(
-            (e.message.as_str(), at(s, &e.span)),
-            ("trailing junk", "windows")
-        );
+        assert_eq!((e.message.as_str(), at(s, &e.span)), ("trailing junk", "windows"));
         let s = r#"target_os = "linux" extra"#;
         assert_eq!(at(s, &pred_err(s).span), "extra");
     }
@@ -1129,31 +978,16 @@ mod tests {
         let s = r#"cfg(version = "not a version")"#;
         let e = key_err(s);
         let semver_msg = VersionReq::parse("not a version").unwrap_err().to_string();
-        assert_eq!(
-            e.message,
-            format!("invalid version requirement `not a version`: {semver_msg}")
-        );
+        assert_eq!(e.message, format!("invalid version requirement `not a version`: {semver_msg}"));
         assert_eq!(at(s, &e.span), "\"not a version\"");
-        check_err(
-            r#"cfg(all(unix, version = ">=1.0,"))"#,
-            "invalid version requirement",
-            "\">=1.0,\"",
-        );
-        check_err(
-            r#"cfg(version = "")"#,
-            "invalid version requirement",
-            "\"\"",
-        );
+        check_err(r#"cfg(all(unix, version = ">=1.0,"))"#, "invalid version requirement", "\">=1.0,\"");
+        check_err(r#"cfg(version = "")"#, "invalid version requirement", "\"\"");
     }
 
     #[test]
     fn error_operator_shapes() {
         check_err("cfg(not())", "`not` takes exactly one predicate", ")");
-        check_err(
-            "cfg(not(unix, windows))",
-            "`not` takes exactly one predicate",
-            ",",
-        );
+        check_err("cfg(not(unix, windows))", "`not` takes exactly one predicate", ",");
         check_err("cfg(not(unix windows))", "expected `)`", "windows");
         check_err("cfg(all = \"x\")", "expected `(` after `all`", "=");
         check_err("cfg(any unix)", "expected `(` after `any`", "unix");
@@ -1162,11 +996,7 @@ mod tests {
         check_err("cfg(cfg(unix))", "unknown operator `cfg`", "cfg");
         check_err("cfg(unix = \"x\")", "`unix` takes no value", "=");
         check_err("cfg(windows=\"x\")", "`windows` takes no value", "=");
-        check_err(
-            "cfg(unix, windows)",
-            "`cfg()` takes exactly one predicate",
-            ",",
-        );
+        check_err("cfg(unix, windows)", "`cfg()` takes exactly one predicate", ",");
         check_err("cfg(unix windows)", "expected `)`", "windows");
         check_err("cfg())", "expected a predicate", ")");
         check_err("cfg(123)", "expected a predicate", "123");
@@ -1208,18 +1038,9 @@ mod tests {
             ("cfg(unix)", "unix"),
             ("cfg(  all( )  )", "all()"),
             ("cfg(any())", "any()"),
-            (
-                r#"cfg(all(target_os="linux",version=">=1"))"#,
-                r#"all(target_os = "linux", version = ">=1")"#,
-            ),
-            (
-                "cfg(not ( any ( windows , foo-bar , k = \"v\" ) ))",
-                r#"not(any(windows, foo-bar, k = "v"))"#,
-            ),
-            (
-                r#"cfg(any(all(target_os = "linux")))"#,
-                r#"any(all(target_os = "linux"))"#,
-            ),
+            (r#"cfg(all(target_os="linux",version=">=1"))"#, r#"all(target_os = "linux", version = ">=1")"#),
+            ("cfg(not ( any ( windows , foo-bar , k = \"v\" ) ))", r#"not(any(windows, foo-bar, k = "v"))"#),
+            (r#"cfg(any(all(target_os = "linux")))"#, r#"any(all(target_os = "linux"))"#),
         ];
         for (input, canon) in cases {
             let n = key(input);
@@ -1292,11 +1113,7 @@ mod tests {
             ("not(unix)", Tri::False, Tri::True),
             (r#"target_os = "linux""#, Tri::True, Tri::False),
             (r#"target_os = "freebsd""#, Tri::False, Tri::False),
-            (
-                r#"all(unix, target_arch = "x86_64")"#,
-                Tri::True,
-                Tri::False,
-            ),
+            (r#"all(unix, target_arch = "x86_64")"#, Tri::True, Tri::False),
             (r#"any(windows, target_env = "gnu")"#, Tri::True, Tri::True),
             (r#"feature = "simd""#, Tri::False, Tri::False),
             (r#"not(feature = "simd")"#, Tri::True, Tri::True),
@@ -1389,20 +1206,10 @@ mod tests {
         assert!(!key(r#"cfg(target_os = "linux")"#).uses_only_version());
         assert!(!key("cfg(version)").uses_only_version());
 
-        let s =
-            r#"cfg(all(not(target_os = "macos"), any(unix, feature = "x", foo), version = "=1"))"#;
+        let s = r#"cfg(all(not(target_os = "macos"), any(unix, feature = "x", foo), version = "=1"))"#;
         let n = key(s);
         let atoms: Vec<&str> = n.atoms().iter().map(|a| at(s, &a.span)).collect();
-        assert_eq!(
-            atoms,
-            [
-                r#"target_os = "macos""#,
-                "unix",
-                r#"feature = "x""#,
-                "foo",
-                r#"version = "=1""#
-            ]
-        );
+        assert_eq!(atoms, [r#"target_os = "macos""#, "unix", r#"feature = "x""#, "foo", r#"version = "=1""#]);
         assert!(n.atoms()[2].expr.is_feature());
         assert_eq!(n.version_reqs(), [&VersionReq::parse("=1").unwrap()]);
         assert_eq!(key("cfg(unix)").atoms().len(), 1);
@@ -1415,10 +1222,7 @@ mod tests {
     fn suggestions() {
         let locked = [v("0.48.5"), v("0.52.6")];
         let req = VersionReq::parse("=0.48.0").unwrap();
-        assert_eq!(
-            suggest_requirement(&locked, Some(&req)),
-            ["=0.48.5", "^0.48"]
-        );
+        assert_eq!(suggest_requirement(&locked, Some(&req)), ["=0.48.5", "^0.48"]);
         assert_eq!(
             version_mismatch_help(&locked, Some(&req)).unwrap(),
             "lock has 0.48.5, 0.52.6; did you mean `=0.48.5` or `^0.48`?"
@@ -1428,31 +1232,19 @@ mod tests {
             "lock has 0.48.5; did you mean `=0.48.5` or `^0.48`?"
         );
         let req = VersionReq::parse("=0.52.0").unwrap();
-        assert_eq!(
-            suggest_requirement(&locked, Some(&req)),
-            ["=0.52.6", "^0.52"]
-        );
+        assert_eq!(suggest_requirement(&locked, Some(&req)), ["=0.52.6", "^0.52"]);
         // Without a requirement: the newest locked version.
         assert_eq!(suggest_requirement(&locked, None), ["=0.52.6", "^0.52"]);
         // Major > 0 and 0.0.x.
         assert_eq!(
-            suggest_requirement(
-                &[v("1.9.0"), v("3.0.1")],
-                Some(&VersionReq::parse("=1.2.3").unwrap())
-            ),
+            suggest_requirement(&[v("1.9.0"), v("3.0.1")], Some(&VersionReq::parse("=1.2.3").unwrap())),
             ["=1.9.0", "^1"]
         );
         assert_eq!(suggest_requirement(&[v("0.0.7")], None), ["=0.0.7"]);
-        assert_eq!(
-            suggest_requirement(&[v("1.0.0-beta.2")], None),
-            ["=1.0.0-beta.2"]
-        );
+        assert_eq!(suggest_requirement(&[v("1.0.0-beta.2")], None), ["=1.0.0-beta.2"]);
         // Ties prefer the newer version.
         let req = VersionReq::parse("=1.5.0").unwrap();
-        assert_eq!(
-            nearest_locked(&[v("1.4.0"), v("1.6.0")], Some(&req)),
-            Some(&v("1.6.0"))
-        );
+        assert_eq!(nearest_locked(&[v("1.4.0"), v("1.6.0")], Some(&req)), Some(&v("1.6.0")));
         assert!(suggest_requirement(&[], Some(&req)).is_empty());
         assert_eq!(version_mismatch_help(&[], None), None);
         // Every suggestion matches the chosen version.
@@ -1488,8 +1280,7 @@ mod tests {
                         assert!(input.get(a.span.clone()).is_some(), "{input:?} {a:?}");
                     }
                     let canon = n.to_string();
-                    let again = parse_predicate(&canon)
-                        .unwrap_or_else(|e| panic!("{input:?} -> {canon:?}: {e:?}"));
+                    let again = parse_predicate(&canon).unwrap_or_else(|e| panic!("{input:?} -> {canon:?}: {e:?}"));
                     assert!(again.same_shape(&n), "{input:?} -> {canon:?}");
                     assert_eq!(again.to_string(), canon);
                     let _ = n.eval_version(&Version::new(1, 2, 3));
@@ -1497,12 +1288,7 @@ mod tests {
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    assert!(
-                        input.get(e.span.clone()).is_some(),
-                        "{input:?}: bad span {:?} ({})",
-                        e.span,
-                        e.message
-                    );
+                    assert!(input.get(e.span.clone()).is_some(), "{input:?}: bad span {:?} ({})", e.span, e.message);
                     assert!(!e.message.is_empty());
                 }
             }
@@ -1518,9 +1304,7 @@ mod tests {
             "cfg(all())",
             "cfg(any(unix,windows))",
         ];
-        let alphabet: Vec<char> = "()\",=\\ -_aznu0\t\né日\u{a0}\u{1F600}x>=^~*."
-            .chars()
-            .collect();
+        let alphabet: Vec<char> = "()\",=\\ -_aznu0\t\né日\u{a0}\u{1F600}x>=^~*.".chars().collect();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut count = 0;
         for seed in seeds {

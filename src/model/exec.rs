@@ -20,15 +20,14 @@ pub struct ExecutorSite {
     pub attrs: Option<HashMap<String, Val>>,
     /// The BUCK target that instantiates the platform rule, if known.
     pub instance: Option<usize>,
+    /// Parameters of the helper function containing the call, bound from the call site in the
+    /// rule implementation (`_executor(image = _IMAGE)`); `None` when not bound.
+    pub bindings: Option<HashMap<String, Val>>,
 }
 
 impl ExecutorSite {
     pub fn callee_span(&self) -> Span {
-        Span {
-            file: self.file,
-            start: self.call.func.span.start,
-            end: self.call.func.span.end,
-        }
+        Span { file: self.file, start: self.call.func.span.start, end: self.call.func.span.end }
     }
 
     /// Evaluate a keyword argument; `None` when absent.
@@ -40,7 +39,7 @@ impl ExecutorSite {
             file: self.file,
             module: m,
             function: f,
-            bindings: None,
+            bindings: self.bindings.as_ref(),
             attrs: self.attrs.as_ref(),
         };
         Some(value::eval(&a.value, &scope, project))
@@ -48,11 +47,7 @@ impl ExecutorSite {
 
     pub fn arg_span(&self, name: &str) -> Option<Span> {
         let a = self.call.kwarg(name)?;
-        Some(Span {
-            file: self.file,
-            start: a.span.start,
-            end: a.span.end,
-        })
+        Some(Span { file: self.file, start: a.span.start, end: a.span.end })
     }
 
     /// Is `name` literally `False`? (Anything else, including unknown, is "not False".)
@@ -104,7 +99,7 @@ fn callee_is(c: &Call, name: &str) -> bool {
 }
 
 /// Rule definitions `X = rule(impl = f, ...)` in a module: name → impl function name.
-fn rule_impls(m: &Module) -> HashMap<String, String> {
+pub fn rule_impls(m: &Module) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for g in &m.globals {
         if let super::ir::ExprKind::Call(c) = &g.value.kind {
@@ -122,7 +117,7 @@ fn rule_impls(m: &Module) -> HashMap<String, String> {
 
 /// Functions reachable from `f` in the same module (one level of helper calls, transitively
 /// up to a small bound).
-fn reachable_defs<'m>(m: &'m Module, f: &'m FnDef) -> Vec<&'m FnDef> {
+pub fn reachable_defs<'m>(m: &'m Module, f: &'m FnDef) -> Vec<&'m FnDef> {
     let mut out = vec![f];
     let mut i = 0;
     while i < out.len() && out.len() < 16 {
@@ -158,16 +153,15 @@ pub fn compute(project: &Project) -> ExecFacts {
                             call: c.clone(),
                             attrs: None,
                             instance: None,
+                            bindings: None,
                         });
                     }
                 });
             }
         }
         for c in &m.calls {
-            let call_expr = super::ir::Expr {
-                span: c.span.clone(),
-                kind: super::ir::ExprKind::Call(Box::new(c.clone())),
-            };
+            let call_expr =
+                super::ir::Expr { span: c.span.clone(), kind: super::ir::ExprKind::Call(Box::new(c.clone())) };
             walk_calls(&call_expr, &mut |c| {
                 if callee_is(c, "CommandExecutorConfig") {
                     generic.push(ExecutorSite {
@@ -176,6 +170,7 @@ pub fn compute(project: &Project) -> ExecFacts {
                         call: c.clone(),
                         attrs: None,
                         instance: None,
+                        bindings: None,
                     });
                 }
             });
@@ -208,11 +203,9 @@ pub fn compute(project: &Project) -> ExecFacts {
         }
         for s in sites {
             specialised_fns.push((s.file, s.function.clone().unwrap_or_default()));
-            executors.push(ExecutorSite {
-                attrs: Some(attrs.clone()),
-                instance: Some(ti),
-                ..s.clone()
-            });
+            for bindings in helper_bindings(project, bzl, m, impl_name, &reach, s, &attrs) {
+                executors.push(ExecutorSite { attrs: Some(attrs.clone()), instance: Some(ti), bindings, ..s.clone() });
+            }
         }
     }
     // Generic sites not specialised by any instantiation stay as they are.
@@ -251,22 +244,15 @@ pub fn compute(project: &Project) -> ExecFacts {
             }
         }
     }
-    let candidates: Vec<usize> = if facts.used.is_empty() {
-        (0..facts.executors.len()).collect()
-    } else {
-        facts.used.clone()
-    };
+    let candidates: Vec<usize> =
+        if facts.used.is_empty() { (0..facts.executors.len()).collect() } else { facts.used.clone() };
     for i in candidates {
         let s = &facts.executors[i];
         if s.remote_enabled(project) {
             facts.re_evidence = Some(
                 s.call
                     .kwarg("remote_enabled")
-                    .map(|a| Span {
-                        file: s.file,
-                        start: a.span.start,
-                        end: a.span.end,
-                    })
+                    .map(|a| Span { file: s.file, start: a.span.start, end: a.span.end })
                     .unwrap_or_else(|| s.callee_span()),
             );
             break;
@@ -274,6 +260,66 @@ pub fn compute(project: &Project) -> ExecFacts {
     }
     facts.pipelining = Some(pipelining(project));
     facts
+}
+
+/// When the executor call sits in a helper function with parameters (not the rule impl
+/// itself), bind the parameters from each call of the helper in the functions reachable from
+/// the impl: arguments are evaluated in the caller's scope with the instance's `ctx.attrs`,
+/// missing ones take their defaults. One binding set per call site; `[None]` when there is
+/// nothing to bind.
+fn helper_bindings(
+    project: &Project,
+    file: FileId,
+    m: &Module,
+    impl_name: &str,
+    reach: &[String],
+    site: &ExecutorSite,
+    attrs: &HashMap<String, Val>,
+) -> Vec<Option<HashMap<String, Val>>> {
+    let Some(helper) = site.function.as_deref().filter(|f| *f != impl_name).and_then(|f| m.def(f)) else {
+        return vec![None];
+    };
+    if helper.params.is_empty() {
+        return vec![None];
+    }
+    let mut out = Vec::new();
+    for caller in reach.iter().filter(|n| n.as_str() != helper.name).filter_map(|n| m.def(n)) {
+        let scope = Scope { file, module: m, function: Some(caller), bindings: None, attrs: Some(attrs) };
+        for e in &caller.exprs {
+            walk_calls(e, &mut |c| {
+                if c.callee_name().as_deref() != Some(helper.name.as_str()) || c.has_kwargs_splat() {
+                    return;
+                }
+                let mut b = HashMap::new();
+                let mut positional = helper.params.iter().filter(|p| p.kind == super::ir::ParamKind::Normal);
+                for a in &c.args {
+                    match a.kind {
+                        super::ir::ArgKind::Positional => {
+                            if let Some(p) = positional.next() {
+                                b.insert(p.name.clone(), value::eval(&a.value, &scope, project));
+                            }
+                        }
+                        super::ir::ArgKind::Named => {
+                            if let Some(n) = &a.name {
+                                b.insert(n.clone(), value::eval(&a.value, &scope, project));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                for p in &helper.params {
+                    if let (false, Some(d)) = (b.contains_key(&p.name), &p.default) {
+                        b.insert(p.name.clone(), value::eval(d, &Scope::module(file, m), project));
+                    }
+                }
+                out.push(Some(b));
+            });
+        }
+    }
+    if out.is_empty() {
+        out.push(None);
+    }
+    out
 }
 
 /// The target itself plus targets named by its `platforms` attribute (registration rules).
@@ -334,23 +380,13 @@ fn pipelining(project: &Project) -> Pipelining {
             found += 1;
             let off = match c.kwarg("nightly_features") {
                 Some(a) => {
-                    let scope = Scope {
-                        file: id,
-                        module: m,
-                        function,
-                        bindings: None,
-                        attrs: None,
-                    };
+                    let scope = Scope { file: id, module: m, function, bindings: None, attrs: None };
                     value::eval(&a.value, &scope, project).value == Value::Bool(false)
                 }
                 None => false,
             };
             if !off && without.is_none() {
-                without = Some(Span {
-                    file: id,
-                    start: c.func.span.start,
-                    end: c.func.span.end,
-                });
+                without = Some(Span { file: id, start: c.func.span.start, end: c.func.span.end });
             }
         };
         for d in &m.defs {

@@ -73,9 +73,7 @@ impl ImageProblemKind {
     #[must_use]
     pub fn severity(self) -> ImageSeverity {
         match self {
-            ImageProblemKind::InvalidReference | ImageProblemKind::BadDigest => {
-                ImageSeverity::Error
-            }
+            ImageProblemKind::InvalidReference | ImageProblemKind::BadDigest => ImageSeverity::Error,
             _ => ImageSeverity::Warning,
         }
     }
@@ -118,10 +116,7 @@ const TAG_MAX: usize = 128;
 /// Check a `container-image` platform property value. Returns the parsed reference (if it
 /// parses) and every problem found, ordered by span start.
 #[must_use]
-pub fn check_image(
-    value: &str,
-    opts: &ImageCheckOptions,
-) -> (Option<ParsedImage>, Vec<ImageProblem>) {
+pub fn check_image(value: &str, opts: &ImageCheckOptions) -> (Option<ParsedImage>, Vec<ImageProblem>) {
     let mut c = Checker { out: Vec::new() };
     let mut parsed = c.run(value, opts);
     let mut out = c.out;
@@ -163,11 +158,7 @@ pub fn registry_allowed(img: &ParsedImage, allowed: &[String]) -> bool {
         if pat.is_empty() {
             return false;
         }
-        let subject = if pat.contains('/') {
-            full.as_str()
-        } else {
-            img.registry.as_str()
-        };
+        let subject = if pat.contains('/') { full.as_str() } else { img.registry.as_str() };
         let glob_src = match pat.strip_suffix("/*") {
             Some(prefix) => format!("{prefix}/**"),
             None => pat.to_string(),
@@ -190,19 +181,8 @@ struct Checker {
     out: Vec<ImageProblem>,
 }
 
-fn problem(
-    kind: ImageProblemKind,
-    span: Range<usize>,
-    message: String,
-    help: Option<String>,
-) -> ImageProblem {
-    ImageProblem {
-        kind,
-        severity: kind.severity(),
-        message,
-        help,
-        span,
-    }
+fn problem(kind: ImageProblemKind, span: Range<usize>, message: String, help: Option<String>) -> ImageProblem {
+    ImageProblem { kind, severity: kind.severity(), message, help, span }
 }
 
 fn shift(off: usize, r: &Range<usize>) -> Range<usize> {
@@ -230,11 +210,7 @@ fn show(s: &str) -> String {
 fn show_digest(d: &str) -> String {
     match d.split_once(':') {
         Some((alg, hex)) if hex.chars().count() > 12 => {
-            format!(
-                "{}:{}…",
-                show(alg),
-                show(&hex.chars().take(12).collect::<String>())
-            )
+            format!("{}:{}…", show(alg), show(&hex.chars().take(12).collect::<String>()))
         }
         _ => show(d),
     }
@@ -277,14 +253,7 @@ impl Split {
             Some(s) if is_domain_like(&name_s[..s]) => (Some(0..s), s + 1..name_end),
             _ => (None, 0..name_end),
         };
-        Split {
-            name: 0..name_end,
-            domain,
-            path,
-            tag,
-            at,
-            digest,
-        }
+        Split { name: 0..name_end, domain, path, tag, at, digest }
     }
 
     /// Path components with their ranges (relative to the reference).
@@ -304,20 +273,13 @@ impl Split {
             None => true,
             Some(d) => matches!(&rest[d.clone()], "docker.io" | "index.docker.io"),
         };
-        if hub && !path.contains('/') {
-            format!("library/{path}")
-        } else {
-            path.to_string()
-        }
+        if hub && !path.contains('/') { format!("library/{path}") } else { path.to_string() }
     }
 }
 
 /// Docker's rule for "the part before the first `/` is a registry host".
 fn is_domain_like(first: &str) -> bool {
-    first.contains('.')
-        || first.contains(':')
-        || first == "localhost"
-        || first.bytes().any(|b| b.is_ascii_uppercase())
+    first.contains('.') || first.contains(':') || first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 enum CompErr {
@@ -333,12 +295,8 @@ fn check_component(c: &str) -> Result<(), CompErr> {
     if c.is_empty() {
         return Err(CompErr::Empty);
     }
-    let allowed =
-        |ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-');
-    if let Some(bad) = c
-        .chars()
-        .find(|&ch| !allowed(ch) && !ch.is_ascii_uppercase())
-    {
+    let allowed = |ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '_' | '-');
+    if let Some(bad) = c.chars().find(|&ch| !allowed(ch) && !ch.is_ascii_uppercase()) {
         return Err(CompErr::BadChar(bad));
     }
     if c.chars().any(|ch| ch.is_ascii_uppercase()) {
@@ -389,9 +347,7 @@ fn is_ipv6_domain(d: &str) -> bool {
     let inner = &d[1..inner_end];
     let after = &d[inner_end + 1..];
     inner.contains(':')
-        && inner
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         && (after.is_empty() || after.strip_prefix(':').is_some_and(valid_port))
 }
 
@@ -419,10 +375,8 @@ fn host_of(d: &str) -> &str {
 
 fn is_placeholder_name(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    if matches!(
-        l.as_str(),
-        "registry.com" | "example.com" | "your" | "image" | "changeme"
-    ) || l.ends_with(".example.com")
+    if matches!(l.as_str(), "registry.com" | "example.com" | "your" | "image" | "changeme")
+        || l.ends_with(".example.com")
     {
         return true;
     }
@@ -460,19 +414,11 @@ fn template_spans(s: &str) -> Vec<Range<usize>> {
 /// Smallest period of the string (byte-wise); 64 × `a` has period 1.
 fn period(s: &str) -> usize {
     let b = s.as_bytes();
-    (1..=b.len())
-        .find(|&p| (p..b.len()).all(|i| b[i] == b[i - p]))
-        .unwrap_or(b.len())
+    (1..=b.len()).find(|&p| (p..b.len()).all(|i| b[i] == b[i - p])).unwrap_or(b.len())
 }
 
 impl Checker {
-    fn push(
-        &mut self,
-        kind: ImageProblemKind,
-        span: Range<usize>,
-        message: String,
-        help: Option<String>,
-    ) {
+    fn push(&mut self, kind: ImageProblemKind, span: Range<usize>, message: String, help: Option<String>) {
         self.out.push(problem(kind, span, message, help));
     }
 
@@ -522,32 +468,17 @@ impl Checker {
         } else if let Some(i) = body.find("://").filter(|&i| is_scheme_name(&body[..i])) {
             let scheme = &body[..i + 3];
             let (message, help) = if body[..i].eq_ignore_ascii_case("docker") {
-                (
-                    format!("scheme `{}` must be lower case", show(scheme)),
-                    "write `docker://`".to_string(),
-                )
+                (format!("scheme `{}` must be lower case", show(scheme)), "write `docker://`".to_string())
             } else {
                 (
-                    format!(
-                        "scheme `{}` is not supported for `container-image`",
-                        show(scheme)
-                    ),
+                    format!("scheme `{}` is not supported for `container-image`", show(scheme)),
                     "use `docker://<image>`, the scheme remote execution workers pull".to_string(),
                 )
             };
-            self.push(
-                K::InvalidReference,
-                body_start..body_start + i + 3,
-                message,
-                Some(help),
-            );
+            self.push(K::InvalidReference, body_start..body_start + i + 3, message, Some(help));
             return None;
         } else if body.starts_with("docker:/") {
-            let len = if body.starts_with("docker:///") {
-                10
-            } else {
-                8
-            };
+            let len = if body.starts_with("docker:///") { 10 } else { 8 };
             self.push(
                 K::InvalidReference,
                 body_start..body_start + len,
@@ -584,7 +515,8 @@ impl Checker {
                     show(body)
                 )
             } else {
-                "prefix the image with `docker://`, or set `[re] bare-image-names = true` if it is a worker label".to_string()
+                "prefix the image with `docker://`, or set `[re] bare-image-names = true` if it is a worker label"
+                    .to_string()
             });
         }
         parsed
@@ -614,20 +546,14 @@ impl Checker {
             self.push(
                 ImageProblemKind::PlaceholderDigest,
                 shift(off, &t),
-                format!(
-                    "digest `{}` is a template placeholder, not a real image digest",
-                    show(text)
-                ),
+                format!("digest `{}` is a template placeholder, not a real image digest", show(text)),
                 Some(DIGEST_FIX_HELP.to_string()),
             );
         } else {
             self.push(
                 ImageProblemKind::PlaceholderName,
                 shift(off, &t),
-                format!(
-                    "`{}` is a template placeholder, not a real image name",
-                    show(text)
-                ),
+                format!("`{}` is a template placeholder, not a real image name", show(text)),
                 Some("replace it with the real registry and image".to_string()),
             );
         }
@@ -637,21 +563,13 @@ impl Checker {
         self.push(
             ImageProblemKind::PlaceholderName,
             span,
-            format!(
-                "`{}` looks like a placeholder, not a real registry or image name",
-                show(text)
-            ),
+            format!("`{}` looks like a placeholder, not a real registry or image name", show(text)),
             Some("replace it with the real registry and image".to_string()),
         );
     }
 
     /// Checks the reference after the scheme; `off` is its byte offset in the checked value.
-    fn check_reference(
-        &mut self,
-        rest: &str,
-        off: usize,
-        scheme: Option<String>,
-    ) -> Option<ParsedImage> {
+    fn check_reference(&mut self, rest: &str, off: usize, scheme: Option<String>) -> Option<ParsedImage> {
         use ImageProblemKind as K;
         if rest.is_empty() {
             self.push(
@@ -663,9 +581,7 @@ impl Checker {
             return None;
         }
         if let Some(i) = rest.find(char::is_whitespace) {
-            let end = rest[i..]
-                .find(|c: char| !c.is_whitespace())
-                .map_or(rest.len(), |e| i + e);
+            let end = rest[i..].find(|c: char| !c.is_whitespace()).map_or(rest.len(), |e| i + e);
             self.push(
                 K::InvalidReference,
                 off + i..off + end,
@@ -696,11 +612,7 @@ impl Checker {
 
         // Fold: a placeholder component replaces the grammar errors on it.
         let before = errors.len();
-        errors.retain(|e| {
-            !placeholders
-                .iter()
-                .any(|(_, r)| e.span.start >= r.start && e.span.end <= r.end)
-        });
+        errors.retain(|e| !placeholders.iter().any(|(_, r)| e.span.start >= r.start && e.span.end <= r.end));
         let valid = before == 0;
 
         for mut e in errors {
@@ -718,10 +630,7 @@ impl Checker {
             self.push(
                 K::PlaceholderDigest,
                 shift(off, &h),
-                format!(
-                    "digest `{}` is a placeholder, not a real image digest",
-                    show_digest(&rest[d.clone()])
-                ),
+                format!("digest `{}` is a placeholder, not a real image digest", show_digest(&rest[d.clone()])),
                 Some(DIGEST_FIX_HELP.to_string()),
             );
         }
@@ -759,10 +668,7 @@ impl Checker {
             ),
             None => (
                 sp.name.clone(),
-                format!(
-                    "image `{}` has no tag or digest, so it follows the mutable `latest`",
-                    show(rest)
-                ),
+                format!("image `{}` has no tag or digest, so it follows the mutable `latest`", show(rest)),
             ),
         };
         self.push(
@@ -774,8 +680,7 @@ impl Checker {
     }
 }
 
-const DIGEST_FIX_HELP: &str =
-    "pin the image by its real digest, e.g. from `docker buildx imagetools inspect <image>`";
+const DIGEST_FIX_HELP: &str = "pin the image by its real digest, e.g. from `docker buildx imagetools inspect <image>`";
 
 /// The crate's grammar is authoritative; registry and repository come from it except where
 /// Docker's rules differ (upper-case or `[IPv6]` hosts).
@@ -796,10 +701,7 @@ fn parse_with_crate(
         Some(d) if ipv6 || d.bytes().any(|b| b.is_ascii_uppercase()) => {
             (d.to_string(), rest[sp.path.clone()].to_string())
         }
-        _ => (
-            reference.registry().to_string(),
-            reference.repository().to_string(),
-        ),
+        _ => (reference.registry().to_string(), reference.repository().to_string()),
     };
     Ok(ParsedImage {
         scheme,
@@ -813,12 +715,7 @@ fn parse_with_crate(
 /// Empty name, bad registry host, bad path components, too long a repository.
 fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
     let invalid = |span, message, help: Option<&str>| {
-        problem(
-            ImageProblemKind::InvalidReference,
-            span,
-            message,
-            help.map(str::to_string),
-        )
+        problem(ImageProblemKind::InvalidReference, span, message, help.map(str::to_string))
     };
     let mut errors = Vec::new();
     if sp.name.is_empty() {
@@ -834,10 +731,7 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
         if !valid_domain(dom) {
             errors.push(invalid(
                 d.clone(),
-                format!(
-                    "registry `{}` is not a valid host or `host:port`",
-                    show(dom)
-                ),
+                format!("registry `{}` is not a valid host or `host:port`", show(dom)),
                 None,
             ));
         }
@@ -849,17 +743,10 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
         errors.push(match e {
             CompErr::Empty => {
                 // Point at the `/` next to the empty component.
-                let s = if r.start > 0 && rest.as_bytes()[r.start - 1] == b'/' {
-                    r.start - 1
-                } else {
-                    r.start
-                };
+                let s = if r.start > 0 && rest.as_bytes()[r.start - 1] == b'/' { r.start - 1 } else { r.start };
                 invalid(
                     s..(s + 1).min(rest.len()),
-                    format!(
-                        "repository `{}` has an empty path component",
-                        show(&rest[sp.path.clone()])
-                    ),
+                    format!("repository `{}` has an empty path component", show(&rest[sp.path.clone()])),
                     Some("remove the extra `/`"),
                 )
             }
@@ -871,10 +758,7 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
                 problem(
                     ImageProblemKind::InvalidReference,
                     r,
-                    format!(
-                        "repository component `{}` contains upper case letters",
-                        show(comp)
-                    ),
+                    format!("repository component `{}` contains upper case letters", show(comp)),
                     help,
                 )
             }
@@ -889,19 +773,12 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
             ),
             CompErr::BadEdge => invalid(
                 r,
-                format!(
-                    "repository component `{}` must start and end with a letter or digit",
-                    show(comp)
-                ),
+                format!("repository component `{}` must start and end with a letter or digit", show(comp)),
                 None,
             ),
             CompErr::BadSeparator(sep) => invalid(
                 r,
-                format!(
-                    "repository component `{}` has the invalid separator `{}`",
-                    show(comp),
-                    show(&sep)
-                ),
+                format!("repository component `{}` has the invalid separator `{}`", show(comp), show(&sep)),
                 Some("separators are `.`, `_`, `__` or dashes"),
             ),
         });
@@ -910,10 +787,7 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
     if repo.len() > NAME_MAX {
         errors.push(invalid(
             sp.path.clone(),
-            format!(
-                "repository `{}` is longer than {NAME_MAX} characters",
-                show(&repo)
-            ),
+            format!("repository `{}` is longer than {NAME_MAX} characters", show(&repo)),
             None,
         ));
     }
@@ -924,33 +798,15 @@ fn name_errors(rest: &str, sp: &Split) -> Vec<ImageProblem> {
 fn tag_error(rest: &str, sp: &Split) -> Option<ImageProblem> {
     let t = sp.tag.clone()?;
     let tag = &rest[t.clone()];
-    let bad_char = tag
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')));
+    let bad_char = tag.chars().find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')));
     let (span, message) = if tag.is_empty() {
-        (
-            t.start - 1..t.start,
-            format!("empty tag after `{}:`", show(&rest[sp.name.clone()])),
-        )
+        (t.start - 1..t.start, format!("empty tag after `{}:`", show(&rest[sp.name.clone()])))
     } else if let Some(ch) = bad_char {
-        (
-            t,
-            format!(
-                "tag `{}` contains the invalid character `{}`",
-                show(tag),
-                show(&ch.to_string())
-            ),
-        )
+        (t, format!("tag `{}` contains the invalid character `{}`", show(tag), show(&ch.to_string())))
     } else if tag.starts_with(['.', '-']) {
-        (
-            t,
-            format!("tag `{}` must start with a letter, digit or `_`", show(tag)),
-        )
+        (t, format!("tag `{}` must start with a letter, digit or `_`", show(tag)))
     } else if tag.len() > TAG_MAX {
-        (
-            t,
-            format!("tag `{}` is longer than {TAG_MAX} characters", show(tag)),
-        )
+        (t, format!("tag `{}` is longer than {TAG_MAX} characters", show(tag)))
     } else {
         return None;
     };
@@ -970,27 +826,13 @@ fn check_digest(rest: &str, sp: &Split) -> (Option<ImageProblem>, Option<Range<u
     let digest = &rest[dr.clone()];
     let bad = |span, message| {
         let help = "a digest is `sha256:` followed by 64 lower-case hex characters";
-        (
-            Some(problem(
-                ImageProblemKind::BadDigest,
-                span,
-                message,
-                Some(help.to_string()),
-            )),
-            None,
-        )
+        (Some(problem(ImageProblemKind::BadDigest, span, message, Some(help.to_string()))), None)
     };
     if digest.is_empty() {
-        return bad(
-            at..at + 1,
-            format!("empty digest after `{}@`", show(&rest[..at])),
-        );
+        return bad(at..at + 1, format!("empty digest after `{}@`", show(&rest[..at])));
     }
     let Some((alg, hex)) = digest.split_once(':') else {
-        return bad(
-            dr,
-            format!("digest `{}` has no algorithm prefix", show_digest(digest)),
-        );
+        return bad(dr, format!("digest `{}` has no algorithm prefix", show_digest(digest)));
     };
     let alg_r = dr.start..dr.start + alg.len();
     let hex_r = alg_r.end + 1..dr.end;
@@ -999,43 +841,23 @@ fn check_digest(rest: &str, sp: &Split) -> (Option<ImageProblem>, Option<Range<u
         "sha384" => 96,
         "sha512" => 128,
         _ => {
-            return bad(
-                alg_r,
-                format!("unsupported digest algorithm `{}`", show(alg)),
-            );
+            return bad(alg_r, format!("unsupported digest algorithm `{}`", show(alg)));
         }
     };
     if hex.is_empty() {
-        return bad(
-            dr,
-            format!("digest `{}` has no hex characters", show(digest)),
-        );
+        return bad(dr, format!("digest `{}` has no hex characters", show(digest)));
     }
     if let Some(ch) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
         return bad(
             hex_r,
-            format!(
-                "digest `{}` contains the non-hex character `{}`",
-                show_digest(digest),
-                show(&ch.to_string())
-            ),
+            format!("digest `{}` contains the non-hex character `{}`", show_digest(digest), show(&ch.to_string())),
         );
     }
     if hex.len() != want {
-        return bad(
-            hex_r,
-            format!(
-                "digest `{}` has {} hex characters, not {want}",
-                show_digest(digest),
-                hex.len()
-            ),
-        );
+        return bad(hex_r, format!("digest `{}` has {} hex characters, not {want}", show_digest(digest), hex.len()));
     }
     if hex.bytes().any(|b| b.is_ascii_uppercase()) {
-        return bad(
-            hex_r,
-            format!("digest `{}` uses upper-case hex", show_digest(digest)),
-        );
+        return bad(hex_r, format!("digest `{}` uses upper-case hex", show_digest(digest)));
     }
     if period(hex) <= 16 {
         return (None, Some(hex_r));
@@ -1069,11 +891,7 @@ fn placeholder_names(rest: &str, sp: &Split) -> Vec<(String, Range<usize>)> {
 
 /// `registry.com:image_name@…`: Docker Hub repository plus a tag. Absorbs the placeholder
 /// names inside its span (the host then gets a note in the help).
-fn misread_registry(
-    rest: &str,
-    sp: &Split,
-    placeholders: &mut Vec<(String, Range<usize>)>,
-) -> Option<ImageProblem> {
+fn misread_registry(rest: &str, sp: &Split, placeholders: &mut Vec<(String, Range<usize>)>) -> Option<ImageProblem> {
     let (None, Some(t), Some(at)) = (&sp.domain, &sp.tag, sp.at) else {
         return None;
     };
@@ -1082,11 +900,7 @@ fn misread_registry(
         return None;
     }
     let tag = &rest[t.clone()];
-    let alg = sp
-        .digest
-        .as_ref()
-        .and_then(|d| rest[d.clone()].split_once(':'))
-        .map_or("sha256", |(a, _)| a);
+    let alg = sp.digest.as_ref().and_then(|d| rest[d.clone()].split_once(':')).map_or("sha256", |(a, _)| a);
     let (name_s, tag_s) = (show(name), show(tag));
     let span = 0..at;
     let placeholder_host = placeholders.iter().any(|(_, r)| *r == sp.name);
@@ -1173,10 +987,7 @@ mod tests {
         let v = "docker://gcr.io/acme/rbe:latest";
         let (img, _) = check(v);
         let img = img.unwrap();
-        assert_eq!(
-            (img.registry.as_str(), img.repository.as_str()),
-            ("gcr.io", "acme/rbe")
-        );
+        assert_eq!((img.registry.as_str(), img.repository.as_str()), ("gcr.io", "acme/rbe"));
         assert_eq!(img.tag.as_deref(), Some("latest"));
         assert_eq!(img.digest, None);
         let p = only(v, K::Unpinned);
@@ -1202,16 +1013,7 @@ mod tests {
         }
         let v = format!("registry.example:5000/team/img@sha256:{HEX}");
         assert_eq!(kinds(&v), vec![K::MissingScheme]);
-        assert!(
-            check_image(
-                &v,
-                &ImageCheckOptions {
-                    bare_image_names: true
-                }
-            )
-            .1
-            .is_empty()
-        );
+        assert!(check_image(&v, &ImageCheckOptions { bare_image_names: true }).1.is_empty());
     }
 
     #[test]
@@ -1227,12 +1029,7 @@ mod tests {
             p[0].message,
             "`registry.com:image_name@…` has no `/`, so Docker reads it as Docker Hub repository `library/registry.com` with tag `image_name`, not as registry `registry.com` and image `image_name`"
         );
-        assert!(
-            p[0].help
-                .as_deref()
-                .unwrap()
-                .starts_with("write `registry.com/image_name@sha256:…`")
-        );
+        assert!(p[0].help.as_deref().unwrap().starts_with("write `registry.com/image_name@sha256:…`"));
         assert!(p[0].help.as_deref().unwrap().contains("real registry host"));
         assert_eq!(p[1].kind, K::PlaceholderDigest);
         assert_eq!(span_text(&v, &p[1]), "a".repeat(64));
@@ -1251,25 +1048,16 @@ mod tests {
         for (v, start) in [("docker://Ubuntu:22.04", 9), ("Ubuntu:22.04", 0)] {
             let (img, p) = check(v);
             assert!(img.is_none());
-            let e: Vec<_> = p
-                .iter()
-                .filter(|p| p.severity == ImageSeverity::Error)
-                .collect();
+            let e: Vec<_> = p.iter().filter(|p| p.severity == ImageSeverity::Error).collect();
             assert_eq!(e.len(), 1, "{p:#?}");
             assert_eq!(e[0].kind, K::InvalidReference);
             assert_eq!(e[0].span, start..start + 6);
             assert_eq!(span_text(v, e[0]), "Ubuntu");
             assert!(e[0].message.contains("`Ubuntu`"));
-            assert_eq!(
-                e[0].help.as_deref(),
-                Some("repository names are lower case: write `ubuntu`")
-            );
+            assert_eq!(e[0].help.as_deref(), Some("repository names are lower case: write `ubuntu`"));
             assert_style(e[0]);
         }
-        assert_eq!(
-            kinds("Ubuntu:22.04"),
-            vec![K::MissingScheme, K::InvalidReference]
-        );
+        assert_eq!(kinds("Ubuntu:22.04"), vec![K::MissingScheme, K::InvalidReference]);
         assert_eq!(add_scheme_fix("Ubuntu:22.04"), None);
     }
 
@@ -1283,12 +1071,7 @@ mod tests {
         assert_eq!(p[0].span, 0..12);
         assert_style(&p[0]);
         assert!(p.iter().all(|p| p.severity == ImageSeverity::Warning));
-        let (img, p) = check_image(
-            v,
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (img, p) = check_image(v, &ImageCheckOptions { bare_image_names: true });
         assert!(img.is_none());
         assert!(p.is_empty(), "{p:#?}");
         assert_eq!(add_scheme_fix(v).as_deref(), Some("docker://worker-label"));
@@ -1321,10 +1104,7 @@ mod tests {
         assert_eq!(img.unwrap().registry, "[::1]:5000");
         let (img, _) = check(&format!("docker://index.docker.io/ubuntu@sha256:{HEX}"));
         let img = img.unwrap();
-        assert_eq!(
-            (img.registry.as_str(), img.repository.as_str()),
-            ("docker.io", "library/ubuntu")
-        );
+        assert_eq!((img.registry.as_str(), img.repository.as_str()), ("docker.io", "library/ubuntu"));
     }
 
     #[test]
@@ -1332,10 +1112,7 @@ mod tests {
         let (img, p) = check(&format!("docker://Registry/ci@sha256:{HEX}"));
         assert!(p.is_empty(), "{p:#?}");
         let img = img.unwrap();
-        assert_eq!(
-            (img.registry.as_str(), img.repository.as_str()),
-            ("Registry", "ci")
-        );
+        assert_eq!((img.registry.as_str(), img.repository.as_str()), ("Registry", "ci"));
     }
 
     // --- R09 ---
@@ -1349,20 +1126,13 @@ mod tests {
         let p = only(v, K::Unpinned);
         assert_eq!(span_text(v, &p), "ubuntu");
         assert!(p.message.contains("`latest`"));
-        assert_eq!(
-            p.help.as_deref(),
-            Some("pin it as `ubuntu@sha256:<digest>`")
-        );
+        assert_eq!(p.help.as_deref(), Some("pin it as `ubuntu@sha256:<digest>`"));
         let (img, _) = check(v);
         let img = img.unwrap();
         assert_eq!(img.tag, None);
         assert_eq!(img.repository, "library/ubuntu");
         // Digest with tag: pinned.
-        assert!(
-            check(&format!("docker://debian:bookworm@sha256:{HEX}"))
-                .1
-                .is_empty()
-        );
+        assert!(check(&format!("docker://debian:bookworm@sha256:{HEX}")).1.is_empty());
     }
 
     // --- every kind, exact spans ---
@@ -1376,17 +1146,7 @@ mod tests {
         let p = only("   ", K::Empty);
         assert_eq!(p.span, 0..3);
         let p = only("", K::Empty);
-        assert!(
-            check_image(
-                "",
-                &ImageCheckOptions {
-                    bare_image_names: true
-                }
-            )
-            .1[0]
-                .kind
-                == p.kind
-        );
+        assert!(check_image("", &ImageCheckOptions { bare_image_names: true }).1[0].kind == p.kind);
     }
 
     #[test]
@@ -1409,10 +1169,7 @@ mod tests {
         assert_eq!(add_scheme_fix("oci://ubuntu"), None);
         assert_eq!(add_scheme_fix("ubuntu@sha256:abc"), None);
         // Warnings in the rest do not block the fix.
-        assert_eq!(
-            add_scheme_fix("debian:bookworm").as_deref(),
-            Some("docker://debian:bookworm")
-        );
+        assert_eq!(add_scheme_fix("debian:bookworm").as_deref(), Some("docker://debian:bookworm"));
     }
 
     #[test]
@@ -1429,12 +1186,7 @@ mod tests {
         let p = only(v, K::InvalidReference);
         assert_eq!(span_text(v, &p), "docker:/");
         // Other schemes are errors even with bare names allowed.
-        let (_, p) = check_image(
-            "https://ghcr.io/x",
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (_, p) = check_image("https://ghcr.io/x", &ImageCheckOptions { bare_image_names: true });
         assert_eq!(p[0].kind, K::InvalidReference);
         let v = "docker://";
         let p = only(v, K::InvalidReference);
@@ -1499,10 +1251,7 @@ mod tests {
         let p = only(short, K::BadDigest);
         assert_eq!(span_text(short, &p), "abc");
         assert_eq!(p.severity, ImageSeverity::Error);
-        assert_eq!(
-            p.message,
-            "digest `sha256:abc` has 3 hex characters, not 64"
-        );
+        assert_eq!(p.message, "digest `sha256:abc` has 3 hex characters, not 64");
         assert_style(&p);
 
         let upper = format!("docker://ubuntu@sha256:{}", HEX.to_ascii_uppercase());
@@ -1528,12 +1277,7 @@ mod tests {
 
     #[test]
     fn placeholder_digests() {
-        for hex in [
-            "0".repeat(64),
-            "f".repeat(64),
-            "deadbeef".repeat(8),
-            "0123456789abcdef".repeat(4),
-        ] {
+        for hex in ["0".repeat(64), "f".repeat(64), "deadbeef".repeat(8), "0123456789abcdef".repeat(4)] {
             let v = format!("docker://ghcr.io/acme/ci@sha256:{hex}");
             let p = only(&v, K::PlaceholderDigest);
             assert_eq!(span_text(&v, &p), hex);
@@ -1550,10 +1294,7 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("docker://registry.com/acme/ci@sha256:", "registry.com"),
             ("docker://example.com/acme/ci@sha256:", "example.com"),
-            (
-                "docker://registry.example.com:5000/acme/ci@sha256:",
-                "registry.example.com",
-            ),
+            ("docker://registry.example.com:5000/acme/ci@sha256:", "registry.example.com"),
             ("docker://ghcr.io/changeme/ci@sha256:", "changeme"),
             ("docker://ghcr.io/acme/image@sha256:", "image"),
             ("docker://ghcr.io/your-org/ci@sha256:", "your-org"),
@@ -1570,46 +1311,18 @@ mod tests {
             assert_style(&p);
         }
         // Valid names with placeholder-like words are fine.
-        assert!(
-            check(&format!("docker://ghcr.io/acme/image-builder@sha256:{HEX}"))
-                .1
-                .is_empty()
-        );
-        assert!(
-            check(&format!("docker://registry.example/acme/ci@sha256:{HEX}"))
-                .1
-                .is_empty()
-        );
+        assert!(check(&format!("docker://ghcr.io/acme/image-builder@sha256:{HEX}")).1.is_empty());
+        assert!(check(&format!("docker://registry.example/acme/ci@sha256:{HEX}")).1.is_empty());
         // Bare labels: placeholders only.
-        let (_, p) = check_image(
-            "YOUR_WORKER",
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (_, p) = check_image("YOUR_WORKER", &ImageCheckOptions { bare_image_names: true });
         assert_eq!(p[0].kind, K::PlaceholderName);
         assert_eq!(p[0].span, 0..11);
-        let (_, p) = check_image(
-            "Linux-Large",
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (_, p) = check_image("Linux-Large", &ImageCheckOptions { bare_image_names: true });
         assert!(p.is_empty());
-        let (_, p) = check_image(
-            "<label>",
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (_, p) = check_image("<label>", &ImageCheckOptions { bare_image_names: true });
         assert_eq!(p[0].kind, K::PlaceholderName);
         assert_eq!(p[0].span, 0..7);
-        let (_, p) = check_image(
-            "Linux Large",
-            &ImageCheckOptions {
-                bare_image_names: true,
-            },
-        );
+        let (_, p) = check_image("Linux Large", &ImageCheckOptions { bare_image_names: true });
         assert!(p.is_empty());
     }
 
@@ -1620,16 +1333,8 @@ mod tests {
         assert_eq!(span_text(&v, &p), "ghcr.io:acme");
         assert_eq!(p.help.as_deref(), Some("write `ghcr.io/acme@sha256:…`"));
         // Not host-looking, or has a `/`, or no digest.
-        assert!(
-            check(&format!("docker://python3.11:slim@sha256:{HEX}"))
-                .1
-                .is_empty()
-        );
-        assert!(
-            check(&format!("docker://ghcr.io/acme:1@sha256:{HEX}"))
-                .1
-                .is_empty()
-        );
+        assert!(check(&format!("docker://python3.11:slim@sha256:{HEX}")).1.is_empty());
+        assert!(check(&format!("docker://ghcr.io/acme:1@sha256:{HEX}")).1.is_empty());
         assert_eq!(kinds("docker://ghcr.io:acme"), vec![K::Unpinned]);
     }
 
@@ -1659,10 +1364,7 @@ mod tests {
         assert!(!allow(&acme, &img("ghcr.io", "other/ci")));
         assert!(!allow(&acme, &img("ghcr.io.evil.com", "acme/ci")));
         assert!(!allow(&acme, &img("docker.io", "library/ubuntu")));
-        assert!(allow(
-            &["docker://ghcr.io/acme/*"],
-            &img("ghcr.io", "acme/ci")
-        ));
+        assert!(allow(&["docker://ghcr.io/acme/*"], &img("ghcr.io", "acme/ci")));
         // Middle `*` stays within one component.
         assert!(allow(&["gcr.io/*/rbe"], &img("gcr.io", "acme/rbe")));
         assert!(!allow(&["gcr.io/*/rbe"], &img("gcr.io", "acme/x/rbe")));
@@ -1672,14 +1374,8 @@ mod tests {
         assert!(allow(&["ghcr.io"], &img("ghcr.io", "anything/at/all")));
         assert!(!allow(&["ghcr.io"], &img("gcr.io", "acme")));
         // Exact, ports, Docker Hub.
-        assert!(allow(
-            &["registry.example:5000/team/img"],
-            &img("registry.example:5000", "team/img")
-        ));
-        assert!(allow(
-            &["docker.io/library/*"],
-            &img("docker.io", "library/ubuntu")
-        ));
+        assert!(allow(&["registry.example:5000/team/img"], &img("registry.example:5000", "team/img")));
+        assert!(allow(&["docker.io/library/*"], &img("docker.io", "library/ubuntu")));
         assert!(!allow(&[], &img("ghcr.io", "acme/ci")));
         assert!(!allow(&["", "  "], &img("ghcr.io", "acme/ci")));
         // Invalid glob: literal comparison, no panic.
@@ -1718,30 +1414,17 @@ mod tests {
             "docker://ubuntu\u{a0}".into(),
             "a".repeat(100_000),
             format!("docker://{}", "a/".repeat(50_000)),
-            format!(
-                "docker://{}:{}@sha256:{}",
-                "x.".repeat(1000),
-                "é".repeat(1000),
-                "a".repeat(10_000)
-            ),
+            format!("docker://{}:{}@sha256:{}", "x.".repeat(1000), "é".repeat(1000), "a".repeat(10_000)),
             "docker://".repeat(1000),
             "<".repeat(1000) + &">".repeat(1000),
             "x".to_string() + &"\u{0}".repeat(100),
         ];
         for b in 0u8..128 {
-            inputs.push(format!(
-                "docker://ghcr.io/a{}b/ci:t{}g@sha256:{HEX}",
-                b as char, b as char
-            ));
+            inputs.push(format!("docker://ghcr.io/a{}b/ci:t{}g@sha256:{HEX}", b as char, b as char));
         }
         for v in &inputs {
             for bare in [false, true] {
-                let (_, p) = check_image(
-                    v,
-                    &ImageCheckOptions {
-                        bare_image_names: bare,
-                    },
-                );
+                let (_, p) = check_image(v, &ImageCheckOptions { bare_image_names: bare });
                 for q in &p {
                     assert!(q.span.start <= q.span.end && q.span.end <= v.len(), "{q:?}");
                     assert!(v.is_char_boundary(q.span.start) && v.is_char_boundary(q.span.end));
@@ -1764,17 +1447,10 @@ mod tests {
         ] {
             let (img, p) = check(&v);
             assert!(p.windows(2).all(|w| w[0].span.start <= w[1].span.start));
-            assert_eq!(
-                img.is_some(),
-                p.iter().all(|p| p.severity == ImageSeverity::Warning),
-                "{v}: {p:#?}"
-            );
+            assert_eq!(img.is_some(), p.iter().all(|p| p.severity == ImageSeverity::Warning), "{v}: {p:#?}");
         }
         assert_eq!(
-            kinds(&format!(
-                "docker://gcr.io/Acme/x:é@sha256:{}",
-                "A".repeat(64)
-            )),
+            kinds(&format!("docker://gcr.io/Acme/x:é@sha256:{}", "A".repeat(64))),
             vec![K::InvalidReference, K::InvalidReference, K::BadDigest]
         );
     }

@@ -44,10 +44,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(text.ends_with('\n'));
-        assert_eq!(
-            lines[0],
-            "defs.bzl:3:26: warning[re-full-hybrid-racing]: first second third"
-        );
+        assert_eq!(lines[0], "defs.bzl:3:26: warning[re-full-hybrid-racing]: first second third");
         // Column counts Unicode scalars: `rust_library(name = ` is 20 chars.
         assert_eq!(
             lines[1],

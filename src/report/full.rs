@@ -50,11 +50,7 @@ fn terminal_width() -> usize {
 }
 
 fn handler(opts: &ReportOptions, width: usize) -> GraphicalReportHandler {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         // Terminal hyperlinks only with colour; otherwise print the URL after the code.
@@ -67,13 +63,7 @@ pub(crate) fn render(handler: &GraphicalReportHandler, d: &Diagnostic, files: &F
     let mut s = String::new();
     if handler.render_report(&mut s, &report).is_err() {
         // Formatting into a String only fails if a Display impl fails; fall back to one line.
-        s = format!(
-            "{}: {}[{}] {}\n",
-            files.display(d.primary.file),
-            d.severity,
-            d.rule,
-            d.message
-        );
+        s = format!("{}: {}[{}] {}\n", files.display(d.primary.file), d.severity, d.rule, d.message);
     }
     // miette leaves trailing spaces on some lines (e.g. the `Advice: ` header of a related
     // report); drop them so the output is stable and diff-friendly.
@@ -147,11 +137,7 @@ impl Report {
     /// A related span in another file: its own source and a labelled span.
     fn related(span: Span, message: &str, files: &Files) -> Report {
         let source = named_source(files, span.file);
-        let mut text = if message.is_empty() {
-            "related location".to_string()
-        } else {
-            message.to_string()
-        };
+        let mut text = if message.is_empty() { "related location".to_string() } else { message.to_string() };
         let labels = match &source {
             Some(src) => vec![LabeledSpan::new_primary_with_span(None, source_span(src.inner(), span))],
             None => {
@@ -197,11 +183,7 @@ impl miette::Diagnostic for Report {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.labels.iter().cloned()))
-        }
+        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
         if self.related.is_empty() {
@@ -288,11 +270,7 @@ fn help(d: &Diagnostic, files: &Files, opts: &ReportOptions) -> Option<String> {
 }
 
 fn paint(opts: &ReportOptions, ansi: &str, s: &str) -> String {
-    if opts.color {
-        format!("\u{1b}[{ansi}m{s}\u{1b}[0m")
-    } else {
-        s.to_string()
-    }
+    if opts.color { format!("\u{1b}[{ansi}m{s}\u{1b}[0m") } else { s.to_string() }
 }
 
 /// The whole lines an edit touches, before and after the edit.
@@ -310,10 +288,7 @@ fn diff_lines(files: &Files, span: Span, content: &str) -> (Vec<String>, Vec<Str
     };
     let old = &text[ctx_start..ctx_end];
     let new = format!("{}{}{}", &text[ctx_start..start], content, &text[end..ctx_end]);
-    (
-        old.lines().map(str::to_string).collect(),
-        new.lines().map(str::to_string).collect(),
-    )
+    (old.lines().map(str::to_string).collect(), new.lines().map(str::to_string).collect())
 }
 
 #[cfg(test)]
@@ -322,20 +297,12 @@ mod tests {
     use crate::report::test_support::*;
 
     fn opts(show_fixes: bool) -> ReportOptions {
-        ReportOptions {
-            color: false,
-            show_fixes,
-            tool_version: "0.0.0",
-        }
+        ReportOptions { color: false, show_fixes, tool_version: "0.0.0" }
     }
 
     fn render_all(diags: &[Diagnostic], fx: &Fixture, o: &ReportOptions) -> String {
         let h = handler(o, 100);
-        diags
-            .iter()
-            .map(|d| render(&h, d, &fx.files, o))
-            .collect::<Vec<_>>()
-            .join("\n")
+        diags.iter().map(|d| render(&h, d, &fx.files, o)).collect::<Vec<_>>().join("\n")
     }
 
     #[test]
@@ -380,10 +347,7 @@ mod tests {
         assert!(out.lines().all(|l| !l.ends_with(' ')), "{out}");
         assert!(out.contains("exec = CommandExecutorConfig("), "{out}");
         // No label given: the message's first clause labels the primary span.
-        assert!(
-            out.contains("café 0.1 compiles env!(\"OUT_DIR\") into the crate"),
-            "{out}"
-        );
+        assert!(out.contains("café 0.1 compiles env!(\"OUT_DIR\") into the crate"), "{out}");
     }
 
     #[test]
@@ -394,21 +358,14 @@ mod tests {
         super::write(&mut out, &diags, &fx.files, &opts(false)).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.matches("buck-lint::").count(), 2);
-        assert!(
-            text.contains("\n\nbuck-lint::pipelined-nondeterministic-crate"),
-            "{text}"
-        );
+        assert!(text.contains("\n\nbuck-lint::pipelined-nondeterministic-crate"), "{text}");
     }
 
     #[test]
     fn color_uses_escapes_and_hyperlinks() {
         let fx = fixture();
         let diags = diagnostics(&fx);
-        let o = ReportOptions {
-            color: true,
-            show_fixes: true,
-            tool_version: "0.0.0",
-        };
+        let o = ReportOptions { color: true, show_fixes: true, tool_version: "0.0.0" };
         let out = render_all(&diags[..1], &fx, &o);
         assert!(out.contains("\u{1b}]8;;"), "hyperlink: {out:?}");
         assert!(out.contains("\u{1b}[31m  - "), "{out:?}");

@@ -147,10 +147,7 @@ pub(super) fn write_document(
 ) -> std::io::Result<()> {
     let doc = Document {
         version: JSON_FORMAT_VERSION,
-        tool: Tool {
-            name: "buck-lint",
-            version: opts.tool_version,
-        },
+        tool: Tool { name: "buck-lint", version: opts.tool_version },
         diagnostics: diags.iter().map(|d| diagnostic(d, files)).collect(),
         summary,
     };
@@ -178,10 +175,7 @@ mod tests {
 
     fn render(diags: &[Diagnostic], fx: &Fixture) -> String {
         let summary = Summary::from_diagnostics(fx.files.len(), diags);
-        let opts = ReportOptions {
-            tool_version: "9.8.7",
-            ..ReportOptions::default()
-        };
+        let opts = ReportOptions { tool_version: "9.8.7", ..ReportOptions::default() };
         let mut out = Vec::new();
         crate::report::write_report(&mut out, crate::report::Format::Json, diags, &fx.files, &summary, &opts).unwrap();
         String::from_utf8(out).unwrap()
@@ -227,10 +221,7 @@ mod tests {
 
         assert_eq!(v["version"], json!(1));
         assert_eq!(v["tool"], json!({"name": "buck-lint", "version": "9.8.7"}));
-        assert_eq!(
-            v["summary"],
-            json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 1})
-        );
+        assert_eq!(v["summary"], json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 1}));
         let d = &v["diagnostics"];
         assert_eq!(d.as_array().unwrap().len(), 2);
 
@@ -246,18 +237,10 @@ mod tests {
         assert_eq!(r07["severity"], "warning");
         assert_eq!(r07["path"], "defs.bzl");
         assert_eq!((r07["line"].as_u64(), r07["column"].as_u64()), (Some(3), Some(26)));
-        assert_eq!(
-            (r07["end_line"].as_u64(), r07["end_column"].as_u64()),
-            (Some(3), Some(31))
-        );
+        assert_eq!((r07["end_line"].as_u64(), r07["end_column"].as_u64()), (Some(3), Some(31)));
         assert_eq!(r07["related"], json!([]));
         assert_eq!(r07["help"], "set `use_limited_hybrid = True`");
-        assert!(
-            r07["url"]
-                .as_str()
-                .unwrap()
-                .ends_with("/rules/re-full-hybrid-racing.md")
-        );
+        assert!(r07["url"].as_str().unwrap().ends_with("/rules/re-full-hybrid-racing.md"));
         assert_eq!(
             r07["fix"],
             json!({"applicability": "unsafe", "description": "Set `use_limited_hybrid = True`",
@@ -273,10 +256,7 @@ mod tests {
         assert_eq!(r01["message"], "café 0.1 compiles env!(\"OUT_DIR\") into the crate");
         // `"café-0.1"` starts at column 21 and is 10 scalars long (11 bytes).
         assert_eq!((r01["line"].as_u64(), r01["column"].as_u64()), (Some(2), Some(21)));
-        assert_eq!(
-            (r01["end_line"].as_u64(), r01["end_column"].as_u64()),
-            (Some(2), Some(31))
-        );
+        assert_eq!((r01["end_line"].as_u64(), r01["end_column"].as_u64()), (Some(2), Some(31)));
         assert_eq!(r01["help"], Value::Null);
         assert_eq!(r01["fix"], Value::Null);
         assert_eq!(

@@ -72,10 +72,7 @@ impl Summary {
     /// Count `diags` by severity; `fixable` counts findings that carry a fix (of any
     /// applicability — callers that know the fix flags may overwrite it).
     pub fn from_diagnostics(files: usize, diags: &[Diagnostic]) -> Summary {
-        let mut s = Summary {
-            files,
-            ..Summary::default()
-        };
+        let mut s = Summary { files, ..Summary::default() };
         for d in diags {
             match d.severity {
                 Severity::Error => s.errors += 1,
@@ -106,11 +103,7 @@ pub struct ReportOptions {
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions {
-            color: false,
-            show_fixes: false,
-            tool_version: env!("CARGO_PKG_VERSION"),
-        }
+        ReportOptions { color: false, show_fixes: false, tool_version: env!("CARGO_PKG_VERSION") }
     }
 }
 
@@ -168,11 +161,7 @@ pub fn summary_line(summary: &Summary) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,11 +177,7 @@ pub(crate) struct RuleInfo {
 
 pub(crate) fn rule_info(id: &str) -> RuleInfo {
     match registry::get(id) {
-        Some(meta) => RuleInfo {
-            code: meta.code,
-            category: meta.category.as_str(),
-            url: meta.url(),
-        },
+        Some(meta) => RuleInfo { code: meta.code, category: meta.category.as_str(), url: meta.url() },
         None => RuleInfo {
             code: None,
             category: "meta",
@@ -213,17 +198,9 @@ pub(crate) struct Region {
 pub(crate) fn region(files: &Files, span: Span) -> Region {
     let (s, e) = files.line_cols(span);
     // Never report an end before the start (a malformed span from a rule).
-    let (end_line, end_column) = if (e.line, e.column) < (s.line, s.column) {
-        (s.line, s.column)
-    } else {
-        (e.line, e.column)
-    };
-    Region {
-        line: s.line,
-        column: s.column,
-        end_line,
-        end_column,
-    }
+    let (end_line, end_column) =
+        if (e.line, e.column) < (s.line, s.column) { (s.line, s.column) } else { (e.line, e.column) };
+    Region { line: s.line, column: s.column, end_line, end_column }
 }
 
 #[cfg(test)]
@@ -260,12 +237,7 @@ pub(crate) mod test_support {
         let buck = files.add(buck_path, "third_party/BUCK".into(), FileKind::Build, true);
         // One file's text is kept in memory, the other is loaded from disk on demand.
         files.set_text(buck, Arc::from(BUCK));
-        Fixture {
-            _dir: dir,
-            files,
-            defs,
-            buck,
-        }
+        Fixture { _dir: dir, files, defs, buck }
     }
 
     pub fn span_of(file: FileId, text: &str, needle: &str) -> Span {
@@ -288,10 +260,7 @@ pub(crate) mod test_support {
         .with_fix(Fix {
             applicability: Applicability::Unsafe,
             description: "Set `use_limited_hybrid = True`".into(),
-            edits: vec![Edit {
-                span: value,
-                content: "True".into(),
-            }],
+            edits: vec![Edit { span: value, content: "True".into() }],
         });
         let name = span_of(fx.buck, BUCK, "\"café-0.1\"");
         let r01 = Diagnostic::new(
@@ -300,10 +269,7 @@ pub(crate) mod test_support {
             name,
             "café 0.1 compiles env!(\"OUT_DIR\") into the crate",
         )
-        .with_related(
-            span_of(fx.defs, DEFS, "CommandExecutorConfig"),
-            "remote executor defined here",
-        )
+        .with_related(span_of(fx.defs, DEFS, "CommandExecutorConfig"), "remote executor defined here")
         .with_related(span_of(fx.buck, BUCK, "\"OUT_DIR\""), "OUT_DIR set here");
         vec![r07, r01]
     }
@@ -315,34 +281,13 @@ mod tests {
 
     #[test]
     fn summary_lines() {
-        let s = Summary {
-            files: 12,
-            errors: 3,
-            warnings: 2,
-            infos: 1,
-            fixable: 2,
-        };
-        assert_eq!(
-            summary_line(&s),
-            "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`)."
-        );
-        let s = Summary {
-            files: 1,
-            errors: 1,
-            ..Summary::default()
-        };
+        let s = Summary { files: 12, errors: 3, warnings: 2, infos: 1, fixable: 2 };
+        assert_eq!(summary_line(&s), "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`).");
+        let s = Summary { files: 1, errors: 1, ..Summary::default() };
         assert_eq!(summary_line(&s), "Found 1 error in 1 file.");
-        let s = Summary {
-            files: 3,
-            warnings: 1,
-            infos: 2,
-            ..Summary::default()
-        };
+        let s = Summary { files: 3, warnings: 1, infos: 2, ..Summary::default() };
         assert_eq!(summary_line(&s), "Found 1 warning and 2 infos in 3 files.");
-        let s = Summary {
-            files: 12,
-            ..Summary::default()
-        };
+        let s = Summary { files: 12, ..Summary::default() };
         assert_eq!(summary_line(&s), "All checks passed (12 files).");
     }
 
@@ -351,16 +296,7 @@ mod tests {
         let fx = test_support::fixture();
         let diags = test_support::diagnostics(&fx);
         let s = Summary::from_diagnostics(2, &diags);
-        assert_eq!(
-            s,
-            Summary {
-                files: 2,
-                errors: 1,
-                warnings: 1,
-                infos: 0,
-                fixable: 1
-            }
-        );
+        assert_eq!(s, Summary { files: 2, errors: 1, warnings: 1, infos: 0, fixable: 1 });
     }
 
     #[test]

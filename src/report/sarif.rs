@@ -180,13 +180,7 @@ pub(super) fn write(
 
 fn build<'a>(diags: &'a [Diagnostic], files: &'a Files, opts: &'a ReportOptions, cwd: &std::path::Path) -> Log<'a> {
     let mut base_ids = BTreeMap::new();
-    base_ids.insert(
-        SRCROOT,
-        ArtifactLocation {
-            uri: dir_file_uri(&cwd.to_string_lossy()),
-            uri_base_id: None,
-        },
-    );
+    base_ids.insert(SRCROOT, ArtifactLocation { uri: dir_file_uri(&cwd.to_string_lossy()), uri_base_id: None });
     Log {
         schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -228,17 +222,12 @@ fn rule(meta: &'static RuleMeta) -> Rule {
         short_description: Text::new(summary),
         full_description: Text::new(full.clone()),
         help_uri: meta.url(),
-        help: Help {
-            text: full,
-            markdown: meta.doc,
-        },
+        help: Help { text: full, markdown: meta.doc },
         default_configuration: Configuration {
             enabled: (!meta.default_enabled).then_some(false),
             level: level(meta.severity),
         },
-        properties: Properties {
-            tags: vec![meta.category.as_str()],
-        },
+        properties: Properties { tags: vec![meta.category.as_str()] },
     }
 }
 
@@ -260,9 +249,7 @@ fn result<'a>(d: &'a Diagnostic, files: &'a Files) -> SarifResult<'a> {
         rule_index: registry::index_of(d.rule),
         level: level(d.severity),
         message: Text::new(d.message.as_str()),
-        locations: vec![Location {
-            physical_location: physical(files, d.primary),
-        }],
+        locations: vec![Location { physical_location: physical(files, d.primary) }],
         related_locations: d
             .related
             .iter()
@@ -300,10 +287,7 @@ fn fix_of<'a>(fix: &'a crate::diagnostic::Fix, files: &'a Files) -> Option<Fix<'
     if changes.is_empty() {
         return None; // SARIF requires at least one artifact change.
     }
-    Some(Fix {
-        description: Text::new(fix.description.as_str()),
-        artifact_changes: changes,
-    })
+    Some(Fix { description: Text::new(fix.description.as_str()), artifact_changes: changes })
 }
 
 fn physical(files: &Files, span: Span) -> PhysicalLocation {
@@ -315,27 +299,16 @@ fn physical(files: &Files, span: Span) -> PhysicalLocation {
 
 fn sarif_region(files: &Files, span: Span) -> Region {
     let r = region(files, span);
-    Region {
-        start_line: r.line,
-        start_column: r.column,
-        end_line: r.end_line,
-        end_column: r.end_column,
-    }
+    Region { start_line: r.line, start_column: r.column, end_line: r.end_line, end_column: r.end_column }
 }
 
 /// A display path as a SARIF artifact location: relative to `%SRCROOT%`, or an absolute
 /// `file://` URI for files outside the current directory.
 fn artifact_location(display: &str) -> ArtifactLocation {
     if is_absolute(display) {
-        ArtifactLocation {
-            uri: file_uri(display),
-            uri_base_id: None,
-        }
+        ArtifactLocation { uri: file_uri(display), uri_base_id: None }
     } else {
-        ArtifactLocation {
-            uri: percent_encode_path(display.trim_start_matches("./")),
-            uri_base_id: Some(SRCROOT),
-        }
+        ArtifactLocation { uri: percent_encode_path(display.trim_start_matches("./")), uri_base_id: Some(SRCROOT) }
     }
 }
 
@@ -351,10 +324,7 @@ fn file_uri(path: &str) -> String {
     if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
         format!("file:///{}:{}", &p[..1], percent_encode_path(&p[2..]))
     } else {
-        format!(
-            "file://{}",
-            percent_encode_path(&format!("/{}", p.trim_start_matches('/')))
-        )
+        format!("file://{}", percent_encode_path(&format!("/{}", p.trim_start_matches('/'))))
     }
 }
 
@@ -387,10 +357,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn render(diags: &[Diagnostic], fx: &Fixture) -> Value {
-        let opts = ReportOptions {
-            tool_version: "9.8.7",
-            ..ReportOptions::default()
-        };
+        let opts = ReportOptions { tool_version: "9.8.7", ..ReportOptions::default() };
         let log = build(diags, &fx.files, &opts, std::path::Path::new("/work/my repo"));
         let text = serde_json::to_string_pretty(&log).unwrap();
         serde_json::from_str(&text).unwrap()
@@ -405,10 +372,7 @@ mod tests {
         assert_eq!(v["runs"].as_array().unwrap().len(), 1);
         let run = &v["runs"][0];
         assert_eq!(run["columnKind"], "unicodeCodePoints");
-        assert_eq!(
-            run["originalUriBaseIds"],
-            json!({"%SRCROOT%": {"uri": "file:///work/my%20repo/"}})
-        );
+        assert_eq!(run["originalUriBaseIds"], json!({"%SRCROOT%": {"uri": "file:///work/my%20repo/"}}));
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "buck-lint");
         assert_eq!(driver["version"], "9.8.7");
@@ -485,10 +449,7 @@ mod tests {
             r01["locations"][0]["physicalLocation"]["region"],
             json!({"startLine": 2, "startColumn": 21, "endLine": 2, "endColumn": 31})
         );
-        assert_eq!(
-            r01["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "third_party/BUCK"
-        );
+        assert_eq!(r01["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "third_party/BUCK");
         assert_eq!(
             r01["relatedLocations"],
             json!([
@@ -509,30 +470,20 @@ mod tests {
     fn fixes_are_grouped_per_file() {
         use crate::diagnostic::{Applicability, Edit};
         let fx = fixture();
-        let edit = |file, text, needle, content: &str| Edit {
-            span: span_of(file, text, needle),
-            content: content.into(),
-        };
-        let d = Diagnostic::new(
-            "fixup-legacy-platform-fixup",
-            Severity::Error,
-            span_of(fx.defs, DEFS, "x"),
-            "m",
-        )
-        .with_fix(crate::diagnostic::Fix {
-            applicability: Applicability::Safe,
-            description: "Rewrite".into(),
-            edits: vec![
-                edit(fx.defs, DEFS, "x = 1", "y = 2"),
-                edit(fx.buck, BUCK, "# é€", ""),
-                edit(fx.defs, DEFS, "False", "True"),
-            ],
-        });
+        let edit =
+            |file, text, needle, content: &str| Edit { span: span_of(file, text, needle), content: content.into() };
+        let d = Diagnostic::new("fixup-legacy-platform-fixup", Severity::Error, span_of(fx.defs, DEFS, "x"), "m")
+            .with_fix(crate::diagnostic::Fix {
+                applicability: Applicability::Safe,
+                description: "Rewrite".into(),
+                edits: vec![
+                    edit(fx.defs, DEFS, "x = 1", "y = 2"),
+                    edit(fx.buck, BUCK, "# é€", ""),
+                    edit(fx.defs, DEFS, "False", "True"),
+                ],
+            });
         let v = render(&[d], &fx);
-        let changes = v["runs"][0]["results"][0]["fixes"][0]["artifactChanges"]
-            .as_array()
-            .unwrap()
-            .clone();
+        let changes = v["runs"][0]["results"][0]["fixes"][0]["artifactChanges"].as_array().unwrap().clone();
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0]["artifactLocation"]["uri"], "defs.bzl");
         assert_eq!(changes[0]["replacements"].as_array().unwrap().len(), 2);
