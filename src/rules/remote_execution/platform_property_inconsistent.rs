@@ -42,6 +42,8 @@ struct Entry {
     value: Option<String>,
     value_origin: Option<Span>,
     use_span: Option<Span>,
+    /// How many executors (per platform instance) use this literal.
+    uses: usize,
 }
 
 impl Check for PlatformPropertyInconsistent {
@@ -68,11 +70,14 @@ impl Check for PlatformPropertyInconsistent {
                             value: alt.as_str().map(String::from),
                             value_origin: alt.origin,
                             use_span,
+                            uses: 1,
                         };
-                        let dup =
-                            entries.iter().any(|x| x.key_origin == e.key_origin && x.value_origin == e.value_origin);
-                        if !dup {
-                            entries.push(e);
+                        match entries
+                            .iter_mut()
+                            .find(|x| x.key_origin == e.key_origin && x.value_origin == e.value_origin)
+                        {
+                            Some(x) => x.uses += 1,
+                            None => entries.push(e),
                         }
                     }
                 }
@@ -96,13 +101,14 @@ impl Check for PlatformPropertyInconsistent {
         for gk in group_keys {
             let idx = &groups[gk];
             let key = &gk.0;
-            // Spellings by number of literals, first seen first.
+            // Spellings by number of executors using them (a constant shared by several
+            // platforms counts for each), first seen first on a tie.
             let mut spellings: Vec<(&str, usize, usize)> = Vec::new();
             for &i in idx {
                 let v = entries[i].value.as_deref().unwrap();
                 match spellings.iter_mut().find(|s| s.0 == v) {
-                    Some(s) => s.1 += 1,
-                    None => spellings.push((v, 1, i)),
+                    Some(s) => s.1 += entries[i].uses,
+                    None => spellings.push((v, entries[i].uses, i)),
                 }
             }
             let provider_target = convention.filter(|(c, _)| key == "OSFamily" && c.to_lowercase() == gk.1);
