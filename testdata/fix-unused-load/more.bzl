@@ -1,0 +1,5 @@
+def m1():
+    pass
+
+def m2():
+    pass
