@@ -5,6 +5,7 @@
 pub mod cfg_expr;
 pub mod data;
 pub mod exec;
+pub mod fixups;
 pub mod image_ref;
 pub mod ir;
 pub mod label;

@@ -1,4 +1,252 @@
-//! Rules of this category.
-use super::Check;
+//! Rules about `fixups.toml` (rules.md "fixups.toml", R23–R36 and
+//! `fixup-version-matches-nothing`). The schema walk lives in [`crate::model::fixups`]; the
+//! helpers here connect a fixups file to its Reindeer project, its locked versions and the
+//! evidence about build scripts.
+pub mod buildscript_disabled_essential;
+pub mod buildscript_undecided;
+pub mod buildscript_unused;
+pub mod cfg_parse;
+pub mod cfg_restricted_field;
+pub mod cfg_via_rustc_flags;
+pub mod dep_shape;
+pub mod env_absolute_host_path;
+pub mod env_cycle_or_buck_out_path;
+pub mod fx_buildscript_env_wrong_config_macro;
+pub mod fx_env_path_macro_absolutized;
+pub mod legacy_buildscript_syntax;
+pub mod legacy_platform_fixup;
+pub mod link_directives_dropped;
+pub mod orphan_dir;
+pub mod unknown_key;
+pub mod version_matches_nothing;
 
-pub static CHECKS: &[&dyn Check] = &[];
+use std::ops::Range;
+use std::path::Path;
+
+use super::{Check, FileCx, ProjectCx};
+use crate::diagnostic::Edit;
+use crate::model::Project;
+use crate::model::fixups::{FixupsDoc, ReindeerDoc, Section, SectionKind};
+use crate::model::reindeer::ReindeerProject;
+use crate::parse::Parsed;
+use crate::source::{FileId, FileKind, Span};
+
+pub static CHECKS: &[&dyn Check] = &[
+    &legacy_buildscript_syntax::LegacyBuildscriptSyntax,
+    &legacy_platform_fixup::LegacyPlatformFixup,
+    &unknown_key::UnknownKey,
+    &cfg_restricted_field::CfgRestrictedField,
+    &cfg_parse::CfgParse,
+    &buildscript_undecided::BuildscriptUndecided,
+    &buildscript_unused::BuildscriptUnused,
+    &orphan_dir::OrphanDir,
+    &buildscript_disabled_essential::BuildscriptDisabledEssential,
+    &env_cycle_or_buck_out_path::EnvCycleOrBuckOutPath,
+    &env_absolute_host_path::EnvAbsoluteHostPath,
+    &cfg_via_rustc_flags::CfgViaRustcFlags,
+    &dep_shape::DepShape,
+    &link_directives_dropped::LinkDirectivesDropped,
+    &version_matches_nothing::VersionMatchesNothing,
+    &fx_buildscript_env_wrong_config_macro::FxBuildscriptEnvWrongConfigMacro,
+    &fx_env_path_macro_absolutized::FxEnvPathMacroAbsolutized,
+];
+
+/// The parsed document of a fixups file being checked by a per-file hook.
+pub fn fixups_doc<'a>(cx: &'a FileCx<'_>) -> Option<&'a toml_edit::Document<String>> {
+    if cx.file.kind != FileKind::Fixups {
+        return None;
+    }
+    match cx.parsed {
+        Parsed::Toml(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// The package a fixups file is for: the name of its directory.
+pub fn package_of(path: &Path) -> Option<&str> {
+    path.parent()?.file_name()?.to_str()
+}
+
+/// One fixups file of a Reindeer project.
+pub struct ProjectFixups<'a> {
+    pub rp: &'a ReindeerProject,
+    /// Directory name below `fixups_dir`.
+    pub dir: &'a str,
+    pub file: FileId,
+    pub doc: &'a toml_edit::Document<String>,
+}
+
+/// Every reported, parsed fixups file of every Reindeer project.
+pub fn project_fixups<'a>(cx: &'a ProjectCx<'_>) -> Vec<ProjectFixups<'a>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for rp in &cx.project.reindeer {
+        for (dir, id) in &rp.fixups {
+            if !cx.files.get(*id).reported || !seen.insert(*id) {
+                continue;
+            }
+            let Some(doc) = cx.project.toml(*id) else { continue };
+            out.push(ProjectFixups { rp, dir, file: *id, doc });
+        }
+    }
+    out
+}
+
+/// The Reindeer project whose `fixups_dir` holds a file.
+pub fn owning_project(project: &Project, file: FileId) -> Option<&ReindeerProject> {
+    project.reindeer.iter().find(|rp| rp.fixups.iter().any(|(_, id)| *id == file))
+}
+
+/// The analysed reindeer.toml of a project.
+pub fn reindeer_doc<'a>(project: &'a Project, rp: &ReindeerProject) -> Option<ReindeerDoc<'a>> {
+    project.toml(rp.config).map(ReindeerDoc::analyze)
+}
+
+/// Is the file inside a directory listed in `[reindeer] shared-fixups`?
+pub fn is_shared(cx: &ProjectCx<'_>, file: FileId) -> bool {
+    let path = cx.project.path_of(file);
+    let rel = cx.project.rel(file);
+    cx.settings.reindeer.shared_fixups.iter().any(|s| {
+        let s = s.trim_end_matches('/');
+        let s = s.strip_prefix("./").unwrap_or(s);
+        if s.is_empty() {
+            return false;
+        }
+        let p = Path::new(s);
+        if p.is_absolute() {
+            return path.starts_with(p);
+        }
+        if rel == s || rel.starts_with(&format!("{s}/")) {
+            return true;
+        }
+        let from_config = cx.settings.config_path.as_ref().and_then(|c| c.parent()).map(|d| d.join(p));
+        from_config.is_some_and(|d| path.starts_with(crate::discover::normalize(&d)))
+    })
+}
+
+/// Locked versions of a package (sorted, deduplicated).
+pub fn locked_versions(rp: &ReindeerProject, name: &str) -> Vec<semver::Version> {
+    let mut v: Vec<semver::Version> = rp.versions_of(name).into_iter().cloned().collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// What is known about a package version's build script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildScript {
+    /// It has one; the evidence.
+    Yes(String),
+    /// It certainly has none; why.
+    No(String),
+    Unknown,
+}
+
+/// Vendored sources of a package version, if present.
+pub fn vendored_dir(rp: &ReindeerProject, name: &str, version: &semver::Version) -> Option<std::path::PathBuf> {
+    let dir = rp.third_party_dir.join("vendor").join(format!("{name}-{version}"));
+    dir.is_dir().then_some(dir)
+}
+
+/// `[package] <key>` of a vendored manifest.
+fn vendored_manifest(dir: &Path) -> Option<toml_edit::DocumentMut> {
+    std::fs::read_to_string(dir.join("Cargo.toml")).ok()?.parse().ok()
+}
+
+/// The `links` key of a vendored package manifest.
+pub fn vendored_links(rp: &ReindeerProject, name: &str, version: &semver::Version) -> Option<String> {
+    let dir = vendored_dir(rp, name, version)?;
+    let m = vendored_manifest(&dir)?;
+    m.get("package")?.get("links")?.as_str().map(String::from)
+}
+
+/// Evidence about a package version's build script: vendored sources, the data table (exact
+/// names only; a `*-sys` pattern is not evidence), or a `-build-script-run` target in the
+/// generated BUCK file.
+pub fn build_script(project: &Project, rp: &ReindeerProject, name: &str, version: &semver::Version) -> BuildScript {
+    if let Some(dir) = vendored_dir(rp, name, version) {
+        let rel = |p: &Path| p.strip_prefix(&rp.third_party_dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+        let build = vendored_manifest(&dir).and_then(|m| m.get("package").and_then(|p| p.get("build")).cloned());
+        match build.as_ref().and_then(|b| b.as_value()) {
+            Some(toml_edit::Value::Boolean(b)) if !*b.value() => {
+                return BuildScript::No(format!("{} sets `build = false`", rel(&dir.join("Cargo.toml"))));
+            }
+            Some(toml_edit::Value::String(s)) => {
+                return BuildScript::Yes(format!("{} sets `build = \"{}\"`", rel(&dir.join("Cargo.toml")), s.value()));
+            }
+            _ => {}
+        }
+        let b = dir.join("build.rs");
+        return if b.is_file() {
+            BuildScript::Yes(format!("{} exists", rel(&b)))
+        } else {
+            BuildScript::No(format!("the vendored sources in {} have no build.rs", rel(&dir)))
+        };
+    }
+    if let Some(e) = project.data.essential_for(name, Some(version)).filter(|e| e.name == name) {
+        return if e.has_build_script {
+            BuildScript::Yes(format!("buck-lint's essential-buildscripts table lists {name} {}", e.versions))
+        } else {
+            BuildScript::No(e.reason.clone())
+        };
+    }
+    if let Some(t) = buildscript_run_target(project, rp, name, version) {
+        return BuildScript::Yes(format!("the generated BUCK declares `{}`", project.targets[t].name));
+    }
+    BuildScript::Unknown
+}
+
+/// The `<name>-<ver>-build-script-run` target in the project's generated BUCK file.
+pub fn buildscript_run_target(
+    project: &Project,
+    rp: &ReindeerProject,
+    name: &str,
+    version: &semver::Version,
+) -> Option<usize> {
+    let buck = rp.buck_file?;
+    let want = format!("{name}-{version}-build-script-run");
+    project.targets.iter().position(|t| t.file == buck && t.name == want)
+}
+
+/// Headers' text prefix of a section: `''` for the top level, `'cfg(…)'.` for a cfg section,
+/// `platform_fixup.'cfg(…)'.` for a legacy one (the key token as written).
+pub fn section_prefix(text: &str, s: &Section<'_>) -> Option<String> {
+    let tok = || s.key_span.as_ref().and_then(|k| text.get(k.clone())).map(String::from);
+    match s.kind {
+        SectionKind::Top => Some(String::new()),
+        SectionKind::Cfg => Some(format!("{}.", tok()?)),
+        SectionKind::LegacyPlatform => Some(format!("platform_fixup.{}.", tok()?)),
+    }
+}
+
+/// Where a new key/value line of a section can go: the root insertion point for the top level,
+/// the end of an explicit section header's body, or `None`.
+pub fn section_insertion_point(f: &FixupsDoc<'_>, s: &Section<'_>, headers: &[usize]) -> Option<usize> {
+    match s.kind {
+        SectionKind::Top => Some(crate::model::fixups::root_insertion_point(f.doc, headers)),
+        _ => {
+            let h = s.header_span.as_ref()?;
+            Some(crate::model::fixups::body_end(f.text, headers, h.start))
+        }
+    }
+}
+
+pub fn edit(file: FileId, r: Range<usize>, content: impl Into<String>) -> Edit {
+    Edit { span: Span::new(file, r), content: content.into() }
+}
+
+/// Edits deleting each range.
+pub fn deletions(file: FileId, ranges: &[Range<usize>]) -> Vec<Edit> {
+    ranges.iter().map(|r| edit(file, r.clone(), "")).collect()
+}
+
+/// Replace a string literal's contents keeping its quote style (basic strings are escaped).
+pub fn replace_literal(file: FileId, text: &str, lit: &Range<usize>, new_value: &str) -> Edit {
+    let raw = &text[lit.clone()];
+    let content = if raw.starts_with('\'') && !raw.starts_with("'''") && !new_value.contains('\'') {
+        format!("'{new_value}'")
+    } else {
+        crate::model::fixups::toml_string(new_value)
+    };
+    edit(file, lit.clone(), content)
+}
