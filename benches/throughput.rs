@@ -69,7 +69,7 @@ fn fixups_file(rng: &mut Rng, size: usize) -> String {
     let mut i = 0;
     while s.len() < size {
         s.push_str(&format!(
-            "\n['cfg(target_os = \"linux\")']\nrustc_flags = [\"--cfg=flag{i}_{}\"]\n",
+            "\n['cfg(all(target_os = \"linux\", version = \">={i}.0\"))']\nrustc_flags = [\"--cfg=flag{i}_{}\"]\n",
             rng.next() % 100
         ));
         i += 1;
@@ -148,7 +148,12 @@ fn main() {
     let bin = env!("CARGO_BIN_EXE_buck-lint");
     let n: usize = std::env::var("BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
+    // BENCH_DIR=path keeps the generated tree there (for profiling with other tools).
+    let keep = std::env::var_os("BENCH_DIR").map(PathBuf::from);
+    if let Some(k) = &keep {
+        std::fs::create_dir_all(k).unwrap();
+    }
+    let root = keep.as_deref().unwrap_or(tmp.path());
     let t = Instant::now();
     let (files, bytes) = generate(root, n, n / 10);
     let mb = bytes as f64 / 1e6;
