@@ -74,3 +74,54 @@ fn readme_rule_table_matches_registry() {
         assert!(readme.contains(&row), "README rule table is out of date; missing row:\n{row}");
     }
 }
+
+#[test]
+fn readme_example_output_is_current() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let expected = std::fs::read_to_string(repo().join("testdata/pyo3-remote/expected.txt")).unwrap();
+    assert!(
+        readme.contains(&format!("```text\n{expected}```")),
+        "README example output differs from testdata/pyo3-remote/expected.txt"
+    );
+}
+
+#[test]
+fn pyo3_remote_has_the_complete_seed_failure_set() {
+    // seed-failure.md §6: rule → file, nothing else.
+    let o = run_in(
+        &repo(),
+        &["check", "testdata/pyo3-remote", "--format", "concise", "--isolated", "--extend-select", "R38"],
+    );
+    let mut got: Vec<(String, String)> = o
+        .stdout
+        .lines()
+        .map(|l| {
+            let file = l.split(':').next().unwrap().trim_start_matches("testdata/pyo3-remote/").to_string();
+            let rule = l.split('[').nth(1).unwrap().split(']').next().unwrap().to_string();
+            (rule, file)
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = [
+        ("pipelined-nondeterministic-crate", "third_party/BUCK"),
+        ("proc-macro-consumes-nondeterministic-rlib", "third_party/BUCK"),
+        ("cargo-env-all-under-re", "third_party/reindeer.toml"),
+        ("re-full-hybrid-racing", "defs.bzl"),
+        ("re-local-cache-upload", "defs.bzl"),
+        ("re-container-image-invalid", "defs.bzl"),
+        ("re-container-image-invalid", "defs.bzl"),
+        ("re-exec-platform-host-derived", "BUCK"),
+        ("fixup-buildscript-disabled-essential", "third_party/fixups/pyo3/fixups.toml"),
+        ("fixup-buildscript-disabled-essential", "third_party/fixups/pyo3-ffi/fixups.toml"),
+        ("fixup-buildscript-disabled-essential", "third_party/fixups/proc-macro2/fixups.toml"),
+        ("reindeer-precise-srcs-noop", "third_party/reindeer.toml"),
+        ("reindeer-unresolved-fixup-warn-only", "third_party/reindeer.toml"),
+    ]
+    .iter()
+    .map(|(r, f)| (r.to_string(), f.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(got, want, "{}", o.stdout);
+    assert!(o.stdout.contains("warning[re-local-cache-upload]"), "R14 is raised to warning because R07 fires");
+    assert!(o.stdout.contains("info[fixup-buildscript-disabled-essential]"), "proc-macro2 entry is info");
+}
