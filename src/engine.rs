@@ -92,7 +92,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
         overlays.insert(p.clone(), text.clone());
     }
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
-    let lock_dirs = reindeer_manifest_dirs(&disc.files, &overlays);
+    let (lock_dirs, third_party_dirs) = reindeer_manifest_dirs(&disc.files, &overlays);
     for f in &disc.files {
         if matches!(f.kind, FileKind::CargoLock | FileKind::CargoToml)
             && !f.reported_explicitly(&paths, &cwd)
@@ -112,7 +112,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
         .map(|&id| {
             let entry = files.get(id);
             let out = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                process_file(id, &entry.path, &entry.display, entry.kind, entry.reported, &overlays, settings)
+                process_file(entry, &Shared { overlays: &overlays, settings, third_party_dirs: &third_party_dirs })
             }));
             let out = match out {
                 Ok(o) => o,
@@ -227,8 +227,13 @@ fn rel_to(path: &Path, base: &Path) -> String {
 }
 
 /// Directories holding the manifests that reindeer.toml files name.
-fn reindeer_manifest_dirs(found: &[discover::Found], overlays: &HashMap<PathBuf, String>) -> Vec<PathBuf> {
+/// Directories of the manifests and the third-party directories that reindeer.toml files name.
+fn reindeer_manifest_dirs(
+    found: &[discover::Found],
+    overlays: &HashMap<PathBuf, String>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut out = Vec::new();
+    let mut third_party = Vec::new();
     for f in found.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
         let text = match overlays.get(&f.path) {
             Some(t) => t.clone(),
@@ -245,8 +250,9 @@ fn reindeer_manifest_dirs(found: &[discover::Found], overlays: &HashMap<PathBuf,
         if let Some(p) = manifest.parent() {
             out.push(p.to_path_buf());
         }
+        third_party.push(tp);
     }
-    out
+    (out, third_party)
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -278,15 +284,18 @@ fn context_relevant(kind: FileKind, text: &str) -> bool {
     }
 }
 
-fn process_file(
-    id: FileId,
-    path: &Path,
-    display: &str,
-    kind: FileKind,
-    reported: bool,
-    overlays: &HashMap<PathBuf, String>,
-    settings: &Settings,
-) -> FileOutput {
+/// What every per-file job shares.
+struct Shared<'a> {
+    overlays: &'a HashMap<PathBuf, String>,
+    settings: &'a Settings,
+    /// Reindeer third-party directories: their build files keep their whole model.
+    third_party_dirs: &'a [PathBuf],
+}
+
+fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOutput {
+    let (id, path, display, kind, reported) =
+        (entry.id, entry.path.as_path(), entry.display.as_str(), entry.kind, entry.reported);
+    let (overlays, settings, third_party_dirs) = (shared.overlays, shared.settings, shared.third_party_dirs);
     let zero = Span { file: id, start: 0, end: 0 };
     // Test hook for the per-file panic isolation (tests/cli.rs).
     if let Some(p) = std::env::var_os("BUCK_LINT_TEST_PANIC_ON") {
@@ -363,7 +372,12 @@ fn process_file(
         diagnostics.extend(sink.diagnostics);
     }
     let facts = match outcome.parsed {
-        Parsed::Starlark { module, .. } => Some(Facts::Starlark(module)),
+        Parsed::Starlark { mut module, ast } => {
+            drop(ast);
+            let keep_whole = third_party_dirs.iter().any(|d| path.starts_with(d));
+            crate::model::prune::prune(&mut module, kind, keep_whole);
+            Some(Facts::Starlark(module))
+        }
         Parsed::Toml(doc) => Some(Facts::Toml(doc)),
         Parsed::BuckConfig(c) => Some(Facts::BuckConfig(c)),
         Parsed::Failed => None,

@@ -195,6 +195,9 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
             malformed: if list_end == 0 && !alias { Some("suppression comment names no rule".into()) } else { None },
         });
     }
+    if directives.is_empty() {
+        return Suppressions::default();
+    }
     Suppressions {
         file: Some(file.id),
         directives,

@@ -94,8 +94,14 @@ impl ExecFacts {
     }
 }
 
+/// Is the call's callee `name` or `<anything>.name`? (No allocation: this runs on every call
+/// of every module.)
 fn callee_is(c: &Call, name: &str) -> bool {
-    c.callee_name().is_some_and(|n| n == name || n.ends_with(&format!(".{name}")))
+    match &c.func.kind {
+        super::ir::ExprKind::Ident(s) => s == name,
+        super::ir::ExprKind::Dot(_, attr) => &**attr == name,
+        _ => false,
+    }
 }
 
 /// Rule definitions `X = rule(impl = f, ...)` in a module: name → impl function name.

@@ -33,11 +33,11 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     Dict(Vec<(Expr, Expr)>),
     Ident(String),
-    Dot(Box<Expr>, String),
+    Dot(Box<Expr>, Box<str>),
     Call(Box<Call>),
     Bin(Box<Expr>, BinOp, Box<Expr>),
     /// `f"..."`: the format with `{}` markers and the interpolated expressions.
-    FString(String, Vec<Expr>),
+    FString(Box<(String, Vec<Expr>)>),
     Index(Box<Expr>, Box<Expr>),
     /// Anything static analysis does not look into (comprehensions, lambdas, `x if c else y`, …).
     Other,
@@ -441,7 +441,7 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
             "None" => ExprKind::None,
             s => ExprKind::Ident(s.to_string()),
         },
-        ExprP::Dot(inner, attr) => ExprKind::Dot(Box::new(lower_expr(inner)), attr.node.clone()),
+        ExprP::Dot(inner, attr) => ExprKind::Dot(Box::new(lower_expr(inner)), attr.node.as_str().into()),
         ExprP::Call(func, args) => ExprKind::Call(Box::new(Call {
             func: lower_expr(func),
             args: args
@@ -471,9 +471,10 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
             };
             ExprKind::Bin(Box::new(lower_expr(a)), op, Box::new(lower_expr(b)))
         }
-        ExprP::FString(fs) => {
-            ExprKind::FString(fs.node.format.node.clone(), fs.node.expressions.iter().map(lower_expr).collect())
-        }
+        ExprP::FString(fs) => ExprKind::FString(Box::new((
+            fs.node.format.node.clone(),
+            fs.node.expressions.iter().map(lower_expr).collect(),
+        ))),
         ExprP::Index(pair) => ExprKind::Index(Box::new(lower_expr(&pair.0)), Box::new(lower_expr(&pair.1))),
         _ => ExprKind::Other,
     };
@@ -490,7 +491,8 @@ pub fn walk_calls<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Call)) {
                 walk_calls(&a.value, f);
             }
         }
-        ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::FString(_, v) => v.iter().for_each(|x| walk_calls(x, f)),
+        ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(|x| walk_calls(x, f)),
+        ExprKind::FString(fs) => fs.1.iter().for_each(|x| walk_calls(x, f)),
         ExprKind::Dict(v) => v.iter().for_each(|(k, x)| {
             walk_calls(k, f);
             walk_calls(x, f)

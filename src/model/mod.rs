@@ -9,6 +9,7 @@ pub mod fixups;
 pub mod image_ref;
 pub mod ir;
 pub mod label;
+pub mod prune;
 pub mod reindeer;
 pub mod value;
 

@@ -151,9 +151,9 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
         ExprKind::Dot(inner, attr) => {
             // ctx.attrs.X
             if let ExprKind::Dot(base, mid) = &inner.kind {
-                if mid == "attrs" && matches!(&base.kind, ExprKind::Ident(_)) {
+                if &**mid == "attrs" && matches!(&base.kind, ExprKind::Ident(_)) {
                     if let Some(attrs) = scope.attrs {
-                        return attrs.get(attr).cloned().unwrap_or_else(Val::unknown);
+                        return attrs.get(&**attr).cloned().unwrap_or_else(Val::unknown);
                     }
                 }
             }
@@ -164,7 +164,8 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
             let vb = eval_depth(b, scope, lookup, d);
             binop(va, *op, vb, file, e)
         }
-        ExprKind::FString(format, exprs) => {
+        ExprKind::FString(fs) => {
+            let (format, exprs) = &**fs;
             let parts: Vec<Val> = exprs.iter().map(|x| eval_depth(x, scope, lookup, d)).collect();
             let mut out = String::new();
             let mut it = parts.iter();
@@ -225,7 +226,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
                 _ => {
                     // "...".format(...)
                     if let ExprKind::Dot(recv, m) = &c.func.kind {
-                        if m == "format" {
+                        if &**m == "format" {
                             let base = eval_depth(recv, scope, lookup, d);
                             if let Value::Str(fmt) = &base.value {
                                 let args: Option<Vec<String>> = c
