@@ -106,37 +106,55 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
 
-    let ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
-    let outputs: Vec<(FileId, FileOutput)> = ids
-        .par_iter()
-        .map(|&id| {
-            let entry = files.get(id);
-            let out = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                process_file(entry, &Shared { overlays: &overlays, settings, third_party_dirs: &third_party_dirs })
-            }));
-            let out = match out {
-                Ok(o) => o,
-                Err(panic) => {
-                    let msg = panic_message(&panic);
-                    FileOutput {
-                        diagnostics: vec![
-                            Diagnostic::new(
-                                "internal-error",
-                                Severity::Error,
-                                Span { file: id, start: 0, end: 0 },
-                                format!("buck-lint crashed while checking this file: {msg}"),
-                            )
-                            .with_help("this is a bug in buck-lint; please report it with the file attached"),
-                        ],
-                        facts: None,
-                        suppressions: Suppressions::default(),
-                        keep_text: None,
-                    }
-                }
-            };
-            (id, out)
-        })
+    // Files are processed in waves: first everything asked for plus the context every
+    // cross-file rule needs (configuration, Reindeer files, third-party build files, `.bzl`
+    // files, `PACKAGE` files); then the build files of packages that processed build files
+    // reference by label, until nothing new is referenced. A whole-repository run
+    // processes everything in the first wave; a single-file run parses only what it needs.
+    let mut processed = vec![false; files.len()];
+    let mut wave: Vec<FileId> = files
+        .iter()
+        .filter(|f| f.reported || f.kind != FileKind::Build || third_party_dirs.iter().any(|d| f.path.starts_with(d)))
+        .map(|f| f.id)
         .collect();
+    let build_files: HashMap<&Path, FileId> =
+        files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
+    let cells = cell_roots(disc.root.as_deref(), &overlays);
+    let all_files: HashMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
+    // Toolchains (e.g. `system_rust_toolchain(...)`) are declared, not referenced: load the
+    // build files of the `toolchains` cell up front.
+    if let Some(tc) = cells.get("toolchains").filter(|tc| Some(tc.as_path()) != disc.root.as_deref()) {
+        wave.extend(build_files.iter().filter(|(p, _)| p.starts_with(tc)).map(|(_, id)| *id));
+    }
+    let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
+    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &cells, &build_files, &overlays) {
+        wave.push(id);
+    }
+    let mut first = true;
+    for _ in 0..64 {
+        wave.retain(|id| !std::mem::replace(&mut processed[id.0 as usize], true));
+        if wave.is_empty() {
+            break;
+        }
+        // Only the first wave skips `.bzl` files that cannot matter; files reached through
+        // `load()` or labels are always kept.
+        let shared = Shared { overlays: &overlays, settings, third_party_dirs: &third_party_dirs, prefilter: first };
+        first = false;
+        let batch: Vec<(FileId, FileOutput)> =
+            wave.par_iter().map(|&id| (id, process_isolated(files.get(id), &shared))).collect();
+        let mut next = Vec::new();
+        for (id, out) in &batch {
+            if let Some(Facts::Starlark(m)) = &out.facts {
+                let path = &files.get(*id).path;
+                if files.get(*id).kind == FileKind::Build {
+                    referenced_build_files(m, path, &cells, &build_files, &mut next);
+                }
+                loaded_files(m, path, &cells, &all_files, &mut next);
+            }
+        }
+        outputs.extend(batch);
+        wave = next;
+    }
 
     let mut diagnostics = Vec::new();
     let mut facts = HashMap::new();
@@ -269,19 +287,143 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 fn context_relevant(kind: FileKind, text: &str) -> bool {
     match kind {
         FileKind::Build | FileKind::Package => true,
-        FileKind::Bzl => [
-            "CommandExecutorConfig",
-            "RustToolchainInfo",
-            "rust_toolchain",
-            "ExecutionPlatform",
-            "rule(",
-            "=",
-            "kwargs",
-        ]
-        .iter()
-        .any(|k| text.contains(k)),
+        FileKind::Bzl => {
+            ["CommandExecutorConfig", "RustToolchainInfo", "rust_toolchain", "ExecutionPlatform", "host_info"]
+                .iter()
+                .any(|k| text.contains(k))
+        }
         _ => true,
     }
+}
+
+/// Process one file, turning a panic into an `internal-error` finding for that file.
+fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOutput {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| process_file(entry, shared))) {
+        Ok(o) => o,
+        Err(panic) => FileOutput {
+            diagnostics: vec![
+                Diagnostic::new(
+                    "internal-error",
+                    Severity::Error,
+                    Span { file: entry.id, start: 0, end: 0 },
+                    format!("buck-lint crashed while checking this file: {}", panic_message(&panic)),
+                )
+                .with_help("this is a bug in buck-lint; please report it with the file attached"),
+            ],
+            facts: None,
+            suppressions: Suppressions::default(),
+            keep_text: None,
+        },
+    }
+}
+
+/// Cell name → root directory, from the root `.buckconfig` (for finding referenced packages).
+fn cell_roots(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> HashMap<String, PathBuf> {
+    let mut cells = HashMap::new();
+    let Some(root) = root else { return cells };
+    let path = root.join(".buckconfig");
+    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok()).unwrap_or_default();
+    let cfg = crate::parse::buckconfig::parse(&text);
+    for section in ["repositories", "cells"] {
+        for e in cfg.section_entries(section) {
+            cells.insert(e.key.clone(), discover::normalize(&root.join(&e.value)));
+        }
+    }
+    for section in ["repository_aliases", "cell_aliases"] {
+        for e in cfg.section_entries(section) {
+            if let Some(p) = cells.get(&e.value).cloned() {
+                cells.insert(e.key.clone(), p);
+            }
+        }
+    }
+    cells.entry(String::new()).or_insert_with(|| root.to_path_buf());
+    cells
+}
+
+/// The build file of a label's package, if it is one of the discovered build files.
+fn package_build_file(
+    label: &str,
+    from_dir: &Path,
+    cells: &HashMap<String, PathBuf>,
+    build_files: &HashMap<&Path, FileId>,
+) -> Option<FileId> {
+    let dir = if label.starts_with(':') {
+        from_dir.to_path_buf()
+    } else {
+        let l = crate::model::label::Label::parse(label, "", "")?;
+        let root = cells.get(&l.cell).or_else(|| cells.get(""))?;
+        root.join(&l.package)
+    };
+    build_files.iter().find(|(p, _)| p.parent() == Some(dir.as_path())).map(|(_, id)| *id)
+}
+
+/// Build files of the packages a build file's targets reference by label.
+fn referenced_build_files(
+    m: &crate::model::ir::Module,
+    path: &Path,
+    cells: &HashMap<String, PathBuf>,
+    build_files: &HashMap<&Path, FileId>,
+    out: &mut Vec<FileId>,
+) {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let mut seen_dirs: Vec<String> = Vec::new();
+    for c in &m.calls {
+        for a in &c.args {
+            for (s, _) in crate::rules::util::list_string_literals(&a.value) {
+                if !(s.starts_with("//") || s.starts_with('@') || s.contains("//")) || s.contains("$(") {
+                    continue;
+                }
+                let key = s.split(':').next().unwrap_or(s).to_string();
+                if seen_dirs.contains(&key) {
+                    continue;
+                }
+                seen_dirs.push(key);
+                if let Some(id) = package_build_file(s, dir, cells, build_files) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+}
+
+/// Files a module `load()`s (so constants and macros they define are known in narrow runs).
+fn loaded_files(
+    m: &crate::model::ir::Module,
+    path: &Path,
+    cells: &HashMap<String, PathBuf>,
+    all_files: &HashMap<&Path, FileId>,
+    out: &mut Vec<FileId>,
+) {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    for load in &m.loads {
+        let target = if let Some(rest) = load.module.strip_prefix(':') {
+            dir.join(rest)
+        } else {
+            let p = load.module.strip_prefix('@').unwrap_or(&load.module);
+            let Some((cell, rest)) = p.split_once("//") else { continue };
+            let Some(root) = cells.get(cell).or_else(|| cells.get("")) else { continue };
+            let (pkg, file) = rest.split_once(':').unwrap_or_else(|| rest.rsplit_once('/').unwrap_or(("", rest)));
+            root.join(pkg).join(file)
+        };
+        if let Some(id) = all_files.get(discover::normalize(&target).as_path()) {
+            out.push(*id);
+        }
+    }
+}
+
+/// The build file declaring `[build] execution_platforms`, so RE detection works in narrow runs.
+fn execution_platforms_build_file(
+    root: Option<&Path>,
+    cells: &HashMap<String, PathBuf>,
+    build_files: &HashMap<&Path, FileId>,
+    overlays: &HashMap<PathBuf, String>,
+) -> Option<FileId> {
+    let root = root?;
+    let path = root.join(".buckconfig");
+    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok())?;
+    let cfg = crate::parse::buckconfig::parse(&text);
+    let v = cfg.value("build", "execution_platforms")?.to_string();
+    package_build_file(&v, root, cells, build_files)
 }
 
 /// What every per-file job shares.
@@ -290,6 +432,8 @@ struct Shared<'a> {
     settings: &'a Settings,
     /// Reindeer third-party directories: their build files keep their whole model.
     third_party_dirs: &'a [PathBuf],
+    /// Skip context-only `.bzl` files that contain nothing cross-file rules read.
+    prefilter: bool,
 }
 
 fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOutput {
@@ -340,7 +484,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         }
     };
     let text: Arc<str> = Arc::from(text);
-    if !reported && kind.is_starlark() && !context_relevant(kind, &text) {
+    if !reported && shared.prefilter && kind.is_starlark() && !context_relevant(kind, &text) {
         return FileOutput {
             diagnostics: Vec::new(),
             facts: None,

@@ -125,3 +125,21 @@ fn pyo3_remote_has_the_complete_seed_failure_set() {
     assert!(o.stdout.contains("warning[re-local-cache-upload]"), "R14 is raised to warning because R07 fires");
     assert!(o.stdout.contains("info[fixup-buildscript-disabled-essential]"), "proc-macro2 entry is info");
 }
+
+#[test]
+fn single_file_runs_match_the_full_run() {
+    // A narrow run loads only the context it needs; it must report exactly what a full run
+    // reports for that file.
+    for tree in ["pyo3-remote", "pyo3-nightly-off", "re-helpers", "fixups-legacy"] {
+        let full = run_in(&repo(), &["check", &format!("testdata/{tree}"), "--format", "concise", "--isolated"]);
+        let mut files: Vec<&str> = full.stdout.lines().filter_map(|l| l.split(':').next()).collect();
+        files.dedup();
+        assert!(!files.is_empty(), "{tree} has findings");
+        for f in files {
+            let one = run_in(&repo(), &["check", f, "--format", "concise", "--isolated"]);
+            let want: String =
+                full.stdout.lines().filter(|l| l.starts_with(&format!("{f}:"))).map(|l| format!("{l}\n")).collect();
+            assert_eq!(one.stdout, want, "single-file run of {f} differs from the full run");
+        }
+    }
+}
