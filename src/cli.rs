@@ -356,6 +356,9 @@ pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckAr
     if a.statistics {
         print_statistics(result, a.unsafe_fixes);
     }
+    for (p, why) in &result.skipped {
+        eprintln!("warning: skipped {p}: {why}");
+    }
     for (p, e) in &result.io_errors {
         eprintln!("error: {p}: {e}");
     }

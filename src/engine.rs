@@ -35,6 +35,8 @@ pub struct RunResult {
     pub root: Option<PathBuf>,
     /// Paths that could not be read at all (exit 2).
     pub io_errors: Vec<(String, String)>,
+    /// Files skipped with a warning (broken or looping symbolic links).
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Stack size for worker threads: deeply nested Starlark is parsed and lowered recursively.
@@ -60,6 +62,8 @@ pub struct Analysis {
     /// Findings of the per-file rules (not yet filtered or suppressed).
     pub diagnostics: Vec<Diagnostic>,
     pub io_errors: Vec<(String, String)>,
+    /// Files skipped with a warning (broken or looping symbolic links).
+    pub skipped: Vec<(String, String)>,
     pub root: Option<PathBuf>,
     suppressions: HashMap<FileId, Suppressions>,
     cwd: PathBuf,
@@ -177,11 +181,12 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
     }
 
     let project = Project::build(&files, facts, disc.root.clone(), settings);
-    Analysis { files, project, diagnostics, io_errors, root: disc.root.clone(), suppressions: supps, cwd }
+    let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
+    Analysis { files, project, diagnostics, io_errors, skipped, root: disc.root.clone(), suppressions: supps, cwd }
 }
 
 fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
-    let Analysis { files, project, mut diagnostics, io_errors, root, suppressions: supps, cwd } =
+    let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: supps, cwd } =
         analyze_inner(opts, settings);
     // Project phase.
     let cx = ProjectCx { project: &project, files: &files, settings };
@@ -231,7 +236,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
     });
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
     let files_checked = files.iter().filter(|f| f.reported).count();
-    RunResult { files, diagnostics, files_checked, root, io_errors }
+    RunResult { files, diagnostics, files_checked, root, io_errors, skipped }
 }
 
 impl discover::Found {
@@ -445,6 +450,12 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
     if let Some(p) = std::env::var_os("BUCK_LINT_TEST_PANIC_ON") {
         if !p.is_empty() && display == p.to_string_lossy() {
             panic!("BUCK_LINT_TEST_PANIC_ON");
+        }
+    }
+    // Test hook: the file vanishes between discovery and reading (tests/hostile.rs).
+    if let Some(p) = std::env::var_os("BUCK_LINT_TEST_DELETE_BEFORE_READ") {
+        if !p.is_empty() && display == p.to_string_lossy() {
+            let _ = std::fs::remove_file(path);
         }
     }
     let bytes = match overlays.get(path) {

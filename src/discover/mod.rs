@@ -98,6 +98,8 @@ pub struct Discovery {
     pub files: Vec<Found>,
     /// Paths that could not be read (permission denied, symlink loops, vanished), with the error.
     pub errors: Vec<(PathBuf, String)>,
+    /// Files skipped with a warning (dangling or looping symbolic links), with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -155,6 +157,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     let mut out = Discovery { root: root.clone(), root_config, ..Default::default() };
     let found: Mutex<BTreeMap<PathBuf, Found>> = Mutex::new(BTreeMap::new());
     let errors: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let skipped: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
 
     // Explicit files are always linted (unless --force-exclude and excluded).
     let mut walk_roots: Vec<PathBuf> = Vec::new();
@@ -220,6 +223,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         let walk_roots = &walk_roots;
         let found = &found;
         let errors = &errors;
+        let skipped = &skipped;
         wb.build_parallel().run(|| {
             let names = names.clone();
             Box::new(move |res| {
@@ -229,6 +233,11 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                             let p = entry.path();
                             if let Some(kind) = classify(p, &names) {
                                 if entry.file_type().is_some_and(|t| t.is_symlink()) && !p.is_file() {
+                                    let why = match std::fs::metadata(p) {
+                                        Err(e) => format!("broken symbolic link: {e}"),
+                                        Ok(_) => "symbolic link to something that is not a file".to_string(),
+                                    };
+                                    skipped.lock().unwrap().push((p.to_path_buf(), why));
                                     return ignore::WalkState::Continue;
                                 }
                                 let reported = walk_roots.iter().any(|r| p.starts_with(r));
@@ -253,6 +262,9 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     errs.sort();
     errs.dedup();
     out.errors = errs;
+    let mut sk = skipped.into_inner().unwrap();
+    sk.sort();
+    out.skipped = sk;
     out
 }
 

@@ -577,7 +577,14 @@ mod tests {
                 b.rule,
             ))
         });
-        RunResult { files_checked: names.len(), files, diagnostics: diags, root: None, io_errors: Vec::new() }
+        RunResult {
+            files_checked: names.len(),
+            files,
+            diagnostics: diags,
+            root: None,
+            io_errors: Vec::new(),
+            skipped: Vec::new(),
+        }
     }
 
     struct Outcome {
