@@ -134,6 +134,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
     if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &cells, &build_files, &overlays) {
         wave.push(id);
     }
+    let embedding_crates: Vec<String> =
+        crate::model::data::Data::load(settings).env_embedding.iter().map(|e| e.name.clone()).collect();
     let mut first = true;
     for _ in 0..64 {
         wave.retain(|id| !std::mem::replace(&mut processed[id.0 as usize], true));
@@ -142,7 +144,13 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
         }
         // Only the first wave skips `.bzl` files that cannot matter; files reached through
         // `load()` or labels are always kept.
-        let shared = Shared { overlays: &overlays, settings, third_party_dirs: &third_party_dirs, prefilter: first };
+        let shared = Shared {
+            overlays: &overlays,
+            settings,
+            third_party_dirs: &third_party_dirs,
+            prefilter: first,
+            embedding_crates: embedding_crates.clone(),
+        };
         first = false;
         let batch: Vec<(FileId, FileOutput)> =
             wave.par_iter().map(|&id| (id, process_isolated(files.get(id), &shared))).collect();
@@ -439,6 +447,8 @@ struct Shared<'a> {
     third_party_dirs: &'a [PathBuf],
     /// Skip context-only `.bzl` files that contain nothing cross-file rules read.
     prefilter: bool,
+    /// Crate names of the env-embedding table (their `env`/`features` are kept everywhere).
+    embedding_crates: Vec<String>,
 }
 
 fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOutput {
@@ -530,7 +540,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         Parsed::Starlark { mut module, ast } => {
             drop(ast);
             let keep_whole = third_party_dirs.iter().any(|d| path.starts_with(d));
-            crate::model::prune::prune(&mut module, kind, keep_whole);
+            crate::model::prune::prune(&mut module, kind, keep_whole, &shared.embedding_crates);
             Some(Facts::Starlark(module))
         }
         Parsed::Toml(doc) => Some(Facts::Toml(doc)),

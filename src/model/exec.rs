@@ -204,7 +204,7 @@ pub fn compute(project: &Project) -> ExecFacts {
         let mut attrs = HashMap::new();
         for a in &call.args {
             if let Some(n) = &a.name {
-                attrs.insert(n.clone(), value::eval(&a.value, &Scope::module(t.file, tm), project));
+                attrs.insert(n.to_string(), value::eval(&a.value, &Scope::module(t.file, tm), project));
             }
         }
         for s in sites {
@@ -307,7 +307,7 @@ fn helper_bindings(
                         }
                         super::ir::ArgKind::Named => {
                             if let Some(n) = &a.name {
-                                b.insert(n.clone(), value::eval(&a.value, &scope, project));
+                                b.insert(n.to_string(), value::eval(&a.value, &scope, project));
                             }
                         }
                         _ => {}

@@ -60,12 +60,72 @@ pub enum ArgKind {
 #[derive(Debug, Clone)]
 pub struct Arg {
     pub kind: ArgKind,
-    pub name: Option<String>,
+    /// Keyword name; common attribute names are borrowed from a static table (no allocation).
+    pub name: Option<ArgName>,
     /// Span of the whole argument (`name = value`).
     pub span: Range,
     /// Span of the name, for named arguments.
     pub name_span: Range,
     pub value: Expr,
+}
+
+pub type ArgName = std::borrow::Cow<'static, str>;
+
+/// Attribute names common enough to share rather than allocate per call.
+const COMMON_ARG_NAMES: &[&str] = &[
+    "name",
+    "srcs",
+    "deps",
+    "named_deps",
+    "exec_deps",
+    "visibility",
+    "actual",
+    "env",
+    "features",
+    "crate",
+    "crate_root",
+    "edition",
+    "proc_macro",
+    "rustc_flags",
+    "urls",
+    "url",
+    "sha256",
+    "strip_prefix",
+    "out",
+    "cmd",
+    "labels",
+    "licenses",
+    "platform",
+    "version",
+    "package_name",
+    "buildscript_rule",
+    "impl",
+    "attrs",
+    "default",
+    "doc",
+    "local_enabled",
+    "remote_enabled",
+    "remote_execution_properties",
+    "remote_execution_use_case",
+    "use_limited_hybrid",
+    "allow_cache_uploads",
+    "headers",
+    "exported_headers",
+    "compiler_flags",
+    "preprocessor_flags",
+    "tests",
+    "resources",
+    "data",
+    "args",
+    "exe",
+    "main",
+];
+
+fn arg_name(s: &str) -> ArgName {
+    match COMMON_ARG_NAMES.iter().find(|n| **n == s) {
+        Some(n) => ArgName::Borrowed(n),
+        None => ArgName::Owned(s.to_string()),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -450,7 +510,7 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
                 .map(|a| {
                     let (kind, name, name_span) = match &a.node {
                         ArgumentP::Positional(_) => (ArgKind::Positional, None, r(a.span)),
-                        ArgumentP::Named(n, _) => (ArgKind::Named, Some(n.node.clone()), r(n.span)),
+                        ArgumentP::Named(n, _) => (ArgKind::Named, Some(arg_name(&n.node)), r(n.span)),
                         ArgumentP::Args(_) => (ArgKind::Args, None, r(a.span)),
                         ArgumentP::KwArgs(_) => (ArgKind::KwArgs, None, r(a.span)),
                     };

@@ -80,9 +80,10 @@ fn last_segment(e: &Expr) -> Option<&str> {
     }
 }
 
-fn keep_env_entry(k: &Expr, v: &Expr) -> bool {
+fn keep_env_entry(k: &Expr, v: &Expr, known_crate: bool) -> bool {
     let ExprKind::Str(key) = &k.kind else { return true };
-    if matches!(key.as_str(), "OUT_DIR" | "CARGO_MANIFEST_DIR" | "CARGO_PKG_NAME" | "CARGO_PKG_VERSION") {
+    if known_crate && matches!(key.as_str(), "OUT_DIR" | "CARGO_MANIFEST_DIR" | "CARGO_PKG_NAME" | "CARGO_PKG_VERSION")
+    {
         return true;
     }
     match &v.kind {
@@ -91,20 +92,29 @@ fn keep_env_entry(k: &Expr, v: &Expr) -> bool {
     }
 }
 
-fn prune_arg(a: &mut Arg) -> bool {
+fn prune_arg(a: &mut Arg, known_crate: bool) -> bool {
     match a.kind {
         ArgKind::Named => {
             let name = a.name.as_deref().unwrap_or("");
             if !KEEP_ATTRS.contains(&name) {
                 return false;
             }
-            if name == "env" {
-                if let ExprKind::Dict(items) = &mut a.value.kind {
-                    items.retain(|(k, v)| keep_env_entry(k, v));
-                    items.shrink_to_fit();
+            match name {
+                // features only matter for crates of the env-embedding table (R01)
+                "features" => known_crate,
+                // only `visibility = []` (private) is ever read
+                "visibility" => matches!(&a.value.kind, ExprKind::List(v) if v.is_empty()),
+                "env" => {
+                    if let ExprKind::Dict(items) = &mut a.value.kind {
+                        items.retain(|(k, v)| keep_env_entry(k, v, known_crate));
+                        items.shrink_to_fit();
+                        !items.is_empty()
+                    } else {
+                        true
+                    }
                 }
+                _ => true,
             }
-            true
         }
         ArgKind::KwArgs | ArgKind::Args => true,
         ArgKind::Positional => false,
@@ -132,9 +142,21 @@ fn def_calls_interesting(d: &FnDef, interesting_defs: &[String]) -> bool {
     hit
 }
 
+/// Does a call declare one of the crates in `crates` (by versioned name or `crate` attribute)?
+fn declares_known_crate(c: &super::ir::Call, crates: &[String]) -> bool {
+    let name = c.name_arg().map(|(n, _)| n).unwrap_or("");
+    let pkg = crate::rules::util::split_versioned(name).map(|(p, _)| p).unwrap_or(name);
+    let krate = c.kwarg("crate").and_then(|a| match &a.value.kind {
+        ExprKind::Str(s) => Some(s.as_str()),
+        _ => None,
+    });
+    crates.iter().any(|k| k == pkg || krate.is_some_and(|c| *c == k.replace('-', "_")))
+}
+
 /// Reduce a module to the facts cross-file rules need. `keep_whole` keeps build files
-/// (generated third-party BUCK files) unchanged apart from per-file-only data.
-pub fn prune(m: &mut Module, kind: FileKind, keep_whole: bool) {
+/// (generated third-party BUCK files) unchanged apart from per-file-only data; `crates` are
+/// the crate names of the env-embedding table, whose `env`/`features` R01 reads anywhere.
+pub fn prune(m: &mut Module, kind: FileKind, keep_whole: bool, crates: &[String]) {
     m.comments = Vec::new();
     m.statements = Vec::new();
     m.dialect_issues = Vec::new();
@@ -143,7 +165,8 @@ pub fn prune(m: &mut Module, kind: FileKind, keep_whole: bool) {
             m.calls.retain(|c| c.name_arg().is_some() || !is_builtin(&c.func));
             for c in &mut m.calls {
                 if is_builtin(&c.func) {
-                    c.args.retain_mut(prune_arg);
+                    let known = declares_known_crate(c, crates);
+                    c.args.retain_mut(|a| prune_arg(a, known));
                     c.args.shrink_to_fit();
                 }
             }
@@ -199,12 +222,12 @@ mod tests {
         let mut m = module(
             "cargo.rust_library(name = \"a-1.0.0\", srcs = [\"x\"], edition = \"2021\", deps = [\":b\"], env = {\"CARGO_PKG_AUTHORS\": \"me\", \"OUT_DIR\": \"$(location :x[out_dir])\", \"P\": \"/opt/x\"})\nmy_platform(name = \"p\", image = \"docker://x\", extra = 1)\n",
         );
-        prune(&mut m, FileKind::Build, false);
+        prune(&mut m, FileKind::Build, false, &["a".to_string()]);
         let lib = &m.calls[0];
         let names: Vec<&str> = lib.args.iter().filter_map(|a| a.name.as_deref()).collect();
         assert_eq!(names, vec!["name", "deps", "env"]);
         let ExprKind::Dict(env) = &lib.kwarg("env").unwrap().value.kind else { panic!() };
-        assert_eq!(env.len(), 2, "OUT_DIR and the absolute path stay");
+        assert_eq!(env.len(), 2, "OUT_DIR (a table crate) and the absolute path stay");
         assert_eq!(m.calls[1].args.len(), 3, "custom rules keep every attribute");
     }
 
@@ -213,7 +236,7 @@ mod tests {
         let mut m = module(
             "def _exec(img):\n    return CommandExecutorConfig(local_enabled = False, remote_enabled = True)\ndef _impl(ctx):\n    return [_exec(\"x\")]\ndef _other(ctx):\n    return [DefaultInfo()]\ndef macro(name, **kwargs):\n    rust_library(name = name, **kwargs)\n",
         );
-        prune(&mut m, FileKind::Bzl, false);
+        prune(&mut m, FileKind::Bzl, false, &[]);
         let names: Vec<&str> = m.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, vec!["_exec", "_impl", "macro"]);
     }

@@ -213,7 +213,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
                             },
                             ArgKind::Named => {
                                 let key = Val {
-                                    value: Value::Str(a.name.clone().unwrap_or_default()),
+                                    value: Value::Str(a.name.as_deref().unwrap_or_default().to_string()),
                                     origin: Some(Span { file, start: a.name_span.start, end: a.name_span.end }),
                                 };
                                 items.push((key, eval_depth(&a.value, scope, lookup, d)));
