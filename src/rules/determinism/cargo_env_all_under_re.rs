@@ -7,31 +7,13 @@
 //! `CARGO_MANIFEST_DIR` and `CARGO_MANIFEST_LINKS`; crates that need the manifest dir get it
 //! back in their own fixups.
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::fixups::CARGO_ENV_NAMES;
 use crate::rules::{Check, ProjectCx, Sink};
 use crate::source::Span;
 
 pub struct CargoEnvAllUnderRe;
 
 const ID: &str = "cargo-env-all-under-re";
-
-pub const CARGO_ENV_NAMES: &[&str] = &[
-    "CARGO_BIN_NAME",
-    "CARGO_CRATE_NAME",
-    "CARGO_MANIFEST_DIR",
-    "CARGO_MANIFEST_LINKS",
-    "CARGO_PKG_AUTHORS",
-    "CARGO_PKG_DESCRIPTION",
-    "CARGO_PKG_HOMEPAGE",
-    "CARGO_PKG_NAME",
-    "CARGO_PKG_README",
-    "CARGO_PKG_REPOSITORY",
-    "CARGO_PKG_RUST_VERSION",
-    "CARGO_PKG_VERSION",
-    "CARGO_PKG_VERSION_MAJOR",
-    "CARGO_PKG_VERSION_MINOR",
-    "CARGO_PKG_VERSION_PATCH",
-    "CARGO_PKG_VERSION_PRE",
-];
 
 fn replacement() -> String {
     let names: Vec<String> = CARGO_ENV_NAMES

@@ -26,20 +26,10 @@ pub struct FixupsBuckOutOfSync;
 
 const ID: &str = "fixups-buck-out-of-sync";
 
-/// String values of an attribute and of the same attribute in every `platform = {…}` block;
-/// `None` when some part cannot be evaluated.
-fn strings_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<String>> {
+/// Apply `collect` to an attribute and to the same attribute inside `platform = {...}`
+/// blocks; `None` when `collect` gives up (some part cannot be evaluated).
+fn with_platforms(p: &Project, t: usize, attr: &str, mut collect: impl FnMut(&Val) -> Option<()>) -> Option<()> {
     let target = &p.targets[t];
-    let mut out = Vec::new();
-    let mut collect = |v: &Val| -> Option<()> {
-        if v.is_unknown() {
-            return None;
-        }
-        for s in v.strings() {
-            out.push(s.as_str()?.to_string());
-        }
-        Some(())
-    };
     if let Some(v) = p.attr(target, attr) {
         collect(&v)?;
     }
@@ -50,14 +40,28 @@ fn strings_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<Strin
             }
         }
     }
+    Some(())
+}
+
+/// String items of a list attribute (and of the same list in `platform` blocks).
+fn strings_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    with_platforms(p, t, attr, |v| {
+        if v.is_unknown() {
+            return None;
+        }
+        for s in v.strings() {
+            out.push(s.as_str()?.to_string());
+        }
+        Some(())
+    })?;
     Some(out)
 }
 
 /// Keys of a dict attribute (and of the same dict in `platform` blocks).
 fn keys_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<String>> {
-    let target = &p.targets[t];
     let mut out = Vec::new();
-    let mut collect = |v: &Val| -> Option<()> {
+    with_platforms(p, t, attr, |v| {
         for (_, alt) in v.alternatives() {
             if alt.is_unknown() {
                 return None;
@@ -67,17 +71,7 @@ fn keys_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<String>>
             }
         }
         Some(())
-    };
-    if let Some(v) = p.attr(target, attr) {
-        collect(&v)?;
-    }
-    if let Some(plat) = p.attr(target, "platform") {
-        for (_, block) in plat.as_dict().unwrap_or_default() {
-            if let Some(v) = block.dict_get(attr) {
-                collect(v)?;
-            }
-        }
-    }
+    })?;
     Some(out)
 }
 
