@@ -143,3 +143,22 @@ fn single_file_runs_match_the_full_run() {
         }
     }
 }
+
+#[test]
+fn buck_rules_fire_and_stay_silent() {
+    let out = scenario("buck-rules");
+    for rule in [
+        "env-path-macro-absolutized",
+        "proc-macro-missing-crate-attr",
+        "proc-macro-inner-target-dep",
+        "proc-macro-exec-compatible-with-dropped",
+        "buildscript-wiring-mismatch",
+        "buildscript-env-wrong-config-macro",
+        "http-archive-unpinned-or-api-url",
+        "dep-on-private-versioned-target",
+        "python-ext-unsupported-in-oss-prelude",
+    ] {
+        assert!(out.contains(&format!("[{rule}]")), "{rule} did not fire:\n{out}");
+    }
+    assert_eq!(scenario("buck-rules-silent"), "", "the corrected twin must stay silent");
+}

@@ -407,8 +407,17 @@ impl<'a> Session<'a> {
             }
             let before = rules_in(baseline, p);
             let after = rules_in(run, p);
-            // a suppression that became unused is a consequence of a fix, and fixable itself
-            if let Some(rule) = after.difference(&before).find(|r| **r != "unused-suppression") {
+            // A new finding whose every occurrence in this file carries a fix applicable with
+            // the current flags is fixed by the next pass (an unused suppression, or a
+            // migration that brings a follow-up setting to light), so it does not count.
+            let fixable_next_pass = |rule: &str| {
+                run.diagnostics.iter().filter(|d| d.rule == rule && run.files.get(d.primary.file).path == *p).all(|d| {
+                    d.fix.as_ref().is_some_and(|f| {
+                        !f.edits.is_empty() && (self.allow_unsafe || f.applicability == Applicability::Safe)
+                    })
+                })
+            };
+            if let Some(rule) = after.difference(&before).find(|r| **r != "unused-suppression" && !fixable_next_pass(r)) {
                 let reason = match *rule {
                     "syntax-error" => "the fixed file no longer parses".to_string(),
                     "internal-error" => "buck-lint crashed on the fixed file".to_string(),
