@@ -56,7 +56,7 @@ pub fn bzl_file(rng: &mut Rng, size: usize) -> String {
     s
 }
 
-fn fixups_file(rng: &mut Rng, size: usize) -> String {
+pub fn fixups_file(rng: &mut Rng, size: usize) -> String {
     let mut s = String::from("# fixups\nbuildscript.run = true\n");
     let mut i = 0;
     while s.len() < size {
