@@ -125,3 +125,85 @@ fn legacy_fixes_produce_current_syntax() {
         assert!(o.stdout.contains(want), "missing `{want}` in\n{}", o.stdout);
     }
 }
+
+/// Every file under `dir`, by `/`-separated relative path.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn go(base: &std::path::Path, dir: &std::path::Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                go(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    go(dir, dir, &mut out);
+    out
+}
+
+/// Issue 6: a legacy fixups project migrates completely with `--fix --unsafe-fixes`. Afterwards
+/// no R23, R24 or R25 finding is left, a second `--fix` changes nothing, and the migrated files
+/// equal `testdata/fixups-migrate.expected/<same path>` (every other file is untouched).
+#[test]
+fn legacy_project_migrates_completely() {
+    let src = repo().join("testdata/fixups-migrate");
+    let original = snapshot(&src);
+    let expected = snapshot(&repo().join("testdata/fixups-migrate.expected"));
+    assert!(expected.len() >= 8, "testdata/fixups-migrate.expected holds {} files", expected.len());
+    let d = tempfile::tempdir().unwrap();
+    for (rel, bytes) in &original {
+        let p = d.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let before = run_in(d.path(), &["check", "--isolated", "--format", "concise"]);
+    for rule in ["fixup-legacy-buildscript-syntax", "fixup-legacy-platform-fixup", "fixup-unknown-key"] {
+        assert!(before.stdout.contains(&format!("[{rule}]")), "the tree must exercise {rule}:\n{}", before.stdout);
+    }
+
+    let fix = ["check", "--fix", "--unsafe-fixes", "--isolated", "--format", "concise"];
+    let o = run_in(d.path(), &fix);
+    assert!(o.code == 0 || o.code == 1, "exit {}: {}", o.code, o.stderr);
+    assert!(!o.stderr.contains("discarded"), "{}", o.stderr);
+
+    let after = run_in(d.path(), &["check", "--isolated", "--format", "concise"]);
+    assert!(!after.stdout.contains("internal-error"), "{}", after.stdout);
+    let left: Vec<&str> = after
+        .stdout
+        .lines()
+        .filter(|l| {
+            ["[fixup-legacy-buildscript-syntax]", "[fixup-legacy-platform-fixup]", "[fixup-unknown-key]"]
+                .iter()
+                .any(|r| l.contains(r))
+        })
+        .collect();
+    assert!(left.is_empty(), "not migrated:\n{}", left.join("\n"));
+
+    let migrated = snapshot(d.path());
+    assert_eq!(migrated.keys().collect::<Vec<_>>(), original.keys().collect::<Vec<_>>(), "files added or removed");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    for (rel, bytes) in &migrated {
+        match expected.get(rel) {
+            Some(want) => assert!(
+                bytes == want,
+                "{rel} differs from testdata/fixups-migrate.expected/{rel}\n--- expected\n{}\n--- actual\n{}",
+                text(want),
+                text(bytes)
+            ),
+            None => assert!(bytes == &original[rel], "{rel} changed but has no expected file:\n{}", text(bytes)),
+        }
+    }
+    for rel in expected.keys() {
+        assert!(original.contains_key(rel), "expected file {rel} is not in testdata/fixups-migrate");
+        assert_ne!(expected[rel], original[rel], "{rel} is pinned but the migration does not change it");
+    }
+
+    // idempotent: a second --fix changes no byte
+    let again = run_in(d.path(), &fix);
+    assert!(again.code == 0 || again.code == 1, "exit {}: {}", again.code, again.stderr);
+    assert_eq!(snapshot(d.path()), migrated, "a second --fix changed files:\n{}", again.stderr);
+}

@@ -417,7 +417,8 @@ impl<'a> Session<'a> {
                     })
                 })
             };
-            if let Some(rule) = after.difference(&before).find(|r| **r != "unused-suppression" && !fixable_next_pass(r)) {
+            if let Some(rule) = after.difference(&before).find(|r| **r != "unused-suppression" && !fixable_next_pass(r))
+            {
                 let reason = match *rule {
                     "syntax-error" => "the fixed file no longer parses".to_string(),
                     "internal-error" => "buck-lint crashed on the fixed file".to_string(),

@@ -1937,6 +1937,37 @@ pub fn line_insertion(text: &str, at: usize, line: &str) -> String {
     if at > 0 && at == text.len() && !text.ends_with('\n') { format!("\n{line}\n") } else { format!("{line}\n") }
 }
 
+/// `r` (whole lines to delete) widened over the blank lines that would be left doubled: the
+/// blank lines after it when a blank line (or the file's start) precedes it, or the blank
+/// lines before it when it runs to the end of the file.
+pub fn deletion_with_blank_lines(text: &str, r: Range<usize>) -> Range<usize> {
+    let blank = |s: &str| s.trim().is_empty();
+    if r.end >= text.len() {
+        let mut start = r.start;
+        while start > 0 {
+            let prev = line_start(text, start - 1);
+            if !blank(&text[prev..start]) {
+                break;
+            }
+            start = prev;
+        }
+        return start..r.end;
+    }
+    let preceded = r.start == 0 || blank(&text[line_start(text, r.start - 1)..r.start]);
+    if !preceded {
+        return r;
+    }
+    let mut end = r.end;
+    while end < text.len() {
+        let next = line_end(text, end);
+        if !blank(&text[end..next]) {
+            break;
+        }
+        end = next;
+    }
+    r.start..end
+}
+
 /// The range to delete to remove one element of an inline array, with its separator.
 pub fn array_element_removal(text: &str, array: &toml_edit::Array, index: usize) -> Option<Range<usize>> {
     let spans: Vec<Range<usize>> = array.iter().map(|v| v.span()).collect::<Option<Vec<_>>>()?;
@@ -2048,6 +2079,51 @@ pub fn subtree_headers(item: &Item) -> Option<Vec<usize>> {
     let mut out = Vec::new();
     go(item, &mut out).then(|| {
         out.sort_unstable();
+        out
+    })
+}
+
+/// Headers inside a section's subtree, like [`subtree_headers`], but dotted keys and inline
+/// tables written in the body of one of the subtree's own headers are accepted: their key
+/// paths are relative to that header, so renaming the headers renames them too
+/// (`[platform_fixup.'cfg(P)']` + `buildscript.run = true`). `None` when a part of the
+/// subtree is written with a dotted key outside its headers (or the item is not a table).
+pub fn section_headers(item: &Item) -> Option<Vec<usize>> {
+    fn go(item: &Item, under_header: bool, out: &mut Vec<usize>) -> bool {
+        match item {
+            Item::Table(t) => {
+                let under = if t.is_dotted() {
+                    if !under_header {
+                        return false;
+                    }
+                    true
+                } else if let Some(h) = header_span(item) {
+                    out.push(h.start);
+                    true
+                } else {
+                    false // implicit: only headers below it can hold its keys
+                };
+                t.iter().all(|(_, sub)| match sub {
+                    Item::Table(_) | Item::ArrayOfTables(_) => go(sub, under, out),
+                    _ => true,
+                })
+            }
+            Item::ArrayOfTables(a) => a.iter().all(|t| {
+                if let Some(s) = t.span() {
+                    out.push(s.start);
+                }
+                t.iter().all(|(_, sub)| match sub {
+                    Item::Table(_) | Item::ArrayOfTables(_) => go(sub, true, out),
+                    _ => true,
+                })
+            }),
+            _ => false,
+        }
+    }
+    let mut out = Vec::new();
+    go(item, false, &mut out).then(|| {
+        out.sort_unstable();
+        out.dedup();
         out
     })
 }
@@ -2434,6 +2510,38 @@ mod tests {
         let kinds: Vec<String> = r.rt_issues.iter().map(|i| format!("{:?}", i.kind)).collect();
         assert_eq!(kinds.len(), 4, "{kinds:?}");
         assert_eq!(r.issues.len(), 1, "platform.b.target must be a string");
+    }
+
+    #[test]
+    fn section_headers_accept_dotted_keys_in_bodies() {
+        let src = "[platform_fixup.'cfg(w)']\nbuildscript.run = true\nenv = { A = \"1\" }\n[platform_fixup.'cfg(w)'.x]\ny.z = 1\n[[platform_fixup.'cfg(w)'.cxx_library]]\nname = \"c\"\n";
+        let d = doc(src);
+        let item = d.as_table().get("platform_fixup").and_then(|p| p.get("cfg(w)")).unwrap();
+        assert_eq!(subtree_headers(item), None);
+        let h = section_headers(item).unwrap();
+        assert_eq!(h.len(), 3);
+        assert!(
+            h.iter().all(|&o| src[o..].starts_with("[platform_fixup.") || src[o..].starts_with("[[platform_fixup."))
+        );
+        // keys written with a dotted key outside the section's headers
+        let d = doc("[platform_fixup]\n'cfg(w)'.env.A = \"1\"\n");
+        let item = d.as_table().get("platform_fixup").and_then(|p| p.get("cfg(w)")).unwrap();
+        assert_eq!(section_headers(item), None);
+    }
+
+    #[test]
+    fn deletions_do_not_leave_doubled_blank_lines() {
+        let src = "a = 1\n\n[platform_fixup]\n\n[b]\n";
+        let r = src.find("[platform_fixup]").unwrap()..src.find("\n[b]").unwrap();
+        let w = deletion_with_blank_lines(src, r);
+        assert_eq!(format!("{}{}", &src[..w.start], &src[w.end..]), "a = 1\n\n[b]\n");
+        let src = "# licence\n\n[platform_fixup]\n";
+        let r = src.find('[').unwrap()..src.len();
+        let w = deletion_with_blank_lines(src, r);
+        assert_eq!(&src[..w.start], "# licence\n");
+        let src = "a = 1\n[platform_fixup]\n\n[b]\n";
+        let r = src.find('[').unwrap()..src.find("\n[b]").unwrap();
+        assert_eq!(deletion_with_blank_lines(src, r.clone()), r);
     }
 
     #[test]

@@ -7,13 +7,15 @@
 //! aborts. One finding per construct, on its key or header. Fixes: `buildscript = []` and an
 //! empty `[buildscript.rustc_flags]` element become `buildscript.run = false/true` (safe);
 //! `gen_srcs` becomes `[buildscript.run.env]` and cxx tables move to the top level (unsafe);
-//! `[buildscript.build]` templates and `unresolved` placeholders need a human decision.
+//! `[buildscript.build]` templates and `unresolved` placeholders need a human decision. When the
+//! element is all there is of an old `[platform_fixup.'cfg(P)']` section, the replacement is
+//! written in current syntax (`['cfg(P)']`), so the section needs no R24 step afterwards.
 use std::ops::Range;
 
 use super::{edit, fixups_doc, section_insertion_point, section_prefix};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::fixups::{
-    FixupsDoc, IssueKind, LegacyBuildscript, Section, SectionKind, body_end, header_starts, line_start,
+    FixupsDoc, IssueKind, LegacyBuildscript, Section, SectionKind, body_end, header_starts, line_start, section_headers,
 };
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::{FileId, Span};
@@ -117,6 +119,7 @@ fn element_fix(
     }
     let Some(region) = element_region(f.text, headers, element_start, table) else { return (generic, None) };
     let Some(prefix) = section_prefix(f.text, section) else { return (generic, None) };
+    let prefix = output_prefix(f, section, &region).unwrap_or(prefix);
     let keys: Vec<&str> = table.iter().filter(|(_, v)| !v.is_none()).map(|(k, _)| k).collect();
     let empty_table = |k: &str| table.get(k).and_then(|v| v.as_table_like()).is_some_and(|t| t.is_empty());
     let only = |allowed: &[&str]| keys.iter().all(|k| allowed.contains(k));
@@ -244,6 +247,27 @@ fn run_true_edits(
         edit(file, region, ""),
         edit(file, at..at, crate::model::fixups::line_insertion(f.text, at, LINE.trim_end())),
     ])
+}
+
+/// The current-syntax header prefix (`'cfg(P)'.`) for text replacing `region`, when `region`
+/// is the whole of an old `[platform_fixup.'cfg(P)']` section written without its own header
+/// and no top-level `['cfg(P)']` exists: the replacement then migrates the section as well
+/// (R24), instead of writing a new `[platform_fixup.'cfg(P)']` header.
+fn output_prefix(f: &FixupsDoc<'_>, section: &Section<'_>, region: &Range<usize>) -> Option<String> {
+    if section.kind != SectionKind::LegacyPlatform || section.header_span.is_some() || section.legacy_version.is_some()
+    {
+        return None;
+    }
+    let key = section.key.as_deref()?;
+    if f.doc.as_table().get(key).is_some_and(|i| !i.is_none()) {
+        return None;
+    }
+    let headers = section_headers(section.item?)?;
+    if headers.is_empty() || !headers.iter().all(|h| region.contains(h)) {
+        return None;
+    }
+    let tok = f.text.get(section.key_span.clone()?)?;
+    Some(format!("{tok}."))
 }
 
 /// The text range of an array-of-tables element and its sub-tables, when contiguous.

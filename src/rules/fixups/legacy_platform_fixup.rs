@@ -6,15 +6,17 @@
 //! `[platform_fixup.'cfg(P)']` to `['cfg(P)']`, fold a `version = "R"` key into the predicate
 //! (`cfg(all(P, version = "R"))`, or `cfg(version = "R")` for `P = all()`), and delete empty
 //! headers. When two sections would get the same key, one is wrapped in `any(…)` and the fix
-//! becomes unsafe.
+//! becomes unsafe. Dotted keys and inline tables inside a section's headers need no edit
+//! (`[platform_fixup.'cfg(P)']` + `buildscript.run = true`); a header left empty by the
+//! `version` key's removal is deleted when sub-tables keep the section.
 use std::collections::{HashMap, HashSet};
 
 use super::{deletions, edit, fixups_doc};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::cfg_expr::CfgExpr;
 use crate::model::fixups::{
-    FixupsDoc, IssueKind, Section, SectionKind, body_end, header_first_key, header_span, header_starts,
-    header_two_keys, kv_lines, line_start, quote_key, subtree_headers,
+    FixupsDoc, IssueKind, Section, SectionKind, body_end, deletion_with_blank_lines, header_first_key, header_span,
+    header_starts, header_two_keys, kv_lines, line_end, line_start, quote_key, section_headers,
 };
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::{FileId, Span};
@@ -93,6 +95,7 @@ impl Check for LegacyPlatformFixup {
                     .with_label("legacy platform_fixup header")
                     .with_help("delete the header; it carries no data");
                     if let Some(r) = regions.filter(|r| !r.is_empty()) {
+                        let r: Vec<_> = r.into_iter().map(|r| deletion_with_blank_lines(f.text, r)).collect();
                         d = d.with_fix(Fix {
                             applicability: Applicability::Safe,
                             description: "Delete the empty `[platform_fixup]` header".into(),
@@ -210,15 +213,35 @@ fn new_key(s: &Section<'_>) -> Option<String> {
 }
 
 /// Edits renaming a section in every header of its subtree (`keys` = 2 drops the
-/// `platform_fixup.` segment too) and deleting its `version` key.
+/// `platform_fixup.` segment too) and deleting its `version` key. Keys written with dotted
+/// keys or inline tables inside those headers' bodies (`buildscript.run = true`) need no edit.
 fn section_rename_edits(f: &FixupsDoc<'_>, file: FileId, s: &Section<'_>, new: &str, keys: usize) -> Option<Vec<Edit>> {
     let item = s.item?;
-    let headers = subtree_headers(item)?;
+    // dotted keys and inline tables in the section's own bodies move with their headers
+    let headers = section_headers(item)?;
     if headers.is_empty() {
         return None;
     }
     let mut edits = Vec::new();
+    // a header left empty by the `version` key's removal, with sub-tables that keep the section
+    let drop_header = s.legacy_version.as_ref().zip(s.header_span.as_ref()).and_then(|(v, h)| {
+        if headers.len() < 2 || s.table.iter().any(|(k, i)| k != "version" && i.is_value()) {
+            return None;
+        }
+        let body = line_start(f.text, h.start)..body_end(f.text, &header_starts(f.doc), h.start);
+        let header_line = line_start(f.text, h.start)..line_end(f.text, h.start);
+        let version = kv_lines(f.text, &v.key_span, &v.value_span);
+        let rest = [header_line.end..version.start, version.end..body.end];
+        let only_blank = rest.iter().all(|r| r.start <= r.end && f.text[r.clone()].trim().is_empty());
+        only_blank.then_some((h.start, body))
+    });
+    if let Some((_, body)) = &drop_header {
+        edits.push(edit(file, deletion_with_blank_lines(f.text, body.clone()), ""));
+    }
     for h in headers {
+        if drop_header.as_ref().is_some_and(|(dh, _)| *dh == h) {
+            continue;
+        }
         let r = if keys == 2 { header_two_keys(f.text, h)? } else { header_first_key(f.text, h)? };
         let first = header_first_key(f.text, h)?;
         let first_text = f.text[first].trim_matches(['\'', '"']);
@@ -228,7 +251,7 @@ fn section_rename_edits(f: &FixupsDoc<'_>, file: FileId, s: &Section<'_>, new: &
         }
         edits.push(edit(file, r, quote_key(new)));
     }
-    if let Some(v) = &s.legacy_version {
+    if let (Some(v), None) = (&s.legacy_version, &drop_header) {
         edits.push(edit(file, kv_lines(f.text, &v.key_span, &v.value_span), ""));
     }
     Some(edits)
@@ -242,7 +265,10 @@ fn empty_platform_fixup_header(f: &FixupsDoc<'_>, file: FileId, headers: &[usize
         return Vec::new();
     }
     match header_span(item) {
-        Some(h) => vec![edit(file, line_start(f.text, h.start)..body_end(f.text, headers, h.start), "")],
+        Some(h) => {
+            let r = line_start(f.text, h.start)..body_end(f.text, headers, h.start);
+            vec![edit(file, deletion_with_blank_lines(f.text, r), "")]
+        }
         None => Vec::new(),
     }
 }

@@ -99,7 +99,13 @@ pub fn schema_diagnostic(
                         d = d.with_fix(Fix {
                             applicability: Applicability::Unsafe,
                             description: "Delete the empty `[rustc_flags_select]` table".into(),
-                            edits: deletions(file, &regions),
+                            edits: deletions(
+                                file,
+                                &regions
+                                    .iter()
+                                    .map(|r| crate::model::fixups::deletion_with_blank_lines(text, r.clone()))
+                                    .collect::<Vec<_>>(),
+                            ),
                         });
                     }
                 }
