@@ -6,6 +6,7 @@
 //! mutated by token insertion, deletion and duplication, plus arbitrary text.
 
 mod common;
+use common::mutate::{edits, mutate};
 use common::*;
 
 use proptest::prelude::*;
@@ -18,54 +19,6 @@ use buck_lint::engine::{RunOptions, run};
 use buck_lint::parse;
 use buck_lint::source::FileKind;
 
-const TOKENS: &[&str] = &[
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "\"",
-    "'",
-    "=",
-    ",",
-    "\n",
-    "#",
-    "\\",
-    "\0",
-    "\u{feff}",
-    "é",
-    "[[",
-    "]]",
-    "cfg(",
-    "all(",
-    "any(",
-    "not(",
-    "version = \"",
-    "buildscript",
-    ".run",
-    "true",
-    "False",
-    "**kwargs",
-    "def f(",
-    "load(",
-    "$(location ",
-    "select({",
-    "\r\n",
-    "    ",
-    "<file:x>",
-    "[section]",
-    "'''",
-    "\"\"\"",
-    "platform_fixup.",
-    "CommandExecutorConfig(",
-    "remote_enabled = True",
-    "docker://",
-    "@sha256:",
-    "[[package]]",
-    "name = ",
-];
-
 fn seeds(paths: &[&str]) -> Vec<String> {
     paths.iter().map(|p| std::fs::read_to_string(repo().join(p)).unwrap()).collect()
 }
@@ -73,28 +26,7 @@ fn seeds(paths: &[&str]) -> Vec<String> {
 /// A mutated seed or arbitrary text.
 fn input(seeds: Vec<String>) -> impl Strategy<Value = String> {
     let n = seeds.len();
-    let mutated = (0..n, prop::collection::vec((any::<usize>(), 0..TOKENS.len(), 0usize..3, 0usize..64), 0..8))
-        .prop_map(move |(i, edits)| {
-            let mut b = seeds[i].as_bytes().to_vec();
-            for (at, tok, op, len) in edits {
-                let at = at % (b.len() + 1);
-                match op {
-                    0 => {
-                        let end = (at + len).min(b.len());
-                        b.drain(at..end);
-                    }
-                    1 => {
-                        b.splice(at..at, TOKENS[tok].bytes());
-                    }
-                    _ => {
-                        let end = (at + len).min(b.len());
-                        let chunk = b[at..end].to_vec();
-                        b.splice(end..end, chunk);
-                    }
-                }
-            }
-            String::from_utf8_lossy(&b).into_owned()
-        });
+    let mutated = (0..n, edits()).prop_map(move |(i, e)| mutate(&seeds[i], &e));
     prop_oneof![4 => mutated, 1 => ".{0,300}"]
 }
 

@@ -4,6 +4,7 @@
 //! longer parses). Seeds come from the project's own `testdata/`.
 
 mod common;
+use common::mutate::{edits, mutate};
 use common::*;
 
 use proptest::prelude::*;
@@ -21,92 +22,6 @@ const SEEDS: &[(&str, FileKind)] = &[
     ("testdata/fixups-legacy/third-party/fixups/protobuf/fixups.toml", FileKind::Fixups),
     ("testdata/re-helpers/platforms/defs.bzl", FileKind::Bzl),
 ];
-
-const TOKENS: &[&str] = &[
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "\"",
-    "'",
-    "=",
-    ",",
-    "\n",
-    "#",
-    "\\",
-    "\0",
-    "\u{feff}",
-    "é",
-    "[[",
-    "]]",
-    "cfg(",
-    "all(",
-    "buildscript",
-    ".run",
-    "true",
-    "False",
-    "**kwargs",
-    "def f(",
-    "load(",
-    "$(location ",
-    "select({",
-    "\r\n",
-    "    ",
-    "<file:x>",
-    "[section]",
-    "'''",
-    "\"\"\"",
-];
-
-#[derive(Debug, Clone)]
-enum Edit {
-    Delete(usize, usize),
-    Insert(usize, usize),
-    Duplicate(usize, usize),
-}
-
-fn edits() -> impl Strategy<Value = Vec<Edit>> {
-    prop::collection::vec(
-        prop_oneof![
-            (any::<usize>(), 0usize..40).prop_map(|(a, n)| Edit::Delete(a, n)),
-            (any::<usize>(), 0..TOKENS.len()).prop_map(|(a, t)| Edit::Insert(a, t)),
-            (any::<usize>(), 0usize..200).prop_map(|(a, n)| Edit::Duplicate(a, n)),
-        ],
-        0..6,
-    )
-}
-
-fn mutate(seed: &str, edits: &[Edit]) -> String {
-    let mut b = seed.as_bytes().to_vec();
-    for e in edits {
-        let len = b.len().max(1);
-        match *e {
-            Edit::Delete(a, n) => {
-                let a = a % len;
-                let end = (a + n).min(b.len());
-                if a < end {
-                    b.drain(a..end);
-                }
-            }
-            Edit::Insert(a, t) => {
-                let a = a % (b.len() + 1);
-                let tok = TOKENS[t].as_bytes().to_vec();
-                b.splice(a..a, tok);
-            }
-            Edit::Duplicate(a, n) => {
-                let a = a % len;
-                let end = (a + n).min(b.len());
-                if a < end {
-                    let chunk = b[a..end].to_vec();
-                    b.splice(end..end, chunk);
-                }
-            }
-        }
-    }
-    String::from_utf8_lossy(&b).into_owned()
-}
 
 fn check_spans(text: &str, kind: FileKind) {
     let o = parse::parse(kind, "x", text);

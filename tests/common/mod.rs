@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: run the built binary, compare with expected files.
 #![allow(dead_code)]
 
+pub mod mutate;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
