@@ -1,0 +1,21 @@
+//! Starlark end to end: the input replaces one BUCK or .bzl file of the PyO3 project (the
+//! first byte picks which) and the whole engine lints it with every default rule.
+#![no_main]
+use buck_lint::source::FileKind;
+use buck_lint_fuzz::{decode, lint_in_project, parse_checked};
+use libfuzzer_sys::fuzz_target;
+
+const FILES: [(&str, FileKind); 4] = [
+    ("third_party/BUCK", FileKind::Build),
+    ("defs.bzl", FileKind::Bzl),
+    ("BUCK", FileKind::Build),
+    ("toolchains/defs.bzl", FileKind::Bzl),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let (rel, kind) = FILES[pick as usize % FILES.len()];
+    let Some(text) = decode(rest) else { return };
+    parse_checked(kind, &text);
+    lint_in_project("pyo3-remote", rel, &text);
+});
