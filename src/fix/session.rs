@@ -205,8 +205,12 @@ impl<'a> Session<'a> {
     /// Read a file the first time a fix touches it.
     fn load(&mut self, e: &FileEntry) {
         if !self.files.contains_key(&e.path) {
-            let bytes = match (&self.stdin_path, &self.opts.stdin) {
-                (Some(sp), Some((_, text))) if *sp == e.path => Ok(text.clone().into_bytes()),
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let overlay = self.opts.overlays.iter().find(|(p, _)| crate::discover::normalize(&cwd.join(p)) == e.path);
+            let bytes = match (&self.stdin_path, &self.opts.stdin, overlay) {
+                (Some(sp), Some((_, text)), _) if *sp == e.path => Ok(text.clone().into_bytes()),
+                // an in-memory buffer replaces the file on disk (found by the `fixer` fuzz target)
+                (_, _, Some((_, text))) => Ok(text.clone().into_bytes()),
                 _ => std::fs::read(&e.path),
             };
             let mut state = FileState {
@@ -684,6 +688,27 @@ mod tests {
             "{:?}",
             o.messages
         );
+    }
+
+    /// Regression (fuzz/README.md): the fixer read a file from disk although an overlay
+    /// replaced it, so the edits of the overlay's findings landed outside the file.
+    #[test]
+    fn overlays_replace_the_file_on_disk() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("BUCK");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let opts = RunOptions {
+            paths: Vec::new(),
+            stdin: None,
+            force_exclude: false,
+            overlays: [(path.clone(), "a = GOOD\nb = GOOD\n".to_string())].into_iter().collect(),
+        };
+        let dir = d.path().to_path_buf();
+        let mut s = Session::with_linter(&opts, true, Box::new(move |o| fake_lint(&dir, o)));
+        let run = s.run();
+        assert!(run.diagnostics.is_empty() && s.messages.is_empty(), "{:?}", s.messages);
+        assert_eq!(s.files[&path].current, "a = fine\nb = fine\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "x = 1\n", "the session itself writes nothing");
     }
 
     #[test]
