@@ -40,9 +40,9 @@ fn model_behaviour() {
     ]);
     let a = load(d.path());
     let p = &a.project;
-    let app = p.targets.iter().find(|t| t.name == "app").expect("app target");
+    let app = p.targets.iter().find(|t| &*t.name == "app").expect("app target");
     // macro forwarding: my_rust_library forwards **kwargs to rust_library
-    assert_eq!(app.rule, "rust_library");
+    assert_eq!(&*app.rule, "rust_library");
     assert_eq!(app.via_macro.as_deref(), Some("my_rust_library"));
     // label resolution across cells and aliases
     let l = p.resolve_label(app, "thirdparty//:serde").unwrap();

@@ -119,7 +119,10 @@ pub fn fix_in_project(project: &str, rel: &str, kind: FileKind, text: &str) {
     if let Some(s2) = second.files.get(&file) {
         assert!(
             !s2.changed(),
-            "fixing is not idempotent\n--- input\n{text}\n--- first\n{fixed}\n--- second\n{}",
+            "fixing is not idempotent\n--- input\n{text}\n--- first ({} passes; {:?})\n{fixed}\n--- second ({:?})\n{}",
+            session.passes,
+            session.messages,
+            second.messages,
             s2.current
         );
     }

@@ -112,7 +112,7 @@ pub fn rule_impls(m: &Module) -> HashMap<String, String> {
             if callee_is(c, "rule") {
                 if let Some(a) = c.kwarg("impl") {
                     if let super::ir::ExprKind::Ident(f) = &a.value.kind {
-                        out.insert(g.name.clone(), f.clone());
+                        out.insert(g.name.clone(), f.to_string());
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! (loads, top-level assignments, function definitions, top-level calls), with byte spans.
 //! Built once per file from the `starlark` AST, then the AST is dropped.
 
+pub use super::sym::Sym;
 use starlark_syntax::codemap::Span as SSpan;
 use starlark_syntax::lexer::TokenInt;
 use starlark_syntax::syntax::AstModule;
@@ -23,19 +24,21 @@ pub enum BinOp {
     Other,
 }
 
+/// An expression. Kept at 32 bytes (checked in the tests): every variant's payload fits in
+/// 16 bytes, identifiers are interned, and nested or rare parts are boxed.
 #[derive(Debug, Clone)]
 pub enum ExprKind {
-    Str(String),
+    Str(Box<str>),
     Int(i64),
     Bool(bool),
     None,
-    List(Vec<Expr>),
-    Tuple(Vec<Expr>),
-    Dict(Vec<(Expr, Expr)>),
-    Ident(String),
-    Dot(Box<Expr>, Box<str>),
+    List(Box<[Expr]>),
+    Tuple(Box<[Expr]>),
+    Dict(Box<[(Expr, Expr)]>),
+    Ident(Sym),
+    Dot(Box<Expr>, Sym),
     Call(Box<Call>),
-    Bin(Box<Expr>, BinOp, Box<Expr>),
+    Bin(Box<(Expr, BinOp, Expr)>),
     /// `f"..."`: the format with `{}` markers and the interpolated expressions.
     FString(Box<(String, Vec<Expr>)>),
     Index(Box<Expr>, Box<Expr>),
@@ -60,71 +63,21 @@ pub enum ArgKind {
 #[derive(Debug, Clone)]
 pub struct Arg {
     pub kind: ArgKind,
-    /// Keyword name; common attribute names are borrowed from a static table (no allocation).
-    pub name: Option<ArgName>,
+    /// Keyword name (interned).
+    pub name: Option<Sym>,
     /// Span of the whole argument (`name = value`).
     pub span: Range,
-    /// Span of the name, for named arguments.
-    pub name_span: Range,
     pub value: Expr,
 }
 
-pub type ArgName = std::borrow::Cow<'static, str>;
-
-/// Attribute names common enough to share rather than allocate per call.
-const COMMON_ARG_NAMES: &[&str] = &[
-    "name",
-    "srcs",
-    "deps",
-    "named_deps",
-    "exec_deps",
-    "visibility",
-    "actual",
-    "env",
-    "features",
-    "crate",
-    "crate_root",
-    "edition",
-    "proc_macro",
-    "rustc_flags",
-    "urls",
-    "url",
-    "sha256",
-    "strip_prefix",
-    "out",
-    "cmd",
-    "labels",
-    "licenses",
-    "platform",
-    "version",
-    "package_name",
-    "buildscript_rule",
-    "impl",
-    "attrs",
-    "default",
-    "doc",
-    "local_enabled",
-    "remote_enabled",
-    "remote_execution_properties",
-    "remote_execution_use_case",
-    "use_limited_hybrid",
-    "allow_cache_uploads",
-    "headers",
-    "exported_headers",
-    "compiler_flags",
-    "preprocessor_flags",
-    "tests",
-    "resources",
-    "data",
-    "args",
-    "exe",
-    "main",
-];
-
-fn arg_name(s: &str) -> ArgName {
-    match COMMON_ARG_NAMES.iter().find(|n| **n == s) {
-        Some(n) => ArgName::Borrowed(n),
-        None => ArgName::Owned(s.to_string()),
+impl Arg {
+    /// Span of the keyword, for named arguments (the argument starts with it); the whole
+    /// argument otherwise.
+    pub fn name_span(&self) -> Range {
+        match &self.name {
+            Some(n) => self.span.start..self.span.start + n.len() as u32,
+            None => self.span.clone(),
+        }
     }
 }
 
@@ -151,7 +104,7 @@ impl Call {
     pub fn name_arg(&self) -> Option<(&str, Range)> {
         let a = self.kwarg("name")?;
         match &a.value.kind {
-            ExprKind::Str(s) => Some((s.as_str(), a.value.span.clone())),
+            ExprKind::Str(s) => Some((&**s, a.value.span.clone())),
             _ => None,
         }
     }
@@ -159,7 +112,7 @@ impl Call {
 
 pub fn dotted_name(e: &Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Ident(s) => Some(s.clone()),
+        ExprKind::Ident(s) => Some(s.to_string()),
         ExprKind::Dot(inner, attr) => Some(format!("{}.{}", dotted_name(inner)?, attr)),
         _ => None,
     }
@@ -489,7 +442,7 @@ fn lower_body(s: &AstStmt, f: &mut FnDef, seen: &mut Vec<String>, in_loop: bool)
 pub fn lower_expr(e: &AstExpr) -> Expr {
     let span = r(e.span);
     let kind = match &e.node {
-        ExprP::Literal(AstLiteral::String(s)) => ExprKind::Str(s.node.clone()),
+        ExprP::Literal(AstLiteral::String(s)) => ExprKind::Str(s.node.as_str().into()),
         ExprP::Literal(AstLiteral::Int(i)) => match &i.node {
             TokenInt::I32(v) => ExprKind::Int(*v as i64),
             _ => ExprKind::Other,
@@ -499,22 +452,22 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
             "True" => ExprKind::Bool(true),
             "False" => ExprKind::Bool(false),
             "None" => ExprKind::None,
-            s => ExprKind::Ident(s.to_string()),
+            s => ExprKind::Ident(Sym::new(s)),
         },
-        ExprP::Dot(inner, attr) => ExprKind::Dot(Box::new(lower_expr(inner)), attr.node.as_str().into()),
+        ExprP::Dot(inner, attr) => ExprKind::Dot(Box::new(lower_expr(inner)), Sym::new(attr.node.as_str())),
         ExprP::Call(func, args) => ExprKind::Call(Box::new(Call {
             func: lower_expr(func),
             args: args
                 .args
                 .iter()
                 .map(|a| {
-                    let (kind, name, name_span) = match &a.node {
-                        ArgumentP::Positional(_) => (ArgKind::Positional, None, r(a.span)),
-                        ArgumentP::Named(n, _) => (ArgKind::Named, Some(arg_name(&n.node)), r(n.span)),
-                        ArgumentP::Args(_) => (ArgKind::Args, None, r(a.span)),
-                        ArgumentP::KwArgs(_) => (ArgKind::KwArgs, None, r(a.span)),
+                    let (kind, name) = match &a.node {
+                        ArgumentP::Positional(_) => (ArgKind::Positional, None),
+                        ArgumentP::Named(n, _) => (ArgKind::Named, Some(Sym::new(&n.node))),
+                        ArgumentP::Args(_) => (ArgKind::Args, None),
+                        ArgumentP::KwArgs(_) => (ArgKind::KwArgs, None),
                     };
-                    Arg { kind, name, span: r(a.span), name_span, value: lower_expr(a.node.expr()) }
+                    Arg { kind, name, span: r(a.span), value: lower_expr(a.node.expr()) }
                 })
                 .collect(),
             span: span.clone(),
@@ -529,7 +482,7 @@ pub fn lower_expr(e: &AstExpr) -> Expr {
                 SBinOp::Percent => BinOp::Percent,
                 _ => BinOp::Other,
             };
-            ExprKind::Bin(Box::new(lower_expr(a)), op, Box::new(lower_expr(b)))
+            ExprKind::Bin(Box::new((lower_expr(a), op, lower_expr(b))))
         }
         ExprP::FString(fs) => ExprKind::FString(Box::new((
             fs.node.format.node.clone(),
@@ -558,10 +511,35 @@ pub fn walk_calls<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Call)) {
             walk_calls(x, f)
         }),
         ExprKind::Dot(x, _) => walk_calls(x, f),
-        ExprKind::Bin(a, _, b) | ExprKind::Index(a, b) => {
+        ExprKind::Bin(b) => {
+            walk_calls(&b.0, f);
+            walk_calls(&b.2, f)
+        }
+        ExprKind::Index(a, b) => {
             walk_calls(a, f);
             walk_calls(b, f)
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Retained build-file facts are mostly these nodes: keep them small (see `prune`).
+    #[test]
+    fn node_sizes() {
+        assert_eq!(std::mem::size_of::<Expr>(), 32);
+        assert_eq!(std::mem::size_of::<Arg>(), 56);
+        assert_eq!(std::mem::size_of::<Call>(), 64);
+    }
+
+    #[test]
+    fn keyword_span_is_derived_from_the_argument() {
+        let m = lower(&crate::parse::starlark::parse("x", "f(name = \"a\", **kw)\n").unwrap());
+        let args = &m.calls[0].args;
+        assert_eq!(args[0].name_span(), 2..6);
+        assert_eq!(args[1].name_span(), args[1].span);
     }
 }

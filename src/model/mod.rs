@@ -11,10 +11,12 @@ pub mod ir;
 pub mod label;
 pub mod prune;
 pub mod reindeer;
+pub mod sym;
 pub mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::files::Files;
 use crate::parse::buckconfig::BuckConfigFile;
@@ -30,21 +32,22 @@ pub enum Facts {
     BuckConfig(BuckConfigFile),
 }
 
-/// A target declared in a build file.
+/// A target declared in a build file. Compact: rule names are interned and the cell and
+/// package strings are shared by all targets of a build file.
 #[derive(Debug)]
 pub struct Target {
     pub file: FileId,
     /// Index into the module's `calls`.
-    pub call: usize,
+    pub call: u32,
     /// The rule: the callee as written (`cargo.rust_library`), or, for a call of a macro
     /// that forwards `**kwargs` to a rule, that rule's callee.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// The macro called in the BUCK file, when `rule` was resolved through one.
-    pub via_macro: Option<String>,
-    pub name: String,
+    pub via_macro: Option<Arc<str>>,
+    pub name: Box<str>,
     pub name_span: Span,
-    pub cell: String,
-    pub package: String,
+    pub cell: Arc<str>,
+    pub package: Arc<str>,
 }
 
 pub struct Project {
@@ -56,8 +59,8 @@ pub struct Project {
     pub external_cells: HashMap<String, String>,
     pub facts: HashMap<FileId, Facts>,
     pub targets: Vec<Target>,
-    /// (cell, package, name) → target index.
-    pub by_label: HashMap<(String, String, String), usize>,
+    /// (cell, package) → indices of its targets, sorted by name (for label lookups).
+    by_package: HashMap<Arc<str>, HashMap<Arc<str>, Box<[u32]>>>,
     /// Build file of each (cell, package).
     pub package_files: HashMap<(String, String), FileId>,
     pub root_buckconfig: Option<FileId>,
@@ -96,7 +99,7 @@ impl Project {
             external_cells: HashMap::new(),
             facts,
             targets: Vec::new(),
-            by_label: HashMap::new(),
+            by_package: HashMap::new(),
             package_files: HashMap::new(),
             root_buckconfig: None,
             reindeer: Vec::new(),
@@ -218,6 +221,18 @@ impl Project {
 
     fn index_targets(&mut self, files: &Files) {
         let mut targets = Vec::new();
+        let mut interned: HashMap<String, Arc<str>> = HashMap::new();
+        let mut intern = |s: String| -> Arc<str> {
+            if let Some(a) = interned.get(&s) {
+                return a.clone();
+            }
+            let a: Arc<str> = Arc::from(s.as_str());
+            interned.insert(s, a.clone());
+            a
+        };
+        // (callee, file) → forwarded rule: a build file calls few distinct callees.
+        let mut forwarded: HashMap<(FileId, String), Option<String>> = HashMap::new();
+        let mut by_package: HashMap<Arc<str>, HashMap<Arc<str>, Box<[u32]>>> = HashMap::new();
         for f in files.iter() {
             if f.kind != FileKind::Build {
                 continue;
@@ -226,28 +241,37 @@ impl Project {
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
             self.package_files.insert((cell.clone(), package.clone()), f.id);
+            let (cell, package): (Arc<str>, Arc<str>) = (intern(cell), Arc::from(package));
+            let first = targets.len();
             for (i, c) in m.calls.iter().enumerate() {
-                let Some(callee) = c.callee_name() else { continue };
                 let Some((name, span)) = c.name_arg() else { continue };
-                let (rule, via_macro) = match self.forwarded_rule(f.id, &callee) {
-                    Some(inner) => (inner, Some(callee)),
-                    None => (callee, None),
+                let Some(callee) = c.callee_name() else { continue };
+                let inner = forwarded
+                    .entry((f.id, callee.clone()))
+                    .or_insert_with(|| self.forwarded_rule(f.id, &callee))
+                    .clone();
+                let (rule, via_macro) = match inner {
+                    Some(inner) => (intern(inner), Some(intern(callee))),
+                    None => (intern(callee), None),
                 };
                 targets.push(Target {
                     file: f.id,
-                    call: i,
+                    call: i as u32,
                     rule,
                     via_macro,
-                    name: name.to_string(),
+                    name: name.into(),
                     name_span: Span { file: f.id, start: span.start, end: span.end },
                     cell: cell.clone(),
                     package: package.clone(),
                 });
             }
+            let mut idx: Vec<u32> = (first as u32..targets.len() as u32).collect();
+            // later declarations win, as they did in a map keyed by label
+            idx.sort_by(|a, b| targets[*a as usize].name.cmp(&targets[*b as usize].name).then(b.cmp(a)));
+            idx.dedup_by(|a, b| targets[*a as usize].name == targets[*b as usize].name);
+            by_package.entry(cell).or_insert_with(HashMap::new).insert(package, idx.into_boxed_slice());
         }
-        for (i, t) in targets.iter().enumerate() {
-            self.by_label.insert((t.cell.clone(), t.package.clone(), t.name.clone()), i);
-        }
+        self.by_package = by_package;
         self.targets = targets;
     }
 
@@ -266,7 +290,8 @@ impl Project {
             ir::walk_calls(e, &mut |c| {
                 if found.is_none()
                     && c.args.iter().any(|a| {
-                        a.kind == ir::ArgKind::KwArgs && matches!(&a.value.kind, ir::ExprKind::Ident(n) if *n == kwargs)
+                        a.kind == ir::ArgKind::KwArgs
+                            && matches!(&a.value.kind, ir::ExprKind::Ident(n) if **n == *kwargs)
                     })
                 {
                     found = c.callee_name();
@@ -278,7 +303,7 @@ impl Project {
 
     pub fn call_of(&self, t: &Target) -> &Call {
         let Some(Facts::Starlark(m)) = self.facts.get(&t.file) else { unreachable!("target without module") };
-        &m.calls[t.call]
+        &m.calls[t.call as usize]
     }
 
     pub fn module_of(&self, file: FileId) -> Option<&Module> {
@@ -302,7 +327,9 @@ impl Project {
     }
 
     pub fn target(&self, l: &Label) -> Option<usize> {
-        self.by_label.get(&(l.cell.clone(), l.package.clone(), l.name.clone())).copied()
+        let idx = self.by_package.get(l.cell.as_str())?.get(l.package.as_str())?;
+        let i = idx.binary_search_by(|i| (*self.targets[*i as usize].name).cmp(l.name.as_str())).ok()?;
+        Some(idx[i] as usize)
     }
 
     /// Resolve a `load()` path to an absolute file path.

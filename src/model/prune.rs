@@ -82,8 +82,7 @@ fn last_segment(e: &Expr) -> Option<&str> {
 
 fn keep_env_entry(k: &Expr, v: &Expr, known_crate: bool) -> bool {
     let ExprKind::Str(key) = &k.kind else { return true };
-    if known_crate && matches!(key.as_str(), "OUT_DIR" | "CARGO_MANIFEST_DIR" | "CARGO_PKG_NAME" | "CARGO_PKG_VERSION")
-    {
+    if known_crate && matches!(&**key, "OUT_DIR" | "CARGO_MANIFEST_DIR" | "CARGO_PKG_NAME" | "CARGO_PKG_VERSION") {
         return true;
     }
     match &v.kind {
@@ -106,8 +105,9 @@ fn prune_arg(a: &mut Arg, known_crate: bool) -> bool {
                 "visibility" => matches!(&a.value.kind, ExprKind::List(v) if v.is_empty()),
                 "env" => {
                     if let ExprKind::Dict(items) = &mut a.value.kind {
-                        items.retain(|(k, v)| keep_env_entry(k, v, known_crate));
-                        items.shrink_to_fit();
+                        let mut kept = std::mem::take(items).into_vec();
+                        kept.retain(|(k, v)| keep_env_entry(k, v, known_crate));
+                        *items = kept.into_boxed_slice();
                         !items.is_empty()
                     } else {
                         true
@@ -147,7 +147,7 @@ fn declares_known_crate(c: &super::ir::Call, crates: &[String]) -> bool {
     let name = c.name_arg().map(|(n, _)| n).unwrap_or("");
     let pkg = crate::rules::util::split_versioned(name).map(|(p, _)| p).unwrap_or(name);
     let krate = c.kwarg("crate").and_then(|a| match &a.value.kind {
-        ExprKind::Str(s) => Some(s.as_str()),
+        ExprKind::Str(s) => Some(&**s),
         _ => None,
     });
     crates.iter().any(|k| k == pkg || krate.is_some_and(|c| *c == k.replace('-', "_")))

@@ -133,7 +133,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
     let d = depth + 1;
     let file = scope.file;
     match &e.kind {
-        ExprKind::Str(s) => lit(Value::Str(s.clone()), file, e),
+        ExprKind::Str(s) => lit(Value::Str(s.to_string()), file, e),
         ExprKind::Int(i) => lit(Value::Int(*i), file, e),
         ExprKind::Bool(b) => lit(Value::Bool(*b), file, e),
         ExprKind::None => lit(Value::None, file, e),
@@ -159,7 +159,8 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
             }
             Val::unknown()
         }
-        ExprKind::Bin(a, op, b) => {
+        ExprKind::Bin(bin) => {
+            let (a, op, b) = &**bin;
             let va = eval_depth(a, scope, lookup, d);
             let vb = eval_depth(b, scope, lookup, d);
             binop(va, *op, vb, file, e)
@@ -214,7 +215,7 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
                             ArgKind::Named => {
                                 let key = Val {
                                     value: Value::Str(a.name.as_deref().unwrap_or_default().to_string()),
-                                    origin: Some(Span { file, start: a.name_span.start, end: a.name_span.end }),
+                                    origin: Some(Span { file, start: a.name_span().start, end: a.name_span().end }),
                                 };
                                 items.push((key, eval_depth(&a.value, scope, lookup, d)));
                             }

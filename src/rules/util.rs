@@ -115,12 +115,12 @@ pub fn list_string_literals(e: &Expr) -> Vec<(&str, &std::ops::Range<u32>)> {
     let mut out = Vec::new();
     fn go<'a>(e: &'a Expr, out: &mut Vec<(&'a str, &'a std::ops::Range<u32>)>) {
         match &e.kind {
-            ExprKind::Str(s) => out.push((s.as_str(), &e.span)),
+            ExprKind::Str(s) => out.push((&**s, &e.span)),
             ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(|x| go(x, out)),
             ExprKind::Dict(v) => v.iter().for_each(|(_, x)| go(x, out)),
-            ExprKind::Bin(a, _, b) => {
-                go(a, out);
-                go(b, out)
+            ExprKind::Bin(b) => {
+                go(&b.0, out);
+                go(&b.2, out)
             }
             ExprKind::Call(c) if c.callee_name().as_deref() == Some("select") => {
                 c.args.iter().for_each(|a| go(&a.value, out))

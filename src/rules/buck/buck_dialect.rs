@@ -24,9 +24,9 @@ fn fstrings<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             fstrings(x, out)
         }),
         ExprKind::Call(c) => c.args.iter().for_each(|a| fstrings(&a.value, out)),
-        ExprKind::Bin(a, _, b) => {
-            fstrings(a, out);
-            fstrings(b, out)
+        ExprKind::Bin(b) => {
+            fstrings(&b.0, out);
+            fstrings(&b.2, out)
         }
         _ => {}
     }

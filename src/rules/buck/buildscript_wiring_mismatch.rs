@@ -43,11 +43,11 @@ impl Check for BuildscriptWiringMismatch {
             if let Some(env) = c.kwarg("env") {
                 if let ExprKind::Dict(items) = &env.value.kind {
                     for (k, v) in items {
-                        if matches!(&k.kind, ExprKind::Str(s) if s == "OUT_DIR") {
+                        if matches!(&k.kind, ExprKind::Str(s) if &**s == "OUT_DIR") {
                             if let ExprKind::Str(s) = &v.kind {
                                 if let Some(m) = LOCATION.captures(s) {
                                     if &m[2] == "out_dir" {
-                                        out_dir = Some((m[1].to_string(), v.span.clone(), s.clone()));
+                                        out_dir = Some((m[1].to_string(), v.span.clone(), s.to_string()));
                                     }
                                 }
                             }
@@ -62,7 +62,7 @@ impl Check for BuildscriptWiringMismatch {
                         if let ExprKind::Str(s) = &v.kind {
                             if let Some(m) = LOCATION.captures(s) {
                                 if &m[2] == "rustc_flags" {
-                                    flags = Some((m[1].to_string(), v.span.clone(), s.clone()));
+                                    flags = Some((m[1].to_string(), v.span.clone(), s.to_string()));
                                 }
                             }
                         }

@@ -33,7 +33,7 @@ impl Check for DepOnPrivateVersionedTarget {
                 for (s, lit) in list_string_literals(&arg.value) {
                     let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { continue };
                     l.cell = p.canonical_cell(&l.cell);
-                    if l.package == t.package && l.cell == t.cell {
+                    if *l.package == *t.package && *l.cell == *t.cell {
                         continue;
                     }
                     let Some((crate_name, _)) = split_versioned(&l.name) else { continue };

@@ -37,7 +37,7 @@ impl Check for ProcMacroExecCompatibleWithDropped {
                 Diagnostic::new(
                     ID,
                     Severity::Warning,
-                    span(cx.file.id, &arg.name_span),
+                    span(cx.file.id, &arg.name_span()),
                     format!("`exec_compatible_with` on proc macro `{name}` is dropped by the prelude's proc-macro wrapper"),
                 )
                 .with_help("set the constraint on the Rust toolchain target instead (it reaches proc macros since facebook/buck2#901), or set `[buck] prelude-forwards-exec-compatible-with = true` once your prelude forwards it"),

@@ -27,7 +27,7 @@ impl Check for PythonExtUnsupportedInOssPrelude {
             return;
         }
         for t in &p.targets {
-            if t.rule != "cargo.rust_library" || !cx.files.get(t.file).reported {
+            if &*t.rule != "cargo.rust_library" || !cx.files.get(t.file).reported {
                 continue;
             }
             let Some(arg) = p.call_of(t).kwarg("python_ext") else { continue };
@@ -35,7 +35,7 @@ impl Check for PythonExtUnsupportedInOssPrelude {
                 Diagnostic::new(
                     ID,
                     Severity::Error,
-                    span(t.file, &arg.name_span),
+                    span(t.file, &arg.name_span()),
                     format!("`python_ext` on `cargo.rust_library` `{}` is not supported by the open-source prelude; analysis fails on an unknown attribute", t.name),
                 )
                 .with_help("remove `python_ext` (and the fixup that sets it), or point reindeer.toml `[buck] rust_library` at a macro that handles it"),

@@ -53,7 +53,7 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
             // follow `alias(actual = ...)`
             for _ in 0..4 {
                 let dt = &p.targets[di];
-                if dt.rule != "alias" {
+                if &*dt.rule != "alias" {
                     break;
                 }
                 let Some(next) = p.attr(dt, "actual").and_then(|v| v.as_str().and_then(|a| p.resolve_label(dt, a)))
@@ -122,7 +122,7 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
             hops.reverse();
             let crate_of = |i: usize| {
                 let n = &p.targets[i].name;
-                crate::rules::util::split_versioned(n).map(|(c, _)| c.to_string()).unwrap_or_else(|| n.clone())
+                crate::rules::util::split_versioned(n).map(|(c, _)| c.to_string()).unwrap_or_else(|| n.to_string())
             };
             let chain: Vec<String> =
                 std::iter::once(crate_of(ti)).chain(hops.iter().map(|(_, to, _)| crate_of(*to))).collect();

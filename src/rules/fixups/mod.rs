@@ -205,7 +205,7 @@ pub fn buildscript_run_target(
 ) -> Option<usize> {
     let buck = rp.buck_file?;
     let want = format!("{name}-{version}-build-script-run");
-    project.targets.iter().position(|t| t.file == buck && t.name == want)
+    project.targets.iter().position(|t| t.file == buck && *t.name == *want)
 }
 
 /// Headers' text prefix of a section: `''` for the top level, `'cfg(…)'.` for a cfg section,

@@ -108,13 +108,8 @@ impl Check for FixupsBuckOutOfSync {
             if !generated {
                 continue;
             }
-            let by_name: HashMap<&str, usize> = p
-                .targets
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.file == buck)
-                .map(|(i, t)| (t.name.as_str(), i))
-                .collect();
+            let by_name: HashMap<&str, usize> =
+                p.targets.iter().enumerate().filter(|(_, t)| t.file == buck).map(|(i, t)| (&*t.name, i)).collect();
             for pf in all.iter().filter(|pf| pf.rp.config == rp.config) {
                 let f = FixupsDoc::analyze(pf.doc);
                 let display = fixups_display(rp, pf.dir);

@@ -55,7 +55,7 @@ fn host_uses(e: &Expr, names: &[String], m: &Module, depth: u32, out: &mut Vec<(
     match &e.kind {
         ExprKind::Dot(inner, attr) => {
             if let ExprKind::Ident(n) = &inner.kind {
-                if names.contains(n) && (&**attr == "cpu" || &**attr == "os") {
+                if names.iter().any(|x| **x == **n) && (&**attr == "cpu" || &**attr == "os") {
                     out.push((e.span.clone(), format!("{n}.{attr}")));
                     return;
                 }
@@ -70,7 +70,11 @@ fn host_uses(e: &Expr, names: &[String], m: &Module, depth: u32, out: &mut Vec<(
         ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(|x| go(x, out)),
         ExprKind::FString(fs) => fs.1.iter().for_each(|x| go(x, out)),
         ExprKind::Dict(v) => v.iter().for_each(|(_, x)| go(x, out)),
-        ExprKind::Bin(a, _, b) | ExprKind::Index(a, b) => {
+        ExprKind::Bin(b) => {
+            go(&b.0, out);
+            go(&b.2, out)
+        }
+        ExprKind::Index(a, b) => {
             go(a, out);
             go(b, out)
         }

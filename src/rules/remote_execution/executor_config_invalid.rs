@@ -121,7 +121,7 @@ impl Check for ExecutorConfigInvalid {
                             Diagnostic::new(
                                 ID,
                                 Severity::Error,
-                                Span { file: site.file, start: a.name_span.start, end: a.name_span.end },
+                                crate::rules::util::span(site.file, &a.name_span()),
                                 format!(
                                     "`{name}` is not an argument of `CommandExecutorConfig`; Buck2 fails at analysis"
                                 ),
