@@ -1,6 +1,6 @@
 //! Command-line interface.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -329,30 +329,98 @@ fn check(mut a: CheckArgs) -> i32 {
     if a.fix || a.diff {
         return crate::fix::run_fix(&opts, &settings, &a);
     }
-    let result = engine::run(&opts, &settings);
-    emit(&result, &settings, &a)
+    let (format, report_opts) = output_format(&a);
+    if !format.streams() {
+        // JSON and SARIF are single documents: collect the findings in the order the
+        // streaming formats write them (each file's own findings, then cross-file ones).
+        let sink = CollectSink(std::sync::Mutex::new(Vec::new()));
+        let mut result = engine::run_streaming(&opts, &settings, &sink);
+        let mut all = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        all.append(&mut result.diagnostics);
+        result.diagnostics = all;
+        result.streamed.clear();
+        return emit(&result, &settings, &a);
+    }
+    // Line-oriented formats: each file's own findings are written as soon as they are final
+    // (in path order); cross-file findings follow.
+    let sink = StdoutSink {
+        writer: std::sync::Mutex::new(report::StreamWriter::new(std::io::stdout(), format, report_opts)),
+        error: std::sync::Mutex::new(None),
+    };
+    let result = engine::run_streaming(&opts, &settings, &sink);
+    let mut writer = sink.writer.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut error = sink.error.into_inner().unwrap_or_else(|e| e.into_inner());
+    if error.is_none() {
+        error = writer.write(&result.diagnostics, &result.files).err();
+    }
+    finish(&result, &settings, &a, format, error)
 }
 
-/// Print a run's findings in the chosen format and compute the exit code.
-pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckArgs) -> i32 {
-    let stdout = std::io::stdout();
-    let is_tty = stdout.is_terminal();
+/// Keeps streamed findings in order, for the document formats.
+struct CollectSink(std::sync::Mutex<Vec<crate::diagnostic::Diagnostic>>);
+
+impl engine::FileSink for CollectSink {
+    fn file_done(&self, _: &crate::files::Files, mut diagnostics: Vec<crate::diagnostic::Diagnostic>) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).append(&mut diagnostics);
+    }
+}
+
+/// Writes streamed findings to stdout; remembers the first write error.
+struct StdoutSink {
+    writer: std::sync::Mutex<report::StreamWriter<std::io::Stdout>>,
+    error: std::sync::Mutex<Option<std::io::Error>>,
+}
+
+impl engine::FileSink for StdoutSink {
+    fn file_done(&self, files: &crate::files::Files, diagnostics: Vec<crate::diagnostic::Diagnostic>) {
+        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if error.is_some() {
+            return;
+        }
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = w.write(&diagnostics, files) {
+            *error = Some(e);
+        }
+    }
+}
+
+/// The output format (`full` on a terminal, else `concise`, unless chosen) and its options.
+fn output_format(a: &CheckArgs) -> (Format, ReportOptions) {
+    let is_tty = std::io::stdout().is_terminal();
     let format = a.format.unwrap_or(if is_tty { Format::Full } else { Format::Concise });
     let color = match a.color.unwrap_or(Color::Auto) {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
+    (format, ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION") })
+}
+
+/// Print a run's findings in the chosen format and compute the exit code.
+pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckArgs) -> i32 {
+    let (format, opts) = output_format(a);
     let summary = summarize(result, a.unsafe_fixes);
-    let opts = ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION") };
-    let mut out = stdout.lock();
-    if let Err(e) = report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts) {
+    let mut out = std::io::stdout().lock();
+    let error = report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts).err();
+    drop(out);
+    finish(result, settings, a, format, error)
+}
+
+/// After the findings: write errors, statistics, skipped files, the summary line; the exit code.
+fn finish(
+    result: &engine::RunResult,
+    settings: &config::Settings,
+    a: &CheckArgs,
+    format: Format,
+    error: Option<std::io::Error>,
+) -> i32 {
+    if let Some(e) = error {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write output: {e}");
             return 2;
         }
     }
-    let _ = out.flush();
+    let summary = summarize(result, a.unsafe_fixes);
     if a.statistics {
         print_statistics(result, a.unsafe_fixes);
     }
@@ -369,41 +437,36 @@ pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckAr
 }
 
 pub fn summarize(result: &engine::RunResult, unsafe_fixes: bool) -> Summary {
-    let count = |s: Severity| result.diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s: Severity| result.findings().filter(|d| d.severity == s).count();
     Summary {
         files: result.files_checked,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
-        fixable: result
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe)
-            })
-            .count(),
+        fixable: result.findings().filter(|d| fixable(d, unsafe_fixes)).count(),
     }
 }
 
+fn fixable(d: &engine::Streamed, unsafe_fixes: bool) -> bool {
+    d.fix.is_some_and(|f| unsafe_fixes || f == crate::diagnostic::Applicability::Safe)
+}
+
 pub fn exit_code(result: &engine::RunResult, settings: &config::Settings, exit_zero: bool) -> i32 {
-    let internal = result.diagnostics.iter().any(|d| d.rule == "internal-error");
+    let internal = result.findings().any(|d| d.rule == "internal-error");
     if !result.io_errors.is_empty() || internal {
         return 2;
     }
     if exit_zero {
         return 0;
     }
-    let failing = result.diagnostics.iter().any(|d| d.severity >= settings.fail_on);
+    let failing = result.findings().any(|d| d.severity >= settings.fail_on);
     i32::from(failing)
 }
 
 fn print_statistics(result: &engine::RunResult, unsafe_fixes: bool) {
     let mut counts: Vec<(usize, &'static str, bool)> = Vec::new();
-    for d in &result.diagnostics {
-        let fixable =
-            d.fix.as_ref().is_some_and(|f| unsafe_fixes || f.applicability == crate::diagnostic::Applicability::Safe);
+    for d in result.findings() {
+        let fixable = fixable(&d, unsafe_fixes);
         match counts.iter_mut().find(|(_, id, _)| *id == d.rule) {
             Some(e) => {
                 e.0 += 1;

@@ -27,9 +27,41 @@ pub struct RunOptions {
     pub overlays: HashMap<PathBuf, String>,
 }
 
+/// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
+/// that file and every reported file before it in path order are done. Cross-file findings
+/// and `unused-suppression` come afterwards, in [`RunResult::diagnostics`].
+pub trait FileSink: Sync {
+    fn file_done(&self, files: &Files, diagnostics: Vec<Diagnostic>);
+}
+
+/// What remains of a finding handed to a [`FileSink`]: enough for the summary, the
+/// statistics and the exit code.
+#[derive(Clone, Copy, Debug)]
+pub struct Streamed {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub fix: Option<crate::diagnostic::Applicability>,
+}
+
+impl Streamed {
+    pub fn of(d: &Diagnostic) -> Streamed {
+        Streamed { rule: d.rule, severity: d.severity, fix: d.fix.as_ref().map(|f| f.applicability) }
+    }
+}
+
+impl RunResult {
+    /// Every finding of the run: the streamed ones, then the others.
+    pub fn findings(&self) -> impl Iterator<Item = Streamed> + '_ {
+        self.streamed.iter().copied().chain(self.diagnostics.iter().map(Streamed::of))
+    }
+}
+
 pub struct RunResult {
     pub files: Files,
+    /// The findings not already handed to a [`FileSink`], sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings handed to a [`FileSink`] during the run, in the order they were handed.
+    pub streamed: Vec<Streamed>,
     /// Number of files findings were reported for.
     pub files_checked: usize,
     pub root: Option<PathBuf>,
@@ -44,6 +76,8 @@ const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 struct FileOutput {
     diagnostics: Vec<Diagnostic>,
+    /// The `io-error` message of a file whose findings were already streamed.
+    streamed_io_error: Option<String>,
     facts: Option<Facts>,
     suppressions: Suppressions,
     keep_text: Option<Arc<str>>,
@@ -52,7 +86,13 @@ struct FileOutput {
 /// Run buck-lint over the given paths.
 pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
     let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| run_inner(opts, settings))
+    pool.install(|| run_inner(opts, settings, None))
+}
+
+/// [`run`], handing each reported file's findings to `sink` as soon as they are final.
+pub fn run_streaming(opts: &RunOptions, settings: &Settings, sink: &dyn FileSink) -> RunResult {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
+    pool.install(|| run_inner(opts, settings, Some(sink)))
 }
 
 /// Discovery, parsing, per-file rules, and the project model built from the facts.
@@ -67,15 +107,71 @@ pub struct Analysis {
     pub root: Option<PathBuf>,
     suppressions: HashMap<FileId, Suppressions>,
     cwd: PathBuf,
+    streamed: Vec<Streamed>,
 }
 
 /// Load and model a project without running the project rules (for tests and tools).
 pub fn analyze(opts: &RunOptions, settings: &Settings) -> Analysis {
     let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| analyze_inner(opts, settings))
+    pool.install(|| analyze_inner(opts, settings, None))
 }
 
-fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
+/// Hands reported files' findings to a [`FileSink`] in path order.
+struct Reorder<'a> {
+    sink: &'a dyn FileSink,
+    /// Position of each reported file in path order.
+    order: HashMap<FileId, usize>,
+    state: std::sync::Mutex<ReorderState>,
+}
+
+#[derive(Default)]
+struct ReorderState {
+    next: usize,
+    pending: std::collections::BTreeMap<usize, Vec<Diagnostic>>,
+    streamed: Vec<Streamed>,
+}
+
+impl Reorder<'_> {
+    fn push(&self, files: &Files, id: FileId, diags: Vec<Diagnostic>) {
+        let Some(&i) = self.order.get(&id) else { return };
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.pending.insert(i, diags);
+        loop {
+            let next = st.next;
+            let Some(ready) = st.pending.remove(&next) else { break };
+            st.streamed.extend(ready.iter().map(Streamed::of));
+            self.sink.file_done(files, ready);
+            st.next += 1;
+        }
+    }
+}
+
+/// Filter (reported files, per-file ignores), apply severity overrides and suppressions.
+fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, base: &Path) {
+    diags.retain(|d| {
+        let f = files.get(d.primary.file);
+        f.reported && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
+    });
+    for d in diags.iter_mut() {
+        if let Some(s) = settings.severity.get(d.rule) {
+            d.severity = *s;
+        }
+    }
+}
+
+fn sort_dedup(diags: &mut Vec<Diagnostic>, files: &Files) {
+    diags.sort_by(|a, b| {
+        (files.display(a.primary.file), a.primary.start, a.rule, &a.message).cmp(&(
+            files.display(b.primary.file),
+            b.primary.start,
+            b.rule,
+            &b.message,
+        ))
+    });
+    diags.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+}
+
+fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let stdin_path = opts.stdin.as_ref().map(|(p, _)| discover::normalize(&cwd.join(p)));
     let mut paths = opts.paths.clone();
@@ -136,6 +232,33 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
     }
     let embedding_crates: Vec<String> =
         crate::model::data::Data::load(settings).env_embedding.iter().map(|e| e.name.clone()).collect();
+    let base = disc.root.clone().unwrap_or_else(|| cwd.clone());
+    let reorder = sink.map(|sink| {
+        let mut reported: Vec<&crate::files::FileEntry> = files.iter().filter(|f| f.reported).collect();
+        reported.sort_by(|a, b| a.display.cmp(&b.display));
+        Reorder {
+            sink,
+            order: reported.iter().enumerate().map(|(i, f)| (f.id, i)).collect(),
+            state: Default::default(),
+        }
+    });
+    // Stream a reported file's own findings as soon as it is done (they do not depend on
+    // other files); its suppressions keep track of what they suppressed.
+    let stream = |id: FileId, out: &mut FileOutput| {
+        let Some(r) = &reorder else { return };
+        if !files.get(id).reported {
+            return;
+        }
+        if let Some(t) = &out.keep_text {
+            files.set_text(id, t.clone());
+        }
+        let mut diags = std::mem::take(&mut out.diagnostics);
+        out.streamed_io_error = diags.iter().find(|d| d.rule == "io-error").map(|d| d.message.clone());
+        finalize(&mut diags, &files, settings, &base);
+        diags.retain(|d| !out.suppressions.suppresses(d));
+        sort_dedup(&mut diags, &files);
+        r.push(&files, id, diags);
+    };
     let mut first = true;
     for _ in 0..64 {
         wave.retain(|id| !std::mem::replace(&mut processed[id.0 as usize], true));
@@ -152,8 +275,14 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
             embedding_crates: embedding_crates.clone(),
         };
         first = false;
-        let batch: Vec<(FileId, FileOutput)> =
-            wave.par_iter().map(|&id| (id, process_isolated(files.get(id), &shared))).collect();
+        let batch: Vec<(FileId, FileOutput)> = wave
+            .par_iter()
+            .map(|&id| {
+                let mut out = process_isolated(files.get(id), &shared);
+                stream(id, &mut out);
+                (id, out)
+            })
+            .collect();
         let mut next = Vec::new();
         for (id, out) in &batch {
             if let Some(Facts::Starlark(m)) = &out.facts {
@@ -176,6 +305,9 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
             files.set_text(id, t);
         }
         diagnostics.extend(out.diagnostics);
+        if let Some(e) = out.streamed_io_error {
+            io_errors.push((files.display(id).to_string(), e));
+        }
         if let Some(f) = out.facts {
             facts.insert(id, f);
         }
@@ -190,12 +322,24 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings) -> Analysis {
 
     let project = Project::build(&files, facts, disc.root.clone(), settings);
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
-    Analysis { files, project, diagnostics, io_errors, skipped, root: disc.root.clone(), suppressions: supps, cwd }
+    let streamed =
+        reorder.map(|r| r.state.into_inner().unwrap_or_else(|e| e.into_inner()).streamed).unwrap_or_default();
+    Analysis {
+        files,
+        project,
+        diagnostics,
+        io_errors,
+        skipped,
+        root: disc.root.clone(),
+        suppressions: supps,
+        cwd,
+        streamed,
+    }
 }
 
-fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
-    let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: supps, cwd } =
-        analyze_inner(opts, settings);
+fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> RunResult {
+    let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: mut supps, cwd, streamed } =
+        analyze_inner(opts, settings, sink);
     // Project phase.
     let cx = ProjectCx { project: &project, files: &files, settings };
     let all_checks: Vec<&'static dyn rules::Check> = rules::checks().collect();
@@ -218,33 +362,15 @@ fn run_inner(opts: &RunOptions, settings: &Settings) -> RunResult {
         .collect();
     diagnostics.extend(project_diags);
 
-    // Report only on asked-for files; apply per-file ignores and severity overrides.
-    diagnostics.retain(|d| {
-        let f = files.get(d.primary.file);
-        if !f.reported {
-            return false;
-        }
-        let rel = rel_to(&f.path, root.as_deref().unwrap_or(&cwd));
-        settings.is_enabled_for(d.rule, &rel, &f.display)
-    });
-    for d in &mut diagnostics {
-        if let Some(s) = settings.severity.get(d.rule) {
-            d.severity = *s;
-        }
-    }
-    // Suppressions (and unused-suppression).
-    diagnostics = suppress::apply(diagnostics, &supps, &files, settings);
-    diagnostics.sort_by(|a, b| {
-        (files.display(a.primary.file), a.primary.start, a.rule, &a.message).cmp(&(
-            files.display(b.primary.file),
-            b.primary.start,
-            b.rule,
-            &b.message,
-        ))
-    });
-    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+    // Report only on asked-for files; apply per-file ignores, severity overrides and
+    // suppressions (and add unused-suppression).
+    finalize(&mut diagnostics, &files, settings, root.as_deref().unwrap_or(&cwd));
+    diagnostics.retain(|d| !supps.get_mut(&d.primary.file).is_some_and(|s| s.suppresses(d)));
+    supps.retain(|_, s| !s.is_empty());
+    diagnostics.extend(suppress::unused(&supps, &files, settings));
+    sort_dedup(&mut diagnostics, &files);
     let files_checked = files.iter().filter(|f| f.reported).count();
-    RunResult { files, diagnostics, files_checked, root, io_errors, skipped }
+    RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped }
 }
 
 impl discover::Found {
@@ -324,6 +450,7 @@ fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> Fil
                 .with_help("this is a bug in buck-lint; please report it with the file attached"),
             ],
             facts: None,
+            streamed_io_error: None,
             suppressions: Suppressions::default(),
             keep_text: None,
         },
@@ -479,13 +606,14 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
                             .with_help("check the file's permissions, or exclude it with `--exclude`"),
                     ],
                     facts: None,
+                    streamed_io_error: None,
                     suppressions: Suppressions::default(),
                     keep_text: Some(Arc::from("")),
                 };
             }
         },
     };
-    let text = match parse::decode(&bytes) {
+    let text = match parse::decode_shared(&bytes) {
         Ok((t, _bom)) => t,
         Err(e) => {
             // Report on the bytes decoded lossily so positions stay meaningful.
@@ -499,16 +627,17 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
                     e.message,
                 )],
                 facts: None,
+                streamed_io_error: None,
                 suppressions: Suppressions::default(),
                 keep_text: Some(lossy),
             };
         }
     };
-    let text: Arc<str> = Arc::from(text);
     if !reported && shared.prefilter && kind.is_starlark() && !context_relevant(kind, &text) {
         return FileOutput {
             diagnostics: Vec::new(),
             facts: None,
+            streamed_io_error: None,
             suppressions: Suppressions::default(),
             keep_text: None,
         };
@@ -541,7 +670,12 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             drop(ast);
             let keep_whole = third_party_dirs.iter().any(|d| path.starts_with(d));
             crate::model::prune::prune(&mut module, kind, keep_whole, &shared.embedding_crates);
-            Some(Facts::Starlark(module))
+            // Copy what is kept into fresh allocations and free the original: the kept nodes
+            // were allocated among the AST's and the rules' temporaries, and would otherwise
+            // pin partly empty pages for the rest of the run.
+            let compact = module.clone();
+            drop(module);
+            Some(Facts::Starlark(compact))
         }
         Parsed::Toml(doc) => Some(Facts::Toml(doc)),
         Parsed::BuckConfig(c) => Some(Facts::BuckConfig(c)),
@@ -553,5 +687,46 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         } else {
             None
         };
-    FileOutput { diagnostics, facts, suppressions, keep_text }
+    FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Recorder(std::sync::Mutex<Vec<String>>);
+    impl FileSink for Recorder {
+        fn file_done(&self, files: &Files, diagnostics: Vec<Diagnostic>) {
+            let mut v = self.0.lock().unwrap();
+            for d in diagnostics {
+                v.push(format!("{}:{}", files.display(d.primary.file), d.message));
+            }
+            v.push("|".into());
+        }
+    }
+
+    /// Files finish in any order; the sink sees them in path order, each as soon as every
+    /// earlier file is done.
+    #[test]
+    fn streamed_files_arrive_in_path_order() {
+        let mut files = Files::new();
+        let ids: Vec<FileId> = ["c/BUCK", "a/BUCK", "b/BUCK"]
+            .iter()
+            .map(|p| files.add(p.into(), p.to_string(), FileKind::Build, true))
+            .collect();
+        let rec = Recorder(Default::default());
+        let r = Reorder {
+            sink: &rec,
+            order: [(ids[1], 0), (ids[2], 1), (ids[0], 2)].into_iter().collect(),
+            state: Default::default(),
+        };
+        let diag = |id: FileId, m: &str| Diagnostic::new("x", Severity::Info, Span { file: id, start: 0, end: 0 }, m);
+        r.push(&files, ids[0], vec![diag(ids[0], "c1")]);
+        assert!(rec.0.lock().unwrap().is_empty(), "c waits for a and b");
+        r.push(&files, ids[1], vec![diag(ids[1], "a1"), diag(ids[1], "a2")]);
+        assert_eq!(*rec.0.lock().unwrap(), ["a/BUCK:a1", "a/BUCK:a2", "|"], "a is written at once");
+        r.push(&files, ids[2], vec![]);
+        assert_eq!(*rec.0.lock().unwrap(), ["a/BUCK:a1", "a/BUCK:a2", "|", "|", "c/BUCK:c1", "|"]);
+        assert_eq!(r.state.lock().unwrap().streamed.len(), 3);
+    }
 }

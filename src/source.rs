@@ -176,17 +176,21 @@ pub struct SourceFile {
     pub display: String,
     pub kind: FileKind,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built on first use: most files have no finding and never need it.
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(id: FileId, path: PathBuf, display: String, kind: FileKind, text: Arc<str>) -> Self {
-        let lines = LineIndex::new(&text);
-        SourceFile { id, path, display, kind, text, lines }
+        SourceFile { id, path, display, kind, text, lines: std::sync::OnceLock::new() }
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {

@@ -108,7 +108,6 @@ fn find_comment(line: &str, kind: FileKind) -> Option<usize> {
 /// Parse the directives of one file.
 pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
     let text: &str = &file.text;
-    let idx = LineIndex::new(text);
     let mut directives = Vec::new();
     for c in comment_spans(file, parsed) {
         let comment = &text[c.clone()];
@@ -122,10 +121,10 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
             } else if let Some(l) = r.strip_prefix("disable=") {
                 (false, false, l, off + "disable=".len())
             } else if r.starts_with("disable") {
-                let line = idx.line_of(c.start);
+                let line = file.lines().line_of(c.start);
                 directives.push(Directive {
                     comment: c.clone(),
-                    removal: removal_range(text, &idx, c.clone()),
+                    removal: removal_range(text, file.lines(), c.clone()),
                     scope: Scope::Lines(line, line),
                     alias: false,
                     items: vec![],
@@ -177,18 +176,18 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
         if items.is_empty() && alias {
             continue;
         }
-        let line = idx.line_of(c.start);
-        let own_line = text[idx.line_start(line)..c.start].trim().is_empty();
+        let line = file.lines().line_of(c.start);
+        let own_line = text[file.lines().line_start(line)..c.start].trim().is_empty();
         let scope = if file_scope {
             Scope::File
         } else if own_line {
-            next_statement_lines(text, &idx, line, file.kind)
+            next_statement_lines(text, file.lines(), line, file.kind)
         } else {
             Scope::Lines(line, line)
         };
         directives.push(Directive {
             comment: c.clone(),
-            removal: removal_range(text, &idx, c.clone()),
+            removal: removal_range(text, file.lines(), c.clone()),
             scope,
             alias,
             items,
@@ -201,7 +200,7 @@ pub fn collect(file: &SourceFile, parsed: &Parsed) -> Suppressions {
     Suppressions {
         file: Some(file.id),
         directives,
-        line_starts: (0..idx.line_count()).map(|l| idx.line_start(l)).collect(),
+        line_starts: (0..file.lines().line_count()).map(|l| file.lines().line_start(l)).collect(),
     }
 }
 
@@ -310,14 +309,24 @@ pub fn apply(
         supps.iter().filter(|(_, s)| !s.is_empty()).map(|(k, v)| (*k, v.clone())).collect();
     let mut out = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
-        let Some(s) = supps.get_mut(&d.primary.file) else {
+        if !supps.get_mut(&d.primary.file).is_some_and(|s| s.suppresses(&d)) {
             out.push(d);
-            continue;
-        };
-        let line = line_of(&s.line_starts, d.primary.start as usize);
+        }
+    }
+    out.extend(unused(&supps, files, settings));
+    out
+}
+
+impl Suppressions {
+    /// Does a directive of this file suppress `d`? Marks the directive's item used.
+    pub fn suppresses(&mut self, d: &Diagnostic) -> bool {
+        if self.directives.is_empty() {
+            return false;
+        }
+        let line = line_of(&self.line_starts, d.primary.start as usize);
         let meta = registry::get(d.rule);
         let mut suppressed = false;
-        for dir in &mut s.directives {
+        for dir in &mut self.directives {
             let in_scope = match dir.scope {
                 Scope::File => true,
                 Scope::Lines(a, b) => line >= a && line <= b,
@@ -334,10 +343,13 @@ pub fn apply(
                 }
             }
         }
-        if !suppressed {
-            out.push(d);
-        }
+        suppressed
     }
+}
+
+/// `unused-suppression` findings for the directives that suppressed nothing.
+pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     if !settings.is_enabled("unused-suppression") {
         return out;
     }

@@ -595,6 +595,7 @@ mod tests {
             files_checked: names.len(),
             files,
             diagnostics: diags,
+            streamed: Vec::new(),
             root: None,
             io_errors: Vec::new(),
             skipped: Vec::new(),

@@ -16,7 +16,7 @@ pub mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use sym::Sym;
 
 use crate::files::Files;
 use crate::parse::buckconfig::BuckConfigFile;
@@ -32,8 +32,8 @@ pub enum Facts {
     BuckConfig(BuckConfigFile),
 }
 
-/// A target declared in a build file. Compact: rule names are interned and the cell and
-/// package strings are shared by all targets of a build file.
+/// A target declared in a build file. Compact (72 bytes): rule, cell and package names are
+/// interned.
 #[derive(Debug)]
 pub struct Target {
     pub file: FileId,
@@ -41,13 +41,13 @@ pub struct Target {
     pub call: u32,
     /// The rule: the callee as written (`cargo.rust_library`), or, for a call of a macro
     /// that forwards `**kwargs` to a rule, that rule's callee.
-    pub rule: Arc<str>,
+    pub rule: Sym,
     /// The macro called in the BUCK file, when `rule` was resolved through one.
-    pub via_macro: Option<Arc<str>>,
+    pub via_macro: Option<Sym>,
     pub name: Box<str>,
     pub name_span: Span,
-    pub cell: Arc<str>,
-    pub package: Arc<str>,
+    pub cell: Sym,
+    pub package: Sym,
 }
 
 pub struct Project {
@@ -60,7 +60,7 @@ pub struct Project {
     pub facts: HashMap<FileId, Facts>,
     pub targets: Vec<Target>,
     /// (cell, package) → indices of its targets, sorted by name (for label lookups).
-    by_package: HashMap<Arc<str>, HashMap<Arc<str>, Box<[u32]>>>,
+    by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>>,
     /// Build file of each (cell, package).
     pub package_files: HashMap<(String, String), FileId>,
     pub root_buckconfig: Option<FileId>,
@@ -220,28 +220,24 @@ impl Project {
     }
 
     fn index_targets(&mut self, files: &Files) {
-        let mut targets = Vec::new();
-        let mut interned: HashMap<String, Arc<str>> = HashMap::new();
-        let mut intern = |s: String| -> Arc<str> {
-            if let Some(a) = interned.get(&s) {
-                return a.clone();
-            }
-            let a: Arc<str> = Arc::from(s.as_str());
-            interned.insert(s, a.clone());
-            a
-        };
-        // (callee, file) → forwarded rule: a build file calls few distinct callees.
+        let build_modules: Vec<(&crate::files::FileEntry, &Module)> = files
+            .iter()
+            .filter(|f| f.kind == FileKind::Build)
+            .filter_map(|f| match self.facts.get(&f.id) {
+                Some(Facts::Starlark(m)) => Some((f, m)),
+                _ => None,
+            })
+            .collect();
+        let mut targets = Vec::with_capacity(build_modules.iter().map(|(_, m)| m.calls.len()).sum());
+        // (file, callee) → forwarded rule: a build file calls few distinct callees.
         let mut forwarded: HashMap<(FileId, String), Option<String>> = HashMap::new();
-        let mut by_package: HashMap<Arc<str>, HashMap<Arc<str>, Box<[u32]>>> = HashMap::new();
-        for f in files.iter() {
-            if f.kind != FileKind::Build {
-                continue;
-            }
-            let Some(Facts::Starlark(m)) = self.facts.get(&f.id) else { continue };
+        let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::new();
+        let mut package_files = HashMap::new();
+        for (f, m) in build_modules {
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
-            self.package_files.insert((cell.clone(), package.clone()), f.id);
-            let (cell, package): (Arc<str>, Arc<str>) = (intern(cell), Arc::from(package));
+            let (cell_sym, package_sym) = (Sym::new(&cell), Sym::new(&package));
+            package_files.insert((cell, package), f.id);
             let first = targets.len();
             for (i, c) in m.calls.iter().enumerate() {
                 let Some((name, span)) = c.name_arg() else { continue };
@@ -251,8 +247,8 @@ impl Project {
                     .or_insert_with(|| self.forwarded_rule(f.id, &callee))
                     .clone();
                 let (rule, via_macro) = match inner {
-                    Some(inner) => (intern(inner), Some(intern(callee))),
-                    None => (intern(callee), None),
+                    Some(inner) => (Sym::new(&inner), Some(Sym::new(&callee))),
+                    None => (Sym::new(&callee), None),
                 };
                 targets.push(Target {
                     file: f.id,
@@ -261,16 +257,18 @@ impl Project {
                     via_macro,
                     name: name.into(),
                     name_span: Span { file: f.id, start: span.start, end: span.end },
-                    cell: cell.clone(),
-                    package: package.clone(),
+                    cell: cell_sym,
+                    package: package_sym,
                 });
             }
             let mut idx: Vec<u32> = (first as u32..targets.len() as u32).collect();
             // later declarations win, as they did in a map keyed by label
             idx.sort_by(|a, b| targets[*a as usize].name.cmp(&targets[*b as usize].name).then(b.cmp(a)));
             idx.dedup_by(|a, b| targets[*a as usize].name == targets[*b as usize].name);
-            by_package.entry(cell).or_insert_with(HashMap::new).insert(package, idx.into_boxed_slice());
+            by_package.entry(cell_sym).or_default().insert(package_sym, idx.into_boxed_slice());
         }
+        targets.shrink_to_fit();
+        self.package_files = package_files;
         self.by_package = by_package;
         self.targets = targets;
     }
@@ -327,7 +325,7 @@ impl Project {
     }
 
     pub fn target(&self, l: &Label) -> Option<usize> {
-        let idx = self.by_package.get(l.cell.as_str())?.get(l.package.as_str())?;
+        let idx = self.by_package.get(&Sym::new(&l.cell))?.get(&Sym::new(&l.package))?;
         let i = idx.binary_search_by(|i| (*self.targets[*i as usize].name).cmp(l.name.as_str())).ok()?;
         Some(idx[i] as usize)
     }

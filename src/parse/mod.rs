@@ -32,6 +32,15 @@ pub struct ParseOutcome {
 /// Decode bytes as UTF-8, stripping a byte-order mark. Invalid UTF-8 and NUL bytes are
 /// syntax errors at the first offending byte (offsets are in the BOM-less text).
 pub fn decode(bytes: &[u8]) -> Result<(String, bool), SyntaxError> {
+    decode_str(bytes).map(|(s, bom)| (s.to_string(), bom))
+}
+
+/// [`decode`] into a shared buffer, copying the bytes once.
+pub fn decode_shared(bytes: &[u8]) -> Result<(std::sync::Arc<str>, bool), SyntaxError> {
+    decode_str(bytes).map(|(s, bom)| (std::sync::Arc::from(s), bom))
+}
+
+fn decode_str(bytes: &[u8]) -> Result<(&str, bool), SyntaxError> {
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -44,7 +53,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, bool), SyntaxError> {
                     span: nul..nul + 1,
                 });
             }
-            Ok((s.to_string(), bom))
+            Ok((s, bom))
         }
         Err(e) => {
             let at = e.valid_up_to();

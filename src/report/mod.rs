@@ -46,6 +46,12 @@ impl Format {
         }
     }
 
+    /// Whether findings are written one by one as they are found (JSON and SARIF are single
+    /// documents, written at the end).
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Full | Format::Concise | Format::JsonLines | Format::Github)
+    }
+
     /// Whether the caller should print [`summary_line`] (to stderr) after the report.
     pub fn wants_summary_line(self) -> bool {
         matches!(self, Format::Full | Format::Concise)
@@ -125,6 +131,45 @@ pub fn write_report(
         Format::Github => github::write(out, diags, files),
     }?;
     out.flush()
+}
+
+/// Writes a streaming format ([`Format::streams`]) a batch of findings at a time, flushing
+/// after each batch; the output is the same as [`write_report`] of all batches at once.
+pub struct StreamWriter<W: std::io::Write> {
+    out: W,
+    format: Format,
+    opts: ReportOptions,
+    written: bool,
+}
+
+impl<W: std::io::Write> StreamWriter<W> {
+    pub fn new(out: W, format: Format, opts: ReportOptions) -> Self {
+        debug_assert!(format.streams());
+        StreamWriter { out, format, opts, written: false }
+    }
+
+    pub fn write(&mut self, diags: &[Diagnostic], files: &Files) -> std::io::Result<()> {
+        if diags.is_empty() {
+            return Ok(());
+        }
+        let out: &mut dyn std::io::Write = &mut self.out;
+        match self.format {
+            Format::Full => {
+                if self.written {
+                    writeln!(out)?;
+                }
+                full::write(out, diags, files, &self.opts)
+            }
+            Format::Concise => concise::write(out, diags, files),
+            Format::JsonLines => json::write_lines(out, diags, files),
+            Format::Github => github::write(out, diags, files),
+            Format::Json | Format::Sarif => {
+                write_report(out, self.format, diags, files, &Summary::default(), &self.opts)
+            }
+        }?;
+        self.written = true;
+        self.out.flush()
+    }
 }
 
 /// The one-line human summary, e.g.
