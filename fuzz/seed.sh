@@ -26,4 +26,9 @@ seed buckconfig "" $(find $td -type f -name '.buckconfig' | sort)
 seed cargo_lock "" $(find $td -type f -name 'Cargo.lock' | sort)
 for p in 00 01; do seed fixer "$p" "${fixups[@]}"; done
 seed fixer 02 "${buck[@]}"
+# inputs that once failed (see README.md) stay in the corpora
+for d in regressions/*/; do
+    t=$(basename "$d")
+    mkdir -p "corpus/$t" && cp "$d"* "corpus/$t/"
+done
 for d in corpus/*; do echo "$d: $(ls "$d" | wc -l) seeds"; done

@@ -1,8 +1,8 @@
 //! Time-boxed fuzzing of buck-lint's entry points with proptest's generators, one target per
 //! test (ignored by default; run with `FUZZ_SECONDS=600 cargo test --release --test fuzz --
-//! --ignored --nocapture <target>`). cargo-fuzz needs a nightly toolchain that this
-//! project's machines cannot install, so these loops stand in for it; results of the long
-//! runs are recorded in `fuzz/README.md`. Seeds are the project's own `testdata/` files,
+//! --ignored --nocapture <target>`). They complement the coverage-guided cargo-fuzz targets
+//! in `fuzz/` (same entry points, no coverage feedback, no extra tooling); results of the
+//! long runs of both are recorded in `fuzz/README.md`. Seeds are the project's own `testdata/` files,
 //! mutated by token insertion, deletion and duplication, plus arbitrary text.
 
 mod common;

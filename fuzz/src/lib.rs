@@ -54,15 +54,20 @@ pub fn parse_checked(kind: FileKind, text: &str) -> bool {
     o.errors.is_empty()
 }
 
+/// Run options that lint `file`, replaced by `text` in memory.
+fn overlay(file: &std::path::Path, text: &str) -> RunOptions {
+    RunOptions {
+        paths: vec![file.to_path_buf()],
+        stdin: None,
+        force_exclude: false,
+        overlays: [(file.to_path_buf(), text.to_string())].into_iter().collect(),
+    }
+}
+
 /// Lint `text` as `rel` inside `testdata/<project>` with every default rule.
 pub fn lint_in_project(project: &str, rel: &str, text: &str) {
     let file = testdata().join(project).join(rel);
-    let opts = RunOptions {
-        paths: vec![file.clone()],
-        stdin: None,
-        force_exclude: false,
-        overlays: [(file, text.to_string())].into_iter().collect(),
-    };
+    let opts = overlay(&file, text);
     let r = run(&opts, default_settings());
     if let Some(d) = r.diagnostics.iter().find(|d| d.rule == "internal-error") {
         panic!("internal-error: {}", d.message);
@@ -82,12 +87,7 @@ pub fn config_target(data: &[u8], kind: FileKind, project: &str, rel: &str) {
 pub fn fix_in_project(project: &str, rel: &str, kind: FileKind, text: &str) {
     let file = testdata().join(project).join(rel);
     let parsed_before = parse_checked(kind, text);
-    let opts = RunOptions {
-        paths: vec![file.clone()],
-        stdin: None,
-        force_exclude: false,
-        overlays: [(file.clone(), text.to_string())].into_iter().collect(),
-    };
+    let opts = overlay(&file, text);
     let mut session = Session::new(&opts, all_rules(), true);
     let result = session.run();
     if let Some(d) = result.diagnostics.iter().find(|d| d.rule == "internal-error") {
@@ -108,12 +108,7 @@ pub fn fix_in_project(project: &str, rel: &str, kind: FileKind, text: &str) {
         return;
     }
     let fixed = state.current.clone();
-    let again = RunOptions {
-        paths: vec![file.clone()],
-        stdin: None,
-        force_exclude: false,
-        overlays: [(file.clone(), fixed.clone())].into_iter().collect(),
-    };
+    let again = overlay(&file, &fixed);
     let mut second = Session::new(&again, all_rules(), true);
     second.run();
     if let Some(s2) = second.files.get(&file) {

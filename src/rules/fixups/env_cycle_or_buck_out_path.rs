@@ -48,14 +48,20 @@ impl Check for EnvCycleOrBuckOutPath {
         }
         let Some(doc) = fixups_doc(cx) else { return };
         let pkg = package_of(&cx.file.path).unwrap_or_default();
-        let own =
-            Regex::new(&format!(r"(?:^|[:/\s(]){}(?:-[0-9][^\s\[\])]*)?-build-script-run\b", regex::escape(pkg))).ok();
+        // compiled only for files that have build-script env entries
+        let own = std::cell::OnceCell::new();
+        let own = || {
+            own.get_or_init(|| {
+                Regex::new(&format!(r"(?:^|[:/\s(]){}(?:-[0-9][^\s\[\])]*)?-build-script-run\b", regex::escape(pkg)))
+                    .ok()
+            })
+        };
         let f = FixupsDoc::analyze(doc);
         for s in &f.sections {
             for (kind, e) in s.env_entries() {
                 let span = Span::new(cx.file.id, e.value_span.clone());
                 let cycle =
-                    kind != EnvKind::Library && !pkg.is_empty() && own.as_ref().is_some_and(|r| r.is_match(e.value));
+                    kind != EnvKind::Library && !pkg.is_empty() && own().as_ref().is_some_and(|r| r.is_match(e.value));
                 if cycle {
                     sink.push(
                         Diagnostic::new(
