@@ -132,6 +132,17 @@ struct ReorderState {
 }
 
 impl Reorder<'_> {
+    /// Hand over whatever is still waiting (a reported file that was never processed must not
+    /// hold back the files after it).
+    fn finish(self, files: &Files) -> Vec<Streamed> {
+        let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (_, ready) in std::mem::take(&mut st.pending) {
+            st.streamed.extend(ready.iter().map(Streamed::of));
+            self.sink.file_done(files, ready);
+        }
+        st.streamed
+    }
+
     fn push(&self, files: &Files, id: FileId, diags: Vec<Diagnostic>) {
         let Some(&i) = self.order.get(&id) else { return };
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -322,8 +333,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
 
     let project = Project::build(&files, facts, disc.root.clone(), settings);
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
-    let streamed =
-        reorder.map(|r| r.state.into_inner().unwrap_or_else(|e| e.into_inner()).streamed).unwrap_or_default();
+    let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();
     Analysis {
         files,
         project,
@@ -727,6 +737,19 @@ mod tests {
         assert_eq!(*rec.0.lock().unwrap(), ["a/BUCK:a1", "a/BUCK:a2", "|"], "a is written at once");
         r.push(&files, ids[2], vec![]);
         assert_eq!(*rec.0.lock().unwrap(), ["a/BUCK:a1", "a/BUCK:a2", "|", "|", "c/BUCK:c1", "|"]);
-        assert_eq!(r.state.lock().unwrap().streamed.len(), 3);
+        assert_eq!(r.finish(&files).len(), 3);
+    }
+
+    #[test]
+    fn a_file_never_done_does_not_hold_back_the_others() {
+        let mut files = Files::new();
+        let a = files.add("a".into(), "a".into(), FileKind::Build, true);
+        let b = files.add("b".into(), "b".into(), FileKind::Build, true);
+        let rec = Recorder(Default::default());
+        let r = Reorder { sink: &rec, order: [(a, 0), (b, 1)].into_iter().collect(), state: Default::default() };
+        r.push(&files, b, vec![Diagnostic::new("x", Severity::Info, Span { file: b, start: 0, end: 0 }, "b1")]);
+        assert!(rec.0.lock().unwrap().is_empty());
+        assert_eq!(r.finish(&files).len(), 1);
+        assert_eq!(*rec.0.lock().unwrap(), ["b:b1", "|"]);
     }
 }
