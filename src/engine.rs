@@ -309,7 +309,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     }
 
     let mut diagnostics = Vec::new();
-    let mut facts = HashMap::new();
+    let mut facts = rustc_hash::FxHashMap::default();
     let mut supps: HashMap<FileId, Suppressions> = HashMap::new();
     for (id, out) in outputs {
         if let Some(t) = out.keep_text {

@@ -14,7 +14,8 @@ pub mod reindeer;
 pub mod sym;
 pub mod value;
 
-use std::collections::HashMap;
+/// FxHash: the project maps are keyed by file ids, interned symbols and short strings.
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 use std::path::{Path, PathBuf};
 use sym::Sym;
 
@@ -94,19 +95,19 @@ impl Project {
         let mut p = Project {
             root: root.clone(),
             root_cell: "root".into(),
-            cells: HashMap::new(),
-            cell_aliases: HashMap::new(),
-            external_cells: HashMap::new(),
+            cells: HashMap::default(),
+            cell_aliases: HashMap::default(),
+            external_cells: HashMap::default(),
             facts,
             targets: Vec::new(),
-            by_package: HashMap::new(),
-            package_files: HashMap::new(),
+            by_package: HashMap::default(),
+            package_files: HashMap::default(),
             root_buckconfig: None,
             reindeer: Vec::new(),
             data: data::Data::load(settings),
             exec: std::sync::OnceLock::new(),
-            file_paths: HashMap::new(),
-            file_kinds: HashMap::new(),
+            file_paths: HashMap::default(),
+            file_kinds: HashMap::default(),
         };
         for f in files.iter() {
             p.file_paths.insert(f.path.clone(), f.id);
@@ -230,9 +231,9 @@ impl Project {
             .collect();
         let mut targets = Vec::with_capacity(build_modules.iter().map(|(_, m)| m.calls.len()).sum());
         // (file, callee) → forwarded rule: a build file calls few distinct callees.
-        let mut forwarded: HashMap<(FileId, String), Option<String>> = HashMap::new();
-        let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::new();
-        let mut package_files = HashMap::new();
+        let mut forwarded: HashMap<(FileId, String), Option<String>> = HashMap::default();
+        let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::default();
+        let mut package_files = HashMap::default();
         for (f, m) in build_modules {
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);

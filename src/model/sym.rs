@@ -75,9 +75,10 @@ impl PartialEq<&str> for Sym {
     }
 }
 
+/// Hashes the pointer: equal symbols are the same allocation.
 impl std::hash::Hash for Sym {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.as_str().hash(h)
+        std::ptr::hash(self.0, h)
     }
 }
 
