@@ -135,10 +135,10 @@ impl Reorder<'_> {
     /// Hand over whatever is still waiting (a reported file that was never processed must not
     /// hold back the files after it).
     fn finish(self, files: &Files) -> Vec<Streamed> {
+        let sink = self.sink;
         let mut st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         for (_, ready) in std::mem::take(&mut st.pending) {
-            st.streamed.extend(ready.iter().map(Streamed::of));
-            self.sink.file_done(files, ready);
+            hand_over(sink, &mut st.streamed, files, ready);
         }
         st.streamed
     }
@@ -150,14 +150,18 @@ impl Reorder<'_> {
         loop {
             let next = st.next;
             let Some(ready) = st.pending.remove(&next) else { break };
-            st.streamed.extend(ready.iter().map(Streamed::of));
-            self.sink.file_done(files, ready);
+            hand_over(self.sink, &mut st.streamed, files, ready);
             st.next += 1;
         }
     }
 }
 
-/// Filter (reported files, per-file ignores), apply severity overrides and suppressions.
+fn hand_over(sink: &dyn FileSink, streamed: &mut Vec<Streamed>, files: &Files, ready: Vec<Diagnostic>) {
+    streamed.extend(ready.iter().map(Streamed::of));
+    sink.file_done(files, ready);
+}
+
+/// Keep findings of reported files that per-file ignores allow; apply severity overrides.
 fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, base: &Path) {
     diags.retain(|d| {
         let f = files.get(d.primary.file);

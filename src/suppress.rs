@@ -298,25 +298,6 @@ fn line_of(starts: &[usize], offset: usize) -> usize {
     }
 }
 
-/// Drop suppressed diagnostics and add `unused-suppression` findings.
-pub fn apply(
-    diagnostics: Vec<Diagnostic>,
-    supps: &HashMap<FileId, Suppressions>,
-    files: &Files,
-    settings: &Settings,
-) -> Vec<Diagnostic> {
-    let mut supps: HashMap<FileId, Suppressions> =
-        supps.iter().filter(|(_, s)| !s.is_empty()).map(|(k, v)| (*k, v.clone())).collect();
-    let mut out = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
-        if !supps.get_mut(&d.primary.file).is_some_and(|s| s.suppresses(&d)) {
-            out.push(d);
-        }
-    }
-    out.extend(unused(&supps, files, settings));
-    out
-}
-
 impl Suppressions {
     /// Does a directive of this file suppress `d`? Marks the directive's item used.
     pub fn suppresses(&mut self, d: &Diagnostic) -> bool {
