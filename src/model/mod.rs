@@ -326,7 +326,8 @@ impl Project {
     }
 
     pub fn target(&self, l: &Label) -> Option<usize> {
-        let idx = self.by_package.get(&Sym::new(&l.cell))?.get(&Sym::new(&l.package))?;
+        // lookups of labels that name no known package intern nothing
+        let idx = self.by_package.get(&Sym::existing(&l.cell)?)?.get(&Sym::existing(&l.package)?)?;
         let i = idx.binary_search_by(|i| (*self.targets[*i as usize].name).cmp(l.name.as_str())).ok()?;
         Some(idx[i] as usize)
     }

@@ -45,6 +45,17 @@ impl Sym {
         sym
     }
 
+    /// The symbol of `s` if it was ever interned, without interning it (for lookups: a string
+    /// never interned cannot be a key).
+    pub fn existing(s: &str) -> Option<Sym> {
+        if let Some(sym) = LOCAL.with(|l| l.borrow().get(s).copied()) {
+            return Some(sym);
+        }
+        let sym = GLOBAL.lock().unwrap_or_else(|e| e.into_inner()).get(s).copied()?;
+        LOCAL.with(|l| l.borrow_mut().insert(sym.as_str(), sym));
+        Some(sym)
+    }
+
     pub fn as_str(self) -> &'static str {
         self.0
     }
@@ -105,5 +116,7 @@ mod tests {
         assert!(a != Sym::new("rust_binary"));
         assert_eq!(&*a, "rust_library");
         assert_eq!(std::mem::size_of::<Option<Sym>>(), 8);
+        assert!(Sym::existing("rust_library") == Some(a));
+        assert!(Sym::existing("never-interned-anywhere").is_none());
     }
 }
