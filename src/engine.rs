@@ -521,20 +521,20 @@ fn referenced_build_files(
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let mut seen_dirs: Vec<String> = Vec::new();
-    for c in &m.calls {
-        for a in &c.args {
-            for (s, _) in crate::rules::util::list_string_literals(&a.value) {
-                if !(s.starts_with("//") || s.starts_with('@') || s.contains("//")) || s.contains("$(") {
-                    continue;
-                }
-                let key = s.split(':').next().unwrap_or(s).to_string();
-                if seen_dirs.contains(&key) {
-                    continue;
-                }
-                seen_dirs.push(key);
-                if let Some(id) = package_build_file(s, dir, cells, build_files) {
-                    out.push(id);
-                }
+    let ir = m.calls.iter().flat_map(|c| c.args.iter().map(|a| crate::model::ExprRef::Ir(&a.value)));
+    let packed = m.packed.calls().flat_map(|c| c.args().map(|a| crate::model::ExprRef::Packed(a.value)));
+    for value in ir.chain(packed) {
+        for (s, _) in value.string_literals() {
+            if !(s.starts_with("//") || s.starts_with('@') || s.contains("//")) || s.contains("$(") {
+                continue;
+            }
+            let key = s.split(':').next().unwrap_or(s).to_string();
+            if seen_dirs.contains(&key) {
+                continue;
+            }
+            seen_dirs.push(key);
+            if let Some(id) = package_build_file(s, dir, cells, build_files) {
+                out.push(id);
             }
         }
     }

@@ -202,9 +202,9 @@ pub fn compute(project: &Project) -> ExecFacts {
         let call = project.call_of(t);
         let tm = project.module_of(t.file).unwrap();
         let mut attrs = HashMap::new();
-        for a in &call.args {
-            if let Some(n) = &a.name {
-                attrs.insert(n.to_string(), value::eval(&a.value, &Scope::module(t.file, tm), project));
+        for a in call.args() {
+            if let Some(n) = a.name() {
+                attrs.insert(n.to_string(), value::eval(&a.value().to_expr(), &Scope::module(t.file, tm), project));
             }
         }
         for s in sites {

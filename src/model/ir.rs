@@ -187,6 +187,9 @@ pub struct Module {
     pub defs: Vec<FnDef>,
     /// Top-level call statements (target declarations and macro calls in build files).
     pub calls: Vec<Call>,
+    /// Prelude-rule target declarations of a first-party build file, packed after the
+    /// per-file rules ran (see [`super::prune`]); `calls` holds the others.
+    pub packed: super::packed::PackedCalls,
     /// Constructs a BUCK/PACKAGE file may not contain.
     pub dialect_issues: Vec<DialectIssue>,
     /// Comment spans (including the leading `#`).

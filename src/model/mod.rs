@@ -2,6 +2,7 @@
 //! attributes, label and `load()` resolution, Reindeer configuration and the execution facts
 //! (remote execution, pipelining) that the determinism and RE rules need.
 
+pub mod call_ref;
 pub mod cfg_expr;
 pub mod data;
 pub mod exec;
@@ -9,6 +10,7 @@ pub mod fixups;
 pub mod image_ref;
 pub mod ir;
 pub mod label;
+pub mod packed;
 pub mod prune;
 pub mod reindeer;
 pub mod sym;
@@ -16,13 +18,15 @@ pub mod value;
 
 /// FxHash: the project maps are keyed by file ids, interned symbols and short strings.
 type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+use ir::Range;
 use std::path::{Path, PathBuf};
 use sym::Sym;
 
 use crate::files::Files;
 use crate::parse::buckconfig::BuckConfigFile;
 use crate::source::{FileId, FileKind, Span};
-use ir::{Call, Module};
+pub use call_ref::{ArgRef, CallRef, ExprRef};
+use ir::Module;
 use label::Label;
 use value::{ModuleLookup, Scope, Val};
 
@@ -38,7 +42,7 @@ pub enum Facts {
 #[derive(Debug)]
 pub struct Target {
     pub file: FileId,
-    /// Index into the module's `calls`.
+    /// Index into the module's `calls`, or [`PACKED`] | offset of a packed call.
     pub call: u32,
     /// The rule: the callee as written (`cargo.rust_library`), or, for a call of a macro
     /// that forwards `**kwargs` to a rule, that rule's callee.
@@ -50,6 +54,9 @@ pub struct Target {
     pub cell: Sym,
     pub package: Sym,
 }
+
+/// Marks [`Target::call`] as the offset of a packed call.
+pub const PACKED: u32 = 1 << 31;
 
 pub struct Project {
     pub root: Option<PathBuf>,
@@ -221,28 +228,45 @@ impl Project {
     }
 
     fn index_targets(&mut self, files: &Files) {
-        let build_modules: Vec<(&crate::files::FileEntry, &Module)> = files
+        let build_files: Vec<&crate::files::FileEntry> = files
             .iter()
-            .filter(|f| f.kind == FileKind::Build)
-            .filter_map(|f| match self.facts.get(&f.id) {
-                Some(Facts::Starlark(m)) => Some((f, m)),
-                _ => None,
-            })
+            .filter(|f| f.kind == FileKind::Build && matches!(self.facts.get(&f.id), Some(Facts::Starlark(_))))
             .collect();
-        let mut targets = Vec::with_capacity(build_modules.iter().map(|(_, m)| m.calls.len()).sum());
+        // The packed calls' heads (names, callees) move into the index.
+        let mut heads: HashMap<FileId, Vec<packed::PackedHead>> = HashMap::default();
+        for f in &build_files {
+            if let Some(Facts::Starlark(m)) = self.facts.get_mut(&f.id) {
+                heads.insert(f.id, std::mem::take(&mut m.packed.heads));
+            }
+        }
+        let total: usize = build_files
+            .iter()
+            .map(|f| self.module_of(f.id).map_or(0, |m| m.calls.len()) + heads.get(&f.id).map_or(0, |h| h.len()))
+            .sum();
+        let mut targets = Vec::with_capacity(total);
         // (file, callee) → forwarded rule: a build file calls few distinct callees.
-        let mut forwarded: HashMap<(FileId, String), Option<String>> = HashMap::default();
+        let mut forwarded: HashMap<(FileId, Box<str>), Option<String>> = HashMap::default();
         let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::default();
         let mut package_files = HashMap::default();
-        for (f, m) in build_modules {
+        for f in build_files {
+            let Some(m) = self.module_of(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
             let (cell_sym, package_sym) = (Sym::new(&cell), Sym::new(&package));
             package_files.insert((cell, package), f.id);
-            let first = targets.len();
+            // (position in the file, call, name, name span, callee), in source order
+            let mut decls: Vec<(u32, u32, Box<str>, Range, Box<str>)> = Vec::new();
             for (i, c) in m.calls.iter().enumerate() {
                 let Some((name, span)) = c.name_arg() else { continue };
                 let Some(callee) = c.callee_name() else { continue };
+                decls.push((c.span.start, i as u32, name.into(), span, callee.into()));
+            }
+            for h in heads.remove(&f.id).unwrap_or_default() {
+                decls.push((h.name_span.start, PACKED | h.offset, h.name, h.name_span, h.callee));
+            }
+            decls.sort_by_key(|d| d.0);
+            let first = targets.len();
+            for (_, call, name, span, callee) in decls {
                 let inner = forwarded
                     .entry((f.id, callee.clone()))
                     .or_insert_with(|| self.forwarded_rule(f.id, &callee))
@@ -253,10 +277,10 @@ impl Project {
                 };
                 targets.push(Target {
                     file: f.id,
-                    call: i as u32,
+                    call,
                     rule,
                     via_macro,
-                    name: name.into(),
+                    name,
                     name_span: Span { file: f.id, start: span.start, end: span.end },
                     cell: cell_sym,
                     package: package_sym,
@@ -300,9 +324,18 @@ impl Project {
         found.filter(|f| f != &sym)
     }
 
-    pub fn call_of(&self, t: &Target) -> &Call {
+    /// The call declaring a target (IR or packed).
+    pub fn call_of<'a>(&'a self, t: &'a Target) -> CallRef<'a> {
         let Some(Facts::Starlark(m)) = self.facts.get(&t.file) else { unreachable!("target without module") };
-        &m.calls[t.call as usize]
+        if t.call & PACKED != 0 {
+            CallRef::Packed {
+                call: m.packed.call(t.call & !PACKED),
+                name: &t.name,
+                name_span: t.name_span.start..t.name_span.end,
+            }
+        } else {
+            CallRef::Ir(&m.calls[t.call as usize])
+        }
     }
 
     pub fn module_of(&self, file: FileId) -> Option<&Module> {
@@ -311,10 +344,9 @@ impl Project {
 
     /// Evaluate a keyword argument of a target's call in its file's module scope.
     pub fn attr(&self, t: &Target, name: &str) -> Option<Val> {
-        let call = self.call_of(t);
-        let arg = call.kwarg(name)?;
+        let arg = self.call_of(t).kwarg(name)?;
         let m = self.module_of(t.file)?;
-        Some(value::eval(&arg.value, &Scope::module(t.file, m), self))
+        Some(value::eval(&arg.value().to_expr(), &Scope::module(t.file, m), self))
     }
 
     /// Resolve a label string written in `from`'s package.

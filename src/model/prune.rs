@@ -162,15 +162,16 @@ pub fn prune(m: &mut Module, kind: FileKind, keep_whole: bool, crates: &[String]
     m.dialect_issues = Vec::new();
     match kind {
         FileKind::Build if !keep_whole => {
-            m.calls.retain(|c| c.name_arg().is_some() || !is_builtin(&c.func));
-            for c in &mut m.calls {
-                if is_builtin(&c.func) {
-                    let known = declares_known_crate(c, crates);
-                    c.args.retain_mut(|a| prune_arg(a, known));
-                    c.args.shrink_to_fit();
-                }
+            let (mut builtin, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut m.calls).into_iter().partition(|c| is_builtin(&c.func));
+            builtin.retain(|c| c.name_arg().is_some());
+            for c in &mut builtin {
+                let known = declares_known_crate(c, crates);
+                c.args.retain_mut(|a| prune_arg(a, known));
             }
+            m.calls = rest;
             m.calls.shrink_to_fit();
+            m.packed = super::packed::PackedCalls::pack(&builtin);
         }
         FileKind::Bzl => {
             let mut keep: Vec<String> = m
@@ -223,12 +224,14 @@ mod tests {
             "cargo.rust_library(name = \"a-1.0.0\", srcs = [\"x\"], edition = \"2021\", deps = [\":b\"], env = {\"CARGO_PKG_AUTHORS\": \"me\", \"OUT_DIR\": \"$(location :x[out_dir])\", \"P\": \"/opt/x\"})\nmy_platform(name = \"p\", image = \"docker://x\", extra = 1)\n",
         );
         prune(&mut m, FileKind::Build, false, &["a".to_string()]);
-        let lib = &m.calls[0];
+        assert_eq!(m.packed.heads.len(), 1, "the prelude rule is packed");
+        let lib = m.packed.call(m.packed.heads[0].offset).to_call();
         let names: Vec<&str> = lib.args.iter().filter_map(|a| a.name.as_deref()).collect();
-        assert_eq!(names, vec!["name", "deps", "env"]);
+        assert_eq!(names, vec!["deps", "env"], "`name` goes to the target index");
         let ExprKind::Dict(env) = &lib.kwarg("env").unwrap().value.kind else { panic!() };
         assert_eq!(env.len(), 2, "OUT_DIR (a table crate) and the absolute path stay");
-        assert_eq!(m.calls[1].args.len(), 3, "custom rules keep every attribute");
+        assert_eq!(m.calls.len(), 1);
+        assert_eq!(m.calls[0].args.len(), 3, "custom rules keep every attribute");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
 use crate::model::value::Value;
-use crate::rules::util::{list_string_literals, replace_string_literal, span, split_versioned};
+use crate::rules::util::{replace_string_literal, span, split_versioned};
 use crate::rules::{Check, ProjectCx, Sink};
 
 pub struct DepOnPrivateVersionedTarget;
@@ -30,7 +30,7 @@ impl Check for DepOnPrivateVersionedTarget {
             let call = p.call_of(t);
             for attr in ["deps", "named_deps", "exec_deps"] {
                 let Some(arg) = call.kwarg(attr) else { continue };
-                for (s, lit) in list_string_literals(&arg.value) {
+                for (s, lit) in arg.value().string_literals() {
                     let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { continue };
                     l.cell = p.canonical_cell(&l.cell);
                     if *l.package == *t.package && *l.cell == *t.cell {
@@ -61,7 +61,7 @@ impl Check for DepOnPrivateVersionedTarget {
                         Diagnostic::new(
                             ID,
                             Severity::Error,
-                            span(t.file, lit),
+                            span(t.file, &lit),
                             format!("`{s}` is a private versioned crate target; depend on its alias `{fixed}`"),
                         )
                         .with_related(target.name_span, "declared with `visibility = []` here")
@@ -70,7 +70,7 @@ impl Check for DepOnPrivateVersionedTarget {
                         .with_fix(Fix {
                             applicability: Applicability::Safe,
                             description: format!("Depend on `{fixed}`"),
-                            edits: vec![replace_string_literal(t.file, &text, lit, &fixed)],
+                            edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
                         }),
                     );
                 }

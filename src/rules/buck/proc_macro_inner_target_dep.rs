@@ -5,7 +5,7 @@
 //! `deps = [":_serde_derive-1.0.200"]`. Fix (safe): drop the underscore.
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
-use crate::rules::util::{is_literal_true, is_rust_library_rule, list_string_literals, replace_string_literal, span};
+use crate::rules::util::{is_rust_library_rule, replace_string_literal, span};
 use crate::rules::{Check, ProjectCx, Sink};
 
 pub struct ProcMacroInnerTargetDep;
@@ -28,7 +28,7 @@ impl Check for ProcMacroInnerTargetDep {
             let call = p.call_of(t);
             for attr in ["deps", "named_deps", "exec_deps"] {
                 let Some(arg) = call.kwarg(attr) else { continue };
-                for (s, lit) in list_string_literals(&arg.value) {
+                for (s, lit) in arg.value().string_literals() {
                     let Some(l) = Label::parse(s, &t.cell, &t.package) else { continue };
                     let Some(inner) = l.name.strip_prefix('_') else { continue };
                     let mut outer = l.clone();
@@ -37,7 +37,7 @@ impl Check for ProcMacroInnerTargetDep {
                     let Some(ti) = p.target(&outer) else { continue };
                     let target = &p.targets[ti];
                     let tc = p.call_of(target);
-                    if !is_rust_library_rule(&target.rule, cx.settings, None) || !is_literal_true(tc, "proc_macro") {
+                    if !is_rust_library_rule(&target.rule, cx.settings, None) || !tc.is_literal_true("proc_macro") {
                         continue;
                     }
                     let Some(text) = cx.files.text(t.file) else { continue };
@@ -46,7 +46,7 @@ impl Check for ProcMacroInnerTargetDep {
                         Diagnostic::new(
                             ID,
                             Severity::Error,
-                            span(t.file, lit),
+                            span(t.file, &lit),
                             format!("`{s}` is the private inner target of proc macro `{inner}`; depend on `{inner}` instead"),
                         )
                         .with_related(target.name_span, "proc macro declared here")
@@ -54,7 +54,7 @@ impl Check for ProcMacroInnerTargetDep {
                         .with_fix(Fix {
                             applicability: Applicability::Safe,
                             description: format!("Depend on `{fixed}`"),
-                            edits: vec![replace_string_literal(t.file, &text, lit, &fixed)],
+                            edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
                         }),
                     );
                 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
-use crate::rules::util::{is_literal_true, is_rust_binary_rule, list_string_literals, span};
+use crate::rules::util::{is_rust_binary_rule, span};
 use crate::rules::{Check, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -28,7 +28,7 @@ fn is_linked(p: &Project, settings: &crate::config::Settings, ti: usize) -> Opti
     }
     if is_rust_lib(p, settings, &t.rule) {
         let c = p.call_of(t);
-        if is_literal_true(c, "proc_macro") {
+        if c.is_literal_true("proc_macro") {
             return Some("proc macro");
         }
         if let Some(ct) = p.attr(t, "crate_type").and_then(|v| v.as_str().map(String::from)) {
@@ -47,7 +47,7 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
     let mut out = Vec::new();
     for attr in ["deps", "named_deps"] {
         let Some(arg) = call.kwarg(attr) else { continue };
-        for (s, lit) in list_string_literals(&arg.value) {
+        for (s, lit) in arg.value().string_literals() {
             let Some(l) = p.resolve_label(t, s) else { continue };
             let Some(mut di) = p.target(&l) else { continue };
             // follow `alias(actual = ...)`
@@ -65,7 +65,7 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
                     None => break,
                 }
             }
-            out.push((di, span(t.file, lit)));
+            out.push((di, span(t.file, &lit)));
         }
     }
     out

@@ -129,8 +129,8 @@ impl Check for ExecPlatformHostDerived {
             let names = host_configuration_names(p, tm);
             let mut uses = Vec::new();
             if !names.is_empty() {
-                for a in &p.call_of(t).args {
-                    host_uses(&a.value, &names, tm, 0, &mut uses);
+                for a in p.call_of(t).args() {
+                    host_uses(&a.value().to_expr(), &names, tm, 0, &mut uses);
                 }
             }
             uses.sort_by_key(|(r, _)| r.start);

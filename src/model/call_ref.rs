@@ -1,0 +1,171 @@
+//! One view over a target's call, whether it is kept as IR (third-party build files, macro
+//! calls, custom rules) or packed (prelude rules in first-party build files, see
+//! [`super::packed`]). Cross-file rules read targets through these.
+
+use std::borrow::Cow;
+
+use super::ir::{Arg, ArgKind, Call, Expr, ExprKind, Range};
+use super::packed::{PackedArg, PackedCall, PackedExpr};
+
+/// The call declaring a target.
+#[derive(Clone)]
+pub enum CallRef<'a> {
+    Ir(&'a Call),
+    /// A packed call and its target's name (not packed) with the span of its literal.
+    Packed {
+        call: PackedCall<'a>,
+        name: &'a str,
+        name_span: Range,
+    },
+}
+
+/// An argument of a [`CallRef`].
+#[derive(Clone)]
+pub enum ArgRef<'a> {
+    Ir(&'a Arg),
+    Packed(PackedArg<'a>),
+    /// The `name = "..."` argument of a packed call (its span is that of the string).
+    Name(&'a str, Range),
+}
+
+/// An expression of a [`CallRef`].
+#[derive(Clone)]
+pub enum ExprRef<'a> {
+    Ir(&'a Expr),
+    Packed(PackedExpr<'a>),
+    Str(&'a str, Range),
+}
+
+impl<'a> CallRef<'a> {
+    /// The IR call, when the target is not packed.
+    pub fn as_ir(&self) -> Option<&'a Call> {
+        match self {
+            CallRef::Ir(c) => Some(c),
+            CallRef::Packed { .. } => None,
+        }
+    }
+    pub fn span(&self) -> Range {
+        match self {
+            CallRef::Ir(c) => c.span.clone(),
+            CallRef::Packed { call, .. } => call.span(),
+        }
+    }
+    /// Every argument, in source order (a packed call's `name` first).
+    pub fn args(&self) -> Vec<ArgRef<'a>> {
+        match self {
+            CallRef::Ir(c) => c.args.iter().map(ArgRef::Ir).collect(),
+            CallRef::Packed { call, name, name_span } => {
+                std::iter::once(ArgRef::Name(name, name_span.clone())).chain(call.args().map(ArgRef::Packed)).collect()
+            }
+        }
+    }
+    /// The last keyword argument called `name`.
+    pub fn kwarg(&self, name: &str) -> Option<ArgRef<'a>> {
+        match self {
+            CallRef::Ir(c) => c.kwarg(name).map(ArgRef::Ir),
+            CallRef::Packed { name: n, name_span, .. } if name == "name" => Some(ArgRef::Name(n, name_span.clone())),
+            CallRef::Packed { call, .. } => call
+                .args()
+                .filter(|a| a.kind == ArgKind::Named && a.name.as_deref() == Some(name))
+                .last()
+                .map(ArgRef::Packed),
+        }
+    }
+    /// `attr = True` written literally.
+    pub fn is_literal_true(&self, name: &str) -> bool {
+        self.kwarg(name).is_some_and(|a| a.value().as_bool() == Some(true))
+    }
+}
+
+impl<'a> ArgRef<'a> {
+    pub fn kind(&self) -> ArgKind {
+        match self {
+            ArgRef::Ir(a) => a.kind,
+            ArgRef::Packed(a) => a.kind,
+            ArgRef::Name(..) => ArgKind::Named,
+        }
+    }
+    pub fn name(&self) -> Option<&'a str> {
+        match self {
+            ArgRef::Ir(a) => a.name.map(|s| s.as_str()),
+            ArgRef::Packed(a) => a.name.map(|s| s.as_str()),
+            ArgRef::Name(..) => Some("name"),
+        }
+    }
+    /// Span of the whole argument (`name = value`).
+    pub fn span(&self) -> Range {
+        match self {
+            ArgRef::Ir(a) => a.span.clone(),
+            ArgRef::Packed(a) => a.span.clone(),
+            ArgRef::Name(_, r) => r.clone(),
+        }
+    }
+    /// Span of the keyword (the whole argument when it has none).
+    pub fn name_span(&self) -> Range {
+        match (self.name(), self) {
+            (_, ArgRef::Name(_, r)) => r.clone(),
+            (Some(n), _) => self.span().start..self.span().start + n.len() as u32,
+            (None, _) => self.span(),
+        }
+    }
+    pub fn value(&self) -> ExprRef<'a> {
+        match self {
+            ArgRef::Ir(a) => ExprRef::Ir(&a.value),
+            ArgRef::Packed(a) => ExprRef::Packed(a.value),
+            ArgRef::Name(s, r) => ExprRef::Str(s, r.clone()),
+        }
+    }
+}
+
+impl<'a> ExprRef<'a> {
+    pub fn span(&self) -> Range {
+        match self {
+            ExprRef::Ir(e) => e.span.clone(),
+            ExprRef::Packed(e) => e.span(),
+            ExprRef::Str(_, r) => r.clone(),
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            ExprRef::Ir(e) => match e.kind {
+                ExprKind::Bool(b) => Some(b),
+                _ => None,
+            },
+            ExprRef::Packed(e) => e.as_bool(),
+            ExprRef::Str(..) => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self {
+            ExprRef::Ir(e) => match &e.kind {
+                ExprKind::Str(s) => Some(s),
+                _ => None,
+            },
+            ExprRef::Packed(e) => e.as_str(),
+            ExprRef::Str(s, _) => Some(s),
+        }
+    }
+    /// String literals directly inside (list items, dict values, `+` operands, `select()`
+    /// branches), with their spans; see [`crate::rules::util::list_string_literals`].
+    pub fn string_literals(&self) -> Vec<(&'a str, Range)> {
+        match self {
+            ExprRef::Ir(e) => {
+                crate::rules::util::list_string_literals(e).into_iter().map(|(s, r)| (s, r.clone())).collect()
+            }
+            ExprRef::Packed(e) => {
+                let mut out = Vec::new();
+                e.string_literals(&mut out);
+                out
+            }
+            ExprRef::Str(s, r) => vec![(*s, r.clone())],
+        }
+    }
+    /// The expression as IR (unpacked when packed).
+    pub fn to_expr(&self) -> Cow<'a, Expr> {
+        match self {
+            ExprRef::Ir(e) => Cow::Borrowed(e),
+            ExprRef::Packed(e) => Cow::Owned(e.to_expr()),
+            ExprRef::Str(s, r) => Cow::Owned(Expr { span: r.clone(), kind: ExprKind::Str((*s).into()) }),
+        }
+    }
+}
