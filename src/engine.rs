@@ -375,6 +375,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
         })
         .collect();
     diagnostics.extend(project_diags);
+    diagnostics.extend(fixups_phase(&cx, &all_checks));
 
     // Report only on asked-for files; apply per-file ignores, severity overrides and
     // suppressions (and add unused-suppression).
@@ -385,6 +386,46 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     sort_dedup(&mut diagnostics, &files);
     let files_checked = files.iter().filter(|f| f.reported).count();
     RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped }
+}
+
+/// The fixups hook: parse each fixups file again (the project keeps only its text), analyse
+/// it once, and hand it to every check; files in parallel, a panic caught per file.
+fn fixups_phase(cx: &ProjectCx<'_>, checks: &[&'static dyn rules::Check]) -> Vec<Diagnostic> {
+    let project = cx.project;
+    let mut owners: HashMap<FileId, (&crate::model::reindeer::ReindeerProject, &str)> = HashMap::new();
+    for rp in &project.reindeer {
+        for (dir, id) in &rp.fixups {
+            owners.entry(*id).or_insert((rp, dir.as_str()));
+        }
+    }
+    project
+        .fixups_texts()
+        .par_iter()
+        .flat_map_iter(|(id, text)| {
+            let mut sink = Sink::new(cx.settings);
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let Ok(doc) = toml_edit::Document::parse(text.to_string()) else { return };
+                let analyzed = crate::model::fixups::FixupsDoc::analyze(&doc);
+                let fx = rules::FixupsCx { file: *id, owner: owners.get(id).copied(), doc: &doc, fixups: &analyzed };
+                for c in checks {
+                    c.check_fixups(cx, &fx, &mut sink);
+                }
+            }));
+            if let Err(p) = r {
+                sink.diagnostics.push(Diagnostic::new(
+                    "internal-error",
+                    Severity::Error,
+                    Span { file: *id, start: 0, end: 0 },
+                    format!(
+                        "buck-lint crashed in the fixups rules on `{}`: {}",
+                        cx.files.display(*id),
+                        panic_message(&p)
+                    ),
+                ));
+            }
+            sink.diagnostics
+        })
+        .collect()
 }
 
 impl discover::Found {
@@ -691,6 +732,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             drop(module);
             Some(Facts::Starlark(compact))
         }
+        Parsed::Toml(_) if kind == FileKind::Fixups => Some(Facts::Fixups(text.clone())),
         Parsed::Toml(doc) => Some(Facts::Toml(doc)),
         Parsed::BuckConfig(c) => Some(Facts::BuckConfig(c)),
         Parsed::Failed => None,

@@ -18,7 +18,6 @@ pub mod value;
 
 /// FxHash: the project maps are keyed by file ids, interned symbols and short strings.
 type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
-use ir::Range;
 use std::path::{Path, PathBuf};
 use sym::Sym;
 
@@ -35,6 +34,10 @@ pub enum Facts {
     Starlark(Module),
     Toml(Box<toml_edit::Document<String>>),
     BuckConfig(BuckConfigFile),
+    /// The text of a `fixups.toml` that parsed: there can be thousands, and their documents
+    /// are large, so they are parsed again, one at a time, for the fixups hook
+    /// ([`crate::rules::Check::check_fixups`]).
+    Fixups(std::sync::Arc<str>),
 }
 
 /// A target declared in a build file. Compact (72 bytes): rule, cell and package names are
@@ -69,6 +72,8 @@ pub struct Project {
     pub targets: Vec<Target>,
     /// (cell, package) → indices of its targets, sorted by name (for label lookups).
     by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>>,
+    /// The targets of each build file (they are contiguous in `targets`).
+    targets_by_file: HashMap<FileId, std::ops::Range<u32>>,
     /// Build file of each (cell, package).
     pub package_files: HashMap<(String, String), FileId>,
     pub root_buckconfig: Option<FileId>,
@@ -108,6 +113,7 @@ impl Project {
             facts,
             targets: Vec::new(),
             by_package: HashMap::default(),
+            targets_by_file: HashMap::default(),
             package_files: HashMap::default(),
             root_buckconfig: None,
             reindeer: Vec::new(),
@@ -145,6 +151,19 @@ impl Project {
             Some(Facts::Toml(d)) => Some(d),
             _ => None,
         }
+    }
+    /// The fixups files that parsed, with their texts, in file order.
+    pub fn fixups_texts(&self) -> Vec<(FileId, &std::sync::Arc<str>)> {
+        let mut v: Vec<(FileId, &std::sync::Arc<str>)> = self
+            .facts
+            .iter()
+            .filter_map(|(id, f)| match f {
+                Facts::Fixups(t) => Some((*id, t)),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(id, _)| *id);
+        v
     }
     pub fn buckconfig(&self, id: FileId) -> Option<&BuckConfigFile> {
         match self.facts.get(&id) {
@@ -248,25 +267,31 @@ impl Project {
         let mut forwarded: HashMap<(FileId, Box<str>), Option<String>> = HashMap::default();
         let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::default();
         let mut package_files = HashMap::default();
+        let mut targets_by_file = HashMap::default();
         for f in build_files {
             let Some(m) = self.module_of(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
             let (cell_sym, package_sym) = (Sym::new(&cell), Sym::new(&package));
             package_files.insert((cell, package), f.id);
-            // (position in the file, call, name, name span, callee), in source order
-            let mut decls: Vec<(u32, u32, Box<str>, Range, Box<str>)> = Vec::new();
+            // IR and packed declarations, in source order (`offset` is `Target::call`)
+            let mut decls: Vec<packed::PackedHead> = Vec::new();
             for (i, c) in m.calls.iter().enumerate() {
-                let Some((name, span)) = c.name_arg() else { continue };
+                let Some((name, name_span)) = c.name_arg() else { continue };
                 let Some(callee) = c.callee_name() else { continue };
-                decls.push((c.span.start, i as u32, name.into(), span, callee.into()));
+                decls.push(packed::PackedHead {
+                    offset: i as u32,
+                    name: name.into(),
+                    name_span,
+                    callee: callee.into(),
+                });
             }
             for h in heads.remove(&f.id).unwrap_or_default() {
-                decls.push((h.name_span.start, PACKED | h.offset, h.name, h.name_span, h.callee));
+                decls.push(packed::PackedHead { offset: PACKED | h.offset, ..h });
             }
-            decls.sort_by_key(|d| d.0);
+            decls.sort_by_key(|d| d.name_span.start);
             let first = targets.len();
-            for (_, call, name, span, callee) in decls {
+            for packed::PackedHead { offset: call, name, name_span: span, callee } in decls {
                 let inner = forwarded
                     .entry((f.id, callee.clone()))
                     .or_insert_with(|| self.forwarded_rule(f.id, &callee))
@@ -286,6 +311,7 @@ impl Project {
                     package: package_sym,
                 });
             }
+            targets_by_file.insert(f.id, first as u32..targets.len() as u32);
             let mut idx: Vec<u32> = (first as u32..targets.len() as u32).collect();
             // later declarations win, as they did in a map keyed by label
             idx.sort_by(|a, b| targets[*a as usize].name.cmp(&targets[*b as usize].name).then(b.cmp(a)));
@@ -295,6 +321,7 @@ impl Project {
         targets.shrink_to_fit();
         self.package_files = package_files;
         self.by_package = by_package;
+        self.targets_by_file = targets_by_file;
         self.targets = targets;
     }
 
@@ -340,6 +367,11 @@ impl Project {
 
     pub fn module_of(&self, file: FileId) -> Option<&Module> {
         ModuleLookup::module(self, file)
+    }
+
+    /// Indices (into `targets`) of the targets a build file declares.
+    pub fn targets_in(&self, file: FileId) -> std::ops::Range<usize> {
+        self.targets_by_file.get(&file).map_or(0..0, |r| r.start as usize..r.end as usize)
     }
 
     /// Evaluate a keyword argument of a target's call in its file's module scope.

@@ -524,7 +524,7 @@ impl<'a> PackedCall<'a> {
         out
     }
 
-    fn to_call_at(&self, base: u32) -> Call {
+    fn to_call_at(self, base: u32) -> Call {
         let mut r = Reader { p: self.p, pos: self.at };
         let span = r.span(base);
         let func = PackedExpr { p: self.p, at: r.pos, base: span.start }.to_expr();
@@ -537,7 +537,7 @@ impl<'a> PackedCall<'a> {
     }
 
     /// Unpack a top-level packed call into IR (without its `name` argument).
-    pub fn to_call(&self) -> Call {
+    pub fn to_call(self) -> Call {
         self.to_call_at(0)
     }
 }

@@ -32,6 +32,8 @@ pub struct ReindeerProject {
     pub buildscript_rule: Option<String>,
     /// Crates are vendored (`vendor = true`, `"local-registry"` or a table).
     pub vendored: bool,
+    /// The platforms Reindeer resolves fixups for (see [`ReindeerProject::platforms`]).
+    platforms: std::sync::OnceLock<Vec<crate::model::fixups::PlatformSet>>,
 }
 
 fn str_key(doc: &toml_edit::Document<String>, key: &str) -> Option<String> {
@@ -108,6 +110,7 @@ impl ReindeerProject {
                     .and_then(|v| v.as_str())
                     .map(String::from),
                 vendored,
+                platforms: std::sync::OnceLock::new(),
             });
         }
         out
@@ -125,6 +128,14 @@ impl ReindeerProject {
     }
 
     /// The fixups file for a package, if any.
+    /// The platforms configured in reindeer.toml (or Reindeer's defaults), computed once.
+    pub fn platforms(&self, project: &Project) -> &[crate::model::fixups::PlatformSet] {
+        self.platforms.get_or_init(|| {
+            let rt = project.toml(self.config).map(crate::model::fixups::ReindeerDoc::analyze);
+            crate::model::fixups::configured_platforms(rt.as_ref(), &project.data)
+        })
+    }
+
     pub fn fixups_for(&self, name: &str) -> Option<FileId> {
         self.fixups.iter().find(|(d, _)| d == name).map(|(_, id)| *id)
     }

@@ -8,8 +8,8 @@
 //! back in their own fixups.
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::fixups::CARGO_ENV_NAMES;
-use crate::rules::{Check, ProjectCx, Sink};
-use crate::source::Span;
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
+use crate::source::{FileId, Span};
 
 pub struct CargoEnvAllUnderRe;
 
@@ -33,47 +33,54 @@ impl Check for CargoEnvAllUnderRe {
             return;
         }
         let p = cx.project;
-        let ex = p.exec();
-        let Some(re) = ex.re_evidence else { return };
-        let mut files: Vec<crate::source::FileId> = Vec::new();
+        let Some(re) = p.exec().re_evidence else { return };
         for r in &p.reindeer {
-            files.push(r.config);
-            files.extend(r.fixups.iter().map(|(_, id)| *id));
-        }
-        for id in files {
-            if !cx.files.get(id).reported {
-                continue;
+            if cx.files.get(r.config).reported {
+                if let Some(doc) = p.toml(r.config) {
+                    check_doc(r.config, doc, re, sink);
+                }
             }
-            let Some(doc) = p.toml(id) else { continue };
-            let Some((k, v)) = doc.as_table().get_key_value("cargo_env") else { continue };
-            let (Some(ks), Some(vs)) = (k.span(), v.span()) else { continue };
-            let all = v.as_bool() == Some(true);
-            let has_dir = v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some("CARGO_MANIFEST_DIR")));
-            if !all && !has_dir {
-                continue;
-            }
-            let what = if all {
-                "`cargo_env = true` gives every crate"
-            } else {
-                "listing `CARGO_MANIFEST_DIR` in `cargo_env` gives crates"
-            };
-            let mut d = Diagnostic::new(
-                ID,
-                Severity::Warning,
-                Span::new(id, ks.start..vs.end),
-                format!("{what} a `CARGO_MANIFEST_DIR` that becomes an absolute, per-worker path under remote execution"),
-            )
-            .with_label("absolute CARGO_MANIFEST_DIR for every crate")
-            .with_related(re, "remote execution is enabled here")
-            .with_help("list only the variables your crates read (the Reindeer manual recommends it); give `CARGO_MANIFEST_DIR` back only to crates that need it, in their own fixups");
-            if all {
-                d = d.with_fix(Fix {
-                    applicability: Applicability::Unsafe,
-                    description: "List the cargo_env variables explicitly, without CARGO_MANIFEST_DIR".into(),
-                    edits: vec![Edit { span: Span::new(id, vs), content: replacement() }],
-                });
-            }
-            sink.push(d);
         }
     }
+
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) || fx.owner.is_none() || !cx.files.get(fx.file).reported {
+            return;
+        }
+        let Some(re) = cx.project.exec().re_evidence else { return };
+        check_doc(fx.file, fx.doc, re, sink);
+    }
+}
+
+/// `cargo_env` at the top level of a reindeer.toml or an owned fixups file.
+fn check_doc(id: FileId, doc: &toml_edit::Document<String>, re: Span, sink: &mut Sink<'_>) {
+    let Some((k, v)) = doc.as_table().get_key_value("cargo_env") else { return };
+    let (Some(ks), Some(vs)) = (k.span(), v.span()) else { return };
+    let all = v.as_bool() == Some(true);
+    let has_dir = v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some("CARGO_MANIFEST_DIR")));
+    if !all && !has_dir {
+        return;
+    }
+    let what = if all {
+        "`cargo_env = true` gives every crate"
+    } else {
+        "listing `CARGO_MANIFEST_DIR` in `cargo_env` gives crates"
+    };
+    let mut d = Diagnostic::new(
+            ID,
+            Severity::Warning,
+            Span::new(id, ks.start..vs.end),
+            format!("{what} a `CARGO_MANIFEST_DIR` that becomes an absolute, per-worker path under remote execution"),
+        )
+        .with_label("absolute CARGO_MANIFEST_DIR for every crate")
+        .with_related(re, "remote execution is enabled here")
+        .with_help("list only the variables your crates read (the Reindeer manual recommends it); give `CARGO_MANIFEST_DIR` back only to crates that need it, in their own fixups");
+    if all {
+        d = d.with_fix(Fix {
+            applicability: Applicability::Unsafe,
+            description: "List the cargo_env variables explicitly, without CARGO_MANIFEST_DIR".into(),
+            edits: vec![Edit { span: Span::new(id, vs), content: replacement() }],
+        });
+    }
+    sink.push(d);
 }

@@ -10,8 +10,8 @@
 //! (`quote`, `memoffset`) are never reported. The finding sits on `buildscript.run`. No fix.
 use super::{locked_versions, project_fixups};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::fixups::{Decision, FixupsDoc};
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::model::fixups::Decision;
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
 pub struct BuildscriptDisabledEssential;
@@ -22,73 +22,73 @@ impl Check for BuildscriptDisabledEssential {
     fn rules(&self) -> &'static [&'static str] {
         &[ID]
     }
-    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
         if !sink.enabled(ID) {
             return;
         }
         let data = &cx.project.data;
-        for pf in project_fixups(cx) {
-            let name = pf.dir;
-            if data.harmless_when_disabled.iter().any(|h| h == name) {
+        let Some(pf) = project_fixups(cx, fx) else { return };
+        let name = pf.dir;
+        if data.harmless_when_disabled.iter().any(|h| h == name) {
+            return;
+        }
+        let versions = locked_versions(pf.rp, name);
+        let f = fx.fixups;
+        for s in &f.sections {
+            let Some(bs) = s.buildscript() else { continue };
+            // `buildscript.run = false`, or the legacy `buildscript = []` (an old
+            // `[[buildscript]]` with cxx tables built the native code instead)
+            let legacy_skip = matches!(bs.item, toml_edit::Item::Value(toml_edit::Value::Array(a)) if a.is_empty());
+            if bs.decision() != Some(Decision::Run(false)) || (bs.legacy && !legacy_skip) {
                 continue;
             }
-            let versions = locked_versions(pf.rp, name);
-            let f = FixupsDoc::analyze(pf.doc);
-            for s in &f.sections {
-                let Some(bs) = s.buildscript() else { continue };
-                // `buildscript.run = false`, or the legacy `buildscript = []` (an old
-                // `[[buildscript]]` with cxx tables built the native code instead)
-                let legacy_skip = matches!(bs.item, toml_edit::Item::Value(toml_edit::Value::Array(a)) if a.is_empty());
-                if bs.decision() != Some(Decision::Run(false)) || (bs.legacy && !legacy_skip) {
-                    continue;
-                }
-                // the table entry for a version this section applies to
-                let entry = if versions.is_empty() {
-                    data.essential_for(name, None)
-                } else {
-                    versions
-                        .iter()
-                        .filter(|v| !s.applies_to_version(v).is_false())
-                        .find_map(|v| data.essential_for(name, Some(v)))
-                };
-                let Some(entry) = entry.filter(|e| e.has_build_script) else { continue };
-                let Some(level) = entry.level else { continue };
-                let pattern = entry.name != name;
-                if pattern && f.has_native_standin() {
-                    continue;
-                }
-                let anchor = if bs.legacy { bs.key_span.clone() } else { bs.run_anchor() };
-                let what = if bs.legacy { "`buildscript = []`" } else { "`buildscript.run = false`" };
-                let why = if pattern {
-                    format!(
-                        "as a `{}` package it normally emits the link lines for its native library, and no `[[cxx_library]]`, `[[prebuilt_cxx_library]]` or `extra_deps` stands in for it",
-                        entry.name
-                    )
-                } else {
-                    entry.reason.trim_end_matches('.').to_string()
-                };
-                let help = if name.starts_with("pyo3") {
-                    "run it and give it an interpreter: a `[buildscript.run.env]` table with `PYO3_PYTHON = \"$(exe …)\"` already means \"run\"".to_string()
-                } else if pattern {
-                    "run it with `[buildscript.run] rustc_link_lib = true`, or build the library with a `[[cxx_library]]`".to_string()
-                } else {
-                    "run it: `buildscript.run = true`".to_string()
-                };
-                let severity = match level {
-                    Severity::Info => Severity::Info,
-                    _ => Severity::Warning,
-                };
-                sink.push(
-                    Diagnostic::new(
-                        ID,
-                        severity,
-                        Span::new(pf.file, anchor),
-                        format!("{what} turns off {name}'s build script, which must run: {why}"),
-                    )
-                    .with_label("essential build script disabled")
-                    .with_help(help),
-                );
+            // the table entry for a version this section applies to
+            let entry = if versions.is_empty() {
+                data.essential_for(name, None)
+            } else {
+                versions
+                    .iter()
+                    .filter(|v| !s.applies_to_version(v).is_false())
+                    .find_map(|v| data.essential_for(name, Some(v)))
+            };
+            let Some(entry) = entry.filter(|e| e.has_build_script) else { continue };
+            let Some(level) = entry.level else { continue };
+            let pattern = entry.name != name;
+            if pattern && f.has_native_standin() {
+                continue;
             }
+            let anchor = if bs.legacy { bs.key_span.clone() } else { bs.run_anchor() };
+            let what = if bs.legacy { "`buildscript = []`" } else { "`buildscript.run = false`" };
+            let why = if pattern {
+                format!(
+                    "as a `{}` package it normally emits the link lines for its native library, and no `[[cxx_library]]`, `[[prebuilt_cxx_library]]` or `extra_deps` stands in for it",
+                    entry.name
+                )
+            } else {
+                entry.reason.trim_end_matches('.').to_string()
+            };
+            let help = if name.starts_with("pyo3") {
+                "run it and give it an interpreter: a `[buildscript.run.env]` table with `PYO3_PYTHON = \"$(exe …)\"` already means \"run\"".to_string()
+            } else if pattern {
+                "run it with `[buildscript.run] rustc_link_lib = true`, or build the library with a `[[cxx_library]]`"
+                    .to_string()
+            } else {
+                "run it: `buildscript.run = true`".to_string()
+            };
+            let severity = match level {
+                Severity::Info => Severity::Info,
+                _ => Severity::Warning,
+            };
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    severity,
+                    Span::new(pf.file, anchor),
+                    format!("{what} turns off {name}'s build script, which must run: {why}"),
+                )
+                .with_label("essential build script disabled")
+                .with_help(help),
+            );
         }
     }
 }

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 use super::{BuildScript, build_script, edit, reindeer_doc};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::fixups::{Decision, FixupsDoc, Section, configured_platforms, header_starts, root_insertion_point};
+use crate::model::fixups::{Decision, FixupsDoc, Section, header_starts, root_insertion_point};
 use crate::model::reindeer::{LockedPackage, ReindeerProject};
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::{FileId, Span};
 
 pub struct BuildscriptUndecided;
@@ -56,101 +56,126 @@ impl Check for BuildscriptUndecided {
         if !sink.enabled(ID) {
             return;
         }
-        let p = cx.project;
-        for rp in &p.reindeer {
+        // packages without a fixups file (the fixups hook covers the others)
+        for rp in &cx.project.reindeer {
             let Some(lock) = rp.lock else { continue };
-            let rt = reindeer_doc(p, rp);
-            let strict = rt.as_ref().and_then(|r| r.bool_key("unresolved_fixup_error")) == Some(true);
-            let severity = if strict { Severity::Error } else { Severity::Warning };
-            let platforms = configured_platforms(rt.as_ref(), &p.data);
-            let use_platforms = !platforms.is_empty() && platforms.iter().all(|x| x.complete);
             let mut by_name: BTreeMap<&str, Vec<&LockedPackage>> = BTreeMap::new();
             for pkg in rp.packages.iter().filter(|x| x.source.is_some()) {
                 by_name.entry(pkg.name.as_str()).or_default().push(pkg);
             }
             for (name, pkgs) in by_name {
-                let fixups = rp.fixups_for(name);
-                let doc = match fixups {
-                    Some(id) => match p.toml(id) {
-                        Some(d) => Some((id, d)),
-                        None => continue, // unparsable: syntax-error covers it
-                    },
-                    None => None,
-                };
-                let f = doc.map(|(_, d)| FixupsDoc::analyze(d));
-                // (version, undecided platforms (empty = all), evidence)
-                let mut undecided: Vec<(&semver::Version, Vec<&str>, String)> = Vec::new();
-                for pkg in &pkgs {
-                    let BuildScript::Yes(evidence) = build_script(p, rp, name, &pkg.version) else { continue };
-                    let v = &pkg.version;
-                    match &f {
-                        None => undecided.push((v, Vec::new(), evidence)),
-                        Some(f) if use_platforms => {
-                            let missing: Vec<&str> = platforms
-                                .iter()
-                                .filter(|plat| {
-                                    !f.sections.iter().any(|s| !s.applies_on(*plat, Some(v)).is_false() && decides(s))
-                                })
-                                .map(|plat| plat.name.as_str())
-                                .collect();
-                            if missing.len() == platforms.len() {
-                                undecided.push((v, Vec::new(), evidence));
-                            } else if !missing.is_empty() {
-                                undecided.push((v, missing, evidence));
-                            }
-                        }
-                        Some(f) => {
-                            if !f.sections_for(v).any(decides) {
-                                undecided.push((v, Vec::new(), evidence));
-                            }
-                        }
-                    }
+                if rp.fixups_for(name).is_none() {
+                    check_package(cx, rp, lock, name, &pkgs, None, sink);
                 }
-                let Some((first_v, _, evidence)) = undecided.first().cloned() else { continue };
-                let versions: Vec<String> = undecided.iter().map(|(v, _, _)| format!("v{v}")).collect();
-                let partial: Vec<&str> = {
-                    let mut all: Vec<&str> = undecided.iter().flat_map(|(_, m, _)| m.iter().copied()).collect();
-                    all.sort_unstable();
-                    all.dedup();
-                    if undecided.iter().any(|(_, m, _)| m.is_empty()) { Vec::new() } else { all }
-                };
-                let on = if partial.is_empty() { String::new() } else { format!(" on {}", partial.join(", ")) };
-                let message = format!(
-                    "{name} {} has a build script, but {} does not say what to do with it{on}",
-                    versions.join(", "),
-                    fixups_display(rp, name)
-                );
-                let help = format!(
-                    "Add `buildscript.run = false` or `buildscript.run = true` after reading its build.rs (evidence: {evidence})"
-                );
-                let (file, span) = match doc {
-                    Some((id, _)) => (id, 0..0),
-                    None => match lock_entry(cx, lock, name, first_v) {
-                        Some(r) => (lock, r),
-                        None => (lock, 0..0),
-                    },
-                };
-                if !cx.files.get(file).reported {
-                    continue;
-                }
-                let mut d = Diagnostic::new(ID, severity, Span::new(file, span), message)
-                    .with_label("undecided build script")
-                    .with_help(help);
-                if let (Some((id, doc)), Some(f), true) = (doc, &f, partial.is_empty()) {
-                    let any_buildscript = f.sections.iter().any(|s| s.get("buildscript").is_some());
-                    if !any_buildscript {
-                        let headers = header_starts(doc);
-                        let at = root_insertion_point(doc, &headers);
-                        let line = "buildscript.run = true  # TODO(buck-lint): confirm";
-                        d = d.with_fix(Fix {
-                            applicability: Applicability::Unsafe,
-                            description: "Run the build script (`buildscript.run = true`)".into(),
-                            edits: vec![edit(id, at..at, crate::model::fixups::line_insertion(f.text, at, line))],
-                        });
-                    }
-                }
-                sink.push(d);
             }
         }
     }
+
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) {
+            return;
+        }
+        for rp in &cx.project.reindeer {
+            let Some(lock) = rp.lock else { continue };
+            for (name, _) in rp.fixups.iter().filter(|(_, id)| *id == fx.file) {
+                if rp.fixups_for(name) != Some(fx.file) {
+                    continue;
+                }
+                let pkgs: Vec<&LockedPackage> =
+                    rp.packages.iter().filter(|x| x.source.is_some() && x.name == *name).collect();
+                if !pkgs.is_empty() {
+                    check_package(cx, rp, lock, name, &pkgs, Some((fx.file, fx.doc, fx.fixups)), sink);
+                }
+            }
+        }
+    }
+}
+
+/// The locked versions `pkgs` of package `name`, with its fixups file if it has one.
+fn check_package(
+    cx: &ProjectCx<'_>,
+    rp: &ReindeerProject,
+    lock: FileId,
+    name: &str,
+    pkgs: &[&LockedPackage],
+    doc: Option<(FileId, &toml_edit::Document<String>, &FixupsDoc<'_>)>,
+    sink: &mut Sink<'_>,
+) {
+    let p = cx.project;
+    let rt = reindeer_doc(p, rp);
+    let strict = rt.as_ref().and_then(|r| r.bool_key("unresolved_fixup_error")) == Some(true);
+    let severity = if strict { Severity::Error } else { Severity::Warning };
+    let platforms = rp.platforms(p);
+    let use_platforms = !platforms.is_empty() && platforms.iter().all(|x| x.complete);
+    let f = doc.map(|(_, _, f)| f);
+    // (version, undecided platforms (empty = all), evidence)
+    let mut undecided: Vec<(&semver::Version, Vec<&str>, String)> = Vec::new();
+    for pkg in pkgs {
+        let BuildScript::Yes(evidence) = build_script(p, rp, name, &pkg.version) else { continue };
+        let v = &pkg.version;
+        match &f {
+            None => undecided.push((v, Vec::new(), evidence)),
+            Some(f) if use_platforms => {
+                let missing: Vec<&str> = platforms
+                    .iter()
+                    .filter(|plat| !f.sections.iter().any(|s| !s.applies_on(*plat, Some(v)).is_false() && decides(s)))
+                    .map(|plat| plat.name.as_str())
+                    .collect();
+                if missing.len() == platforms.len() {
+                    undecided.push((v, Vec::new(), evidence));
+                } else if !missing.is_empty() {
+                    undecided.push((v, missing, evidence));
+                }
+            }
+            Some(f) => {
+                if !f.sections_for(v).any(decides) {
+                    undecided.push((v, Vec::new(), evidence));
+                }
+            }
+        }
+    }
+    let Some((first_v, _, evidence)) = undecided.first().cloned() else { return };
+    let versions: Vec<String> = undecided.iter().map(|(v, _, _)| format!("v{v}")).collect();
+    let partial: Vec<&str> = {
+        let mut all: Vec<&str> = undecided.iter().flat_map(|(_, m, _)| m.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        if undecided.iter().any(|(_, m, _)| m.is_empty()) { Vec::new() } else { all }
+    };
+    let on = if partial.is_empty() { String::new() } else { format!(" on {}", partial.join(", ")) };
+    let message = format!(
+        "{name} {} has a build script, but {} does not say what to do with it{on}",
+        versions.join(", "),
+        fixups_display(rp, name)
+    );
+    let help = format!(
+        "Add `buildscript.run = false` or `buildscript.run = true` after reading its build.rs (evidence: {evidence})"
+    );
+    let (file, span) = match doc {
+        Some((id, _, _)) => (id, 0..0),
+        None => match lock_entry(cx, lock, name, first_v) {
+            Some(r) => (lock, r),
+            None => (lock, 0..0),
+        },
+    };
+    if !cx.files.get(file).reported {
+        return;
+    }
+    let mut d = Diagnostic::new(ID, severity, Span::new(file, span), message)
+        .with_label("undecided build script")
+        .with_help(help);
+    if let (Some((id, doc, f)), true) = (doc, partial.is_empty()) {
+        let any_buildscript = f.sections.iter().any(|s| s.get("buildscript").is_some());
+        if !any_buildscript {
+            let headers = header_starts(doc);
+            let at = root_insertion_point(doc, &headers);
+            let line = "buildscript.run = true  # TODO(buck-lint): confirm";
+            d = d.with_fix(Fix {
+                applicability: Applicability::Unsafe,
+                description: "Run the build script (`buildscript.run = true`)".into(),
+                edits: vec![edit(id, at..at, crate::model::fixups::line_insertion(f.text, at, line))],
+            });
+        }
+    }
+    sink.push(d);
 }

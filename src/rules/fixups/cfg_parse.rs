@@ -8,14 +8,12 @@
 //! that is false on every configured platform (the `[platform.*]` tables of reindeer.toml, or
 //! Reindeer's six defaults, with the `rustc --print=cfg` data of their triples). The finding
 //! sits on the offending part of the key. No fix.
-use std::collections::HashMap;
-
-use super::{fixups_doc, owning_project, reindeer_doc};
+use super::fixups_doc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::{CfgExpr, PlatformCfg};
 use crate::model::fixups::{FixupsDoc, IssueKind, PlatformSet, SectionKind, configured_platforms};
-use crate::rules::{Check, FileCx, ProjectCx, Sink};
-use crate::source::{FileId, FileKind, Span};
+use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
+use crate::source::Span;
 
 pub struct CfgParse;
 
@@ -47,85 +45,86 @@ impl Check for CfgParse {
         }
     }
 
-    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) || !cx.files.get(fx.file).reported {
             return;
         }
         let p = cx.project;
-        let mut platforms_of: HashMap<FileId, Vec<PlatformSet>> = HashMap::new();
-        let defaults = configured_platforms(None, &p.data);
-        for fe in cx.files.iter().filter(|f| f.kind == FileKind::Fixups && f.reported) {
-            let Some(doc) = p.toml(fe.id) else { continue };
-            let platforms: &[PlatformSet] = match owning_project(p, fe.id) {
-                Some(rp) => platforms_of.entry(rp.config).or_insert_with(|| {
-                    let rt = reindeer_doc(p, rp);
-                    configured_platforms(rt.as_ref(), &p.data)
-                }),
-                None => &defaults,
-            };
-            if platforms.is_empty() || platforms.iter().any(|x| !x.complete) {
-                continue;
+        let defaults;
+        let platforms: &[PlatformSet] = match fx.owner {
+            Some((rp, _)) => rp.platforms(p),
+            None => {
+                defaults = configured_platforms(None, &p.data);
+                &defaults
             }
-            let names: Vec<&str> = platforms.iter().map(|x| x.name.as_str()).collect();
-            let f = FixupsDoc::analyze(doc);
-            for s in f.sections.iter().filter(|s| s.kind != SectionKind::Top) {
-                let Some(pred) = &s.pred else { continue };
-                let key = s.key.as_deref().unwrap_or_default();
-                let mut atom_findings = 0;
-                for atom in pred.atoms() {
-                    let span = Span::new(fe.id, s.map_key_range(&atom.span));
-                    if atom.expr.is_feature() {
-                        atom_findings += 1;
-                        sink.push(
-                            Diagnostic::new(
-                                ID,
-                                Severity::Warning,
-                                span,
-                                format!("`{}` in `{key}` is always false in Reindeer: Cargo never applies feature-conditional target dependencies", atom.expr),
-                            )
-                            .with_label("always false")
-                            .with_help("use a plain top-level key, or `features` / `omit_features`, instead of `cfg(feature = …)`"),
-                        );
-                        continue;
-                    }
-                    let undefined = match &atom.expr {
-                        CfgExpr::KeyValue { key, .. } | CfgExpr::Key { key, .. } => {
-                            (!platforms.iter().any(|x| x.has_key(key))).then_some(key.as_str())
-                        }
-                        _ => None,
-                    };
-                    if let Some(k) = undefined {
-                        atom_findings += 1;
-                        sink.push(
-                            Diagnostic::new(
-                                ID,
-                                Severity::Warning,
-                                span,
-                                format!("no configured platform defines the cfg key `{k}`, so `{}` is never true", atom.expr),
-                            )
-                            .with_label("undefined cfg key")
-                            .with_help(format!(
-                                "the configured platforms are {}; declare custom keys in reindeer.toml `[platform.<name>]` tables",
-                                names.join(", ")
-                            )),
-                        );
-                    }
-                }
-                if atom_findings > 0 {
-                    continue;
-                }
-                if platforms.iter().all(|x| pred.eval(x, None).is_false()) {
+        };
+        if platforms.is_empty() || platforms.iter().any(|x| !x.complete) {
+            return;
+        }
+        let names: Vec<&str> = platforms.iter().map(|x| x.name.as_str()).collect();
+        let f = fx.fixups;
+        for s in f.sections.iter().filter(|s| s.kind != SectionKind::Top) {
+            let Some(pred) = &s.pred else { continue };
+            let key = s.key.as_deref().unwrap_or_default();
+            let mut atom_findings = 0;
+            for atom in pred.atoms() {
+                let span = Span::new(fx.file, s.map_key_range(&atom.span));
+                if atom.expr.is_feature() {
+                    atom_findings += 1;
                     sink.push(
                         Diagnostic::new(
                             ID,
                             Severity::Warning,
-                            Span::new(fe.id, s.key_span.clone().unwrap_or(0..0)),
-                            format!("`{key}` is false on every configured platform ({}), so this section never applies", names.join(", ")),
+                            span,
+                            format!("`{}` in `{key}` is always false in Reindeer: Cargo never applies feature-conditional target dependencies", atom.expr),
                         )
-                        .with_label("never true")
-                        .with_help("declare the platforms you build for in reindeer.toml `[platform.*]`, or delete the section"),
+                        .with_label("always false")
+                        .with_help("use a plain top-level key, or `features` / `omit_features`, instead of `cfg(feature = …)`"),
+                    );
+                    continue;
+                }
+                let undefined = match &atom.expr {
+                    CfgExpr::KeyValue { key, .. } | CfgExpr::Key { key, .. } => {
+                        (!platforms.iter().any(|x| x.has_key(key))).then_some(key.as_str())
+                    }
+                    _ => None,
+                };
+                if let Some(k) = undefined {
+                    atom_findings += 1;
+                    sink.push(
+                        Diagnostic::new(
+                            ID,
+                            Severity::Warning,
+                            span,
+                            format!("no configured platform defines the cfg key `{k}`, so `{}` is never true", atom.expr),
+                        )
+                        .with_label("undefined cfg key")
+                        .with_help(format!(
+                            "the configured platforms are {}; declare custom keys in reindeer.toml `[platform.<name>]` tables",
+                            names.join(", ")
+                        )),
                     );
                 }
+            }
+            if atom_findings > 0 {
+                continue;
+            }
+            if platforms.iter().all(|x| pred.eval(x, None).is_false()) {
+                sink.push(
+                    Diagnostic::new(
+                        ID,
+                        Severity::Warning,
+                        Span::new(fx.file, s.key_span.clone().unwrap_or(0..0)),
+                        format!(
+                            "`{key}` is false on every configured platform ({}), so this section never applies",
+                            names.join(", ")
+                        ),
+                    )
+                    .with_label("never true")
+                    .with_help(
+                        "declare the platforms you build for in reindeer.toml `[platform.*]`, or delete the section",
+                    ),
+                );
             }
         }
     }

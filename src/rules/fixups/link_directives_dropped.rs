@@ -9,8 +9,8 @@
 //! dependents' build scripts, is not implemented.)
 use super::{edit, locked_versions, project_fixups, vendored_links};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::fixups::{Decision, FixupsDoc, header_span, line_end};
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::model::fixups::{Decision, header_span, line_end};
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
 pub struct LinkDirectivesDropped;
@@ -21,64 +21,63 @@ impl Check for LinkDirectivesDropped {
     fn rules(&self) -> &'static [&'static str] {
         &[ID]
     }
-    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
         if !sink.enabled(ID) {
             return;
         }
-        for pf in project_fixups(cx) {
-            let name = pf.dir;
-            let versions = locked_versions(pf.rp, name);
-            let links = versions.iter().find_map(|v| vendored_links(pf.rp, name, v));
-            if links.is_none() && !name.ends_with("-sys") {
+        let Some(pf) = project_fixups(cx, fx) else { return };
+        let name = pf.dir;
+        let versions = locked_versions(pf.rp, name);
+        let links = versions.iter().find_map(|v| vendored_links(pf.rp, name, v));
+        if links.is_none() && !name.ends_with("-sys") {
+            return;
+        }
+        let f = fx.fixups;
+        if f.has_native_standin() {
+            return;
+        }
+        for s in &f.sections {
+            let Some(bs) = s.buildscript() else { continue };
+            if bs.legacy || bs.decision() != Some(Decision::Run(true)) || bs.forwards_link_lines() {
                 continue;
             }
-            let f = FixupsDoc::analyze(pf.doc);
-            if f.has_native_standin() {
+            if !versions.is_empty() && versions.iter().all(|v| s.applies_to_version(v).is_false()) {
                 continue;
             }
-            for s in &f.sections {
-                let Some(bs) = s.buildscript() else { continue };
-                if bs.legacy || bs.decision() != Some(Decision::Run(true)) || bs.forwards_link_lines() {
-                    continue;
+            let why = match &links {
+                Some(l) => format!("declares `links = \"{l}\"`"),
+                None => "is a `-sys` package".to_string(),
+            };
+            let mut d = Diagnostic::new(
+                ID,
+                Severity::Warning,
+                Span::new(pf.file, bs.run_anchor()),
+                format!("{name} {why}, but its build script's `cargo:rustc-link-lib`/`-search` lines are dropped: `rustc_link_lib` is not set and nothing provides the native library"),
+            )
+            .with_label("link lines dropped")
+            .with_help("set `rustc_link_lib = true` (and `rustc_link_search = true`) under `[buildscript.run]`, or build the library with a `[[cxx_library]]`");
+            let fix = match &bs.run {
+                Some((_, item @ toml_edit::Item::Value(toml_edit::Value::Boolean(_)))) => {
+                    item.span().map(|vs| vec![edit(pf.file, vs, "{ rustc_link_lib = true }")])
                 }
-                if !versions.is_empty() && versions.iter().all(|v| s.applies_to_version(v).is_false()) {
-                    continue;
-                }
-                let why = match &links {
-                    Some(l) => format!("declares `links = \"{l}\"`"),
-                    None => "is a `-sys` package".to_string(),
-                };
-                let mut d = Diagnostic::new(
-                    ID,
-                    Severity::Warning,
-                    Span::new(pf.file, bs.run_anchor()),
-                    format!("{name} {why}, but its build script's `cargo:rustc-link-lib`/`-search` lines are dropped: `rustc_link_lib` is not set and nothing provides the native library"),
-                )
-                .with_label("link lines dropped")
-                .with_help("set `rustc_link_lib = true` (and `rustc_link_search = true`) under `[buildscript.run]`, or build the library with a `[[cxx_library]]`");
-                let fix = match &bs.run {
-                    Some((_, item @ toml_edit::Item::Value(toml_edit::Value::Boolean(_)))) => {
-                        item.span().map(|vs| vec![edit(pf.file, vs, "{ rustc_link_lib = true }")])
-                    }
-                    Some((_, item)) => header_span(item).map(|h| {
-                        let at = line_end(f.text, h.end.saturating_sub(1));
-                        vec![edit(
-                            pf.file,
-                            at..at,
-                            crate::model::fixups::line_insertion(f.text, at, "rustc_link_lib = true"),
-                        )]
-                    }),
-                    None => None,
-                };
-                if let Some(edits) = fix {
-                    d = d.with_fix(Fix {
-                        applicability: Applicability::Unsafe,
-                        description: "Forward the build script's link lines (`rustc_link_lib = true`)".into(),
-                        edits,
-                    });
-                }
-                sink.push(d);
+                Some((_, item)) => header_span(item).map(|h| {
+                    let at = line_end(f.text, h.end.saturating_sub(1));
+                    vec![edit(
+                        pf.file,
+                        at..at,
+                        crate::model::fixups::line_insertion(f.text, at, "rustc_link_lib = true"),
+                    )]
+                }),
+                None => None,
+            };
+            if let Some(edits) = fix {
+                d = d.with_fix(Fix {
+                    applicability: Applicability::Unsafe,
+                    description: "Forward the build script's link lines (`rustc_link_lib = true`)".into(),
+                    edits,
+                });
             }
+            sink.push(d);
         }
     }
 }

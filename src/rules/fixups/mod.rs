@@ -23,7 +23,7 @@ pub mod version_matches_nothing;
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Check, FileCx, ProjectCx};
+use super::{Check, FileCx, FixupsCx, ProjectCx};
 use crate::diagnostic::Edit;
 use crate::model::Project;
 use crate::model::fixups::{FixupsDoc, ReindeerDoc, Section, SectionKind};
@@ -76,25 +76,14 @@ pub struct ProjectFixups<'a> {
     pub doc: &'a toml_edit::Document<String>,
 }
 
-/// Every reported, parsed fixups file of every Reindeer project.
-pub fn project_fixups<'a>(cx: &'a ProjectCx<'_>) -> Vec<ProjectFixups<'a>> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for rp in &cx.project.reindeer {
-        for (dir, id) in &rp.fixups {
-            if !cx.files.get(*id).reported || !seen.insert(*id) {
-                continue;
-            }
-            let Some(doc) = cx.project.toml(*id) else { continue };
-            out.push(ProjectFixups { rp, dir, file: *id, doc });
-        }
+/// The fixups file a fixups hook checks, with its Reindeer project, if it is reported and
+/// a project's `fixups_dir` holds it.
+pub fn project_fixups<'a>(cx: &ProjectCx<'_>, fx: &FixupsCx<'a>) -> Option<ProjectFixups<'a>> {
+    let (rp, dir) = fx.owner?;
+    if !cx.files.get(fx.file).reported {
+        return None;
     }
-    out
-}
-
-/// The Reindeer project whose `fixups_dir` holds a file.
-pub fn owning_project(project: &Project, file: FileId) -> Option<&ReindeerProject> {
-    project.reindeer.iter().find(|rp| rp.fixups.iter().any(|(_, id)| *id == file))
+    Some(ProjectFixups { rp, dir, file: fx.file, doc: fx.doc })
 }
 
 /// The analysed reindeer.toml of a project.

@@ -9,8 +9,8 @@
 use super::{is_shared, locked_versions, project_fixups};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::version_mismatch_help;
-use crate::model::fixups::{FixupsDoc, SectionKind};
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::model::fixups::SectionKind;
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
 pub struct VersionMatchesNothing;
@@ -21,53 +21,52 @@ impl Check for VersionMatchesNothing {
     fn rules(&self) -> &'static [&'static str] {
         &[ID]
     }
-    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
         if !sink.enabled(ID) {
             return;
         }
-        for pf in project_fixups(cx) {
-            if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
+        let Some(pf) = project_fixups(cx, fx) else { return };
+        if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
+            return;
+        }
+        let versions = locked_versions(pf.rp, pf.dir);
+        if versions.is_empty() {
+            return;
+        }
+        let f = fx.fixups;
+        for s in &f.sections {
+            if !s.has_version_condition() || s.parse_failed {
                 continue;
             }
-            let versions = locked_versions(pf.rp, pf.dir);
-            if versions.is_empty() {
+            if !versions.iter().all(|v| s.applies_to_version(v).is_false()) {
                 continue;
             }
-            let f = FixupsDoc::analyze(pf.doc);
-            for s in &f.sections {
-                if !s.has_version_condition() || s.parse_failed {
-                    continue;
-                }
-                if !versions.iter().all(|v| s.applies_to_version(v).is_false()) {
-                    continue;
-                }
-                let pred_versions = s.pred.as_ref().is_some_and(|p| p.has_version());
-                let anchor = match (&s.legacy_version, pred_versions) {
-                    (Some(lv), false) => lv.key_span.clone(),
-                    _ => s.key_span.clone().unwrap_or(0..0),
-                };
-                let req = s
-                    .pred
-                    .as_ref()
-                    .and_then(|p| p.version_reqs().first().map(|r| (*r).clone()))
-                    .or_else(|| s.legacy_version.as_ref().and_then(|lv| lv.req.clone()));
-                let what = match (s.kind, &s.legacy_version, pred_versions) {
-                    (SectionKind::Top, Some(lv), _) => format!("the top-level `version = \"{}\"`", lv.raw),
-                    (_, Some(lv), false) => format!("`version = \"{}\"` in `{}`", lv.raw, s.display()),
-                    _ => format!("`{}`", s.display()),
-                };
-                let mut d = Diagnostic::new(
-                    ID,
-                    Severity::Warning,
-                    Span::new(pf.file, anchor),
-                    format!("{what} matches none of the locked versions of {}, so it never applies", pf.dir),
-                )
-                .with_label("matches no locked version");
-                if let Some(h) = version_mismatch_help(&versions, req.as_ref()) {
-                    d = d.with_help(h);
-                }
-                sink.push(d);
+            let pred_versions = s.pred.as_ref().is_some_and(|p| p.has_version());
+            let anchor = match (&s.legacy_version, pred_versions) {
+                (Some(lv), false) => lv.key_span.clone(),
+                _ => s.key_span.clone().unwrap_or(0..0),
+            };
+            let req = s
+                .pred
+                .as_ref()
+                .and_then(|p| p.version_reqs().first().map(|r| (*r).clone()))
+                .or_else(|| s.legacy_version.as_ref().and_then(|lv| lv.req.clone()));
+            let what = match (s.kind, &s.legacy_version, pred_versions) {
+                (SectionKind::Top, Some(lv), _) => format!("the top-level `version = \"{}\"`", lv.raw),
+                (_, Some(lv), false) => format!("`version = \"{}\"` in `{}`", lv.raw, s.display()),
+                _ => format!("`{}`", s.display()),
+            };
+            let mut d = Diagnostic::new(
+                ID,
+                Severity::Warning,
+                Span::new(pf.file, anchor),
+                format!("{what} matches none of the locked versions of {}, so it never applies", pf.dir),
+            )
+            .with_label("matches no locked version");
+            if let Some(h) = version_mismatch_help(&versions, req.as_ref()) {
+                d = d.with_help(h);
             }
+            sink.push(d);
         }
     }
 }

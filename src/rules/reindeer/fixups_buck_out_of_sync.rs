@@ -10,16 +10,14 @@
 //! Platform-dependent sections are not compared. Only the project's generated BUCK file is
 //! read (the BUCK in `third_party_dir`, or one with a "generated" header). The finding sits in
 //! the fixups file with a related span on the BUCK rule. No fix: run `reindeer buckify`.
-use std::collections::HashMap;
-
 use super::has_generated_header;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
-use crate::model::fixups::{Decision, FixupsDoc, Section, SectionKind, env_entries};
+use crate::model::fixups::{Decision, Section, SectionKind, env_entries};
 use crate::model::value::Val;
 use crate::rules::fixups::{buildscript_undecided::fixups_display, project_fixups};
 use crate::rules::util::{is_rust_library_rule, split_versioned};
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
 pub struct FixupsBuckOutOfSync;
@@ -93,154 +91,139 @@ impl Check for FixupsBuckOutOfSync {
     fn rules(&self) -> &'static [&'static str] {
         &[ID]
     }
-    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
         if !sink.enabled(ID) {
             return;
         }
         let p = cx.project;
-        let all = project_fixups(cx);
-        for rp in &p.reindeer {
-            let Some(buck) = rp.buck_file else { continue };
-            // the BUCK in third_party_dir is Reindeer's output by definition; the header check
-            // only matters for files found some other way
-            let generated = p.path_of(buck).starts_with(&rp.third_party_dir)
-                || cx.files.text(buck).is_some_and(|t| has_generated_header(&t));
-            if !generated {
-                continue;
-            }
-            let by_name: HashMap<&str, usize> =
-                p.targets.iter().enumerate().filter(|(_, t)| t.file == buck).map(|(i, t)| (&*t.name, i)).collect();
-            for pf in all.iter().filter(|pf| pf.rp.config == rp.config) {
-                let f = FixupsDoc::analyze(pf.doc);
-                let display = fixups_display(rp, pf.dir);
-                // versions of the package that have a library rule in BUCK
-                let mut libs: Vec<(semver::Version, usize)> = p
-                    .targets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| t.file == buck)
-                    .filter(|(_, t)| is_rust_library_rule(&t.rule, cx.settings, rp.rust_library_rule.as_deref()))
-                    .filter_map(|(i, t)| {
-                        let (n, v) = split_versioned(&t.name)?;
-                        (n == pf.dir).then_some((v, i))
-                    })
-                    .collect();
-                libs.sort();
-                for (v, lib) in libs {
-                    let sections: Vec<&Section<'_>> = f
-                        .sections
-                        .iter()
-                        .filter(|s| match s.kind {
-                            SectionKind::Top => s.legacy_version.is_none(),
-                            SectionKind::Cfg => s.version_only() == Some(true) && s.applies_to_version(&v).is_true(),
-                            SectionKind::LegacyPlatform => false,
-                        })
-                        .collect();
-                    let lib_t = &p.targets[lib];
-                    let run_name = format!("{}-{v}-build-script-run", pf.dir);
-                    let run_t = by_name.get(run_name.as_str()).copied();
-                    let push = |sink: &mut Sink<'_>, span: std::ops::Range<usize>, what: String, related: usize| {
-                        let t = &p.targets[related];
-                        sink.push(
-                            Diagnostic::new(
-                                ID,
-                                Severity::Warning,
-                                Span::new(pf.file, span),
-                                format!("{display} and the generated BUCK disagree: {what}"),
-                            )
-                            .with_label("not in the generated BUCK")
-                            .with_related(t.name_span, format!("`{}` in the generated BUCK", t.name))
-                            .with_help("run `reindeer buckify` (from the directory holding reindeer.toml) and commit the regenerated BUCK"),
-                        );
-                    };
-                    // build script decision
-                    for s in &sections {
-                        let Some(bs) = s.buildscript() else { continue };
-                        if bs.legacy {
+        let Some(pf) = project_fixups(cx, fx) else { return };
+        let rp = pf.rp;
+        let Some(buck) = rp.buck_file else { return };
+        // the BUCK in third_party_dir is Reindeer's output by definition; the header check
+        // only matters for files found some other way
+        let generated = p.path_of(buck).starts_with(&rp.third_party_dir)
+            || cx.files.text(buck).is_some_and(|t| has_generated_header(&t));
+        if !generated {
+            return;
+        }
+        let f = fx.fixups;
+        let display = fixups_display(rp, pf.dir);
+        // versions of the package that have a library rule in BUCK
+        let mut libs: Vec<(semver::Version, usize)> = p
+            .targets_in(buck)
+            .filter(|i| is_rust_library_rule(&p.targets[*i].rule, cx.settings, rp.rust_library_rule.as_deref()))
+            .filter_map(|i| {
+                let (n, v) = split_versioned(&p.targets[i].name)?;
+                (n == pf.dir).then_some((v, i))
+            })
+            .collect();
+        libs.sort();
+        for (v, lib) in libs {
+            let sections: Vec<&Section<'_>> = f
+                .sections
+                .iter()
+                .filter(|s| match s.kind {
+                    SectionKind::Top => s.legacy_version.is_none(),
+                    SectionKind::Cfg => s.version_only() == Some(true) && s.applies_to_version(&v).is_true(),
+                    SectionKind::LegacyPlatform => false,
+                })
+                .collect();
+            let lib_t = &p.targets[lib];
+            let run_name = format!("{}-{v}-build-script-run", pf.dir);
+            let run_t = p.targets_in(buck).find(|i| *p.targets[*i].name == *run_name);
+            let push = |sink: &mut Sink<'_>, span: std::ops::Range<usize>, what: String, related: usize| {
+                let t = &p.targets[related];
+                sink.push(
+                    Diagnostic::new(
+                        ID,
+                        Severity::Warning,
+                        Span::new(pf.file, span),
+                        format!("{display} and the generated BUCK disagree: {what}"),
+                    )
+                    .with_label("not in the generated BUCK")
+                    .with_related(t.name_span, format!("`{}` in the generated BUCK", t.name))
+                    .with_help("run `reindeer buckify` (from the directory holding reindeer.toml) and commit the regenerated BUCK"),
+                );
+            };
+            // build script decision
+            for s in &sections {
+                let Some(bs) = s.buildscript() else { continue };
+                if bs.legacy {
+                    continue;
+                }
+                match (bs.decision(), run_t) {
+                    (Some(Decision::Run(true)), None) => push(
+                        sink,
+                        bs.run_anchor(),
+                        format!("the fixups run {}'s build script, but BUCK has no `{run_name}`", pf.dir),
+                        lib,
+                    ),
+                    (Some(Decision::Run(false)), Some(rt)) => push(
+                        sink,
+                        bs.run_anchor(),
+                        format!("`buildscript.run = false`, but BUCK still declares `{run_name}`"),
+                        rt,
+                    ),
+                    (Some(Decision::Run(true)), Some(rt)) => {
+                        let Some(env) = bs.run_table().and_then(|t| t.get("env")).and_then(|e| e.as_table_like())
+                        else {
                             continue;
-                        }
-                        match (bs.decision(), run_t) {
-                            (Some(Decision::Run(true)), None) => push(
+                        };
+                        let Some(have) = keys_with_platforms(p, rt, "env") else { continue };
+                        let missing: Vec<_> =
+                            env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
+                        if let Some(first) = missing.first() {
+                            let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
+                            push(
                                 sink,
-                                bs.run_anchor(),
-                                format!("the fixups run {}'s build script, but BUCK has no `{run_name}`", pf.dir),
-                                lib,
-                            ),
-                            (Some(Decision::Run(false)), Some(rt)) => push(
-                                sink,
-                                bs.run_anchor(),
-                                format!("`buildscript.run = false`, but BUCK still declares `{run_name}`"),
+                                first.key_span.clone(),
+                                format!(
+                                    "`[buildscript.run.env]` {} missing from the env of `{run_name}`",
+                                    listed("key", &names)
+                                ),
                                 rt,
-                            ),
-                            (Some(Decision::Run(true)), Some(rt)) => {
-                                let Some(env) =
-                                    bs.run_table().and_then(|t| t.get("env")).and_then(|e| e.as_table_like())
-                                else {
-                                    continue;
-                                };
-                                let Some(have) = keys_with_platforms(p, rt, "env") else { continue };
-                                let missing: Vec<_> =
-                                    env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
-                                if let Some(first) = missing.first() {
-                                    let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
-                                    push(
-                                        sink,
-                                        first.key_span.clone(),
-                                        format!(
-                                            "`[buildscript.run.env]` {} missing from the env of `{run_name}`",
-                                            listed("key", &names)
-                                        ),
-                                        rt,
-                                    );
-                                }
-                            }
-                            _ => {}
+                            );
                         }
                     }
-                    // library attributes
-                    let env_have = keys_with_platforms(p, lib, "env");
-                    let features_have = strings_with_platforms(p, lib, "features");
-                    let flags_have = strings_with_platforms(p, lib, "rustc_flags");
-                    for s in &sections {
-                        if let (Some(have), Some(env)) = (&env_have, s.get("env").and_then(|(_, i)| i.as_table_like()))
-                        {
-                            let missing: Vec<_> =
-                                env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
-                            if let Some(first) = missing.first() {
-                                let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
-                                push(
-                                    sink,
-                                    first.key_span.clone(),
-                                    format!("`env` {} missing from the env of `{}`", listed("key", &names), lib_t.name),
-                                    lib,
-                                );
-                            }
-                        }
-                        let checks: [Comparison<'_>; 3] = [
-                            ("features", &features_have, |x| x.to_string()),
-                            ("cfgs", &flags_have, |x| format!("--cfg={x}")),
-                            ("rustc_flags", &flags_have, |x| x.to_string()),
-                        ];
-                        for (key, have, expect) in checks {
-                            let Some(have) = have else { continue };
-                            let missing: Vec<_> =
-                                s.strings(key).into_iter().filter(|e| !have.contains(&expect(e.value))).collect();
-                            if let Some(first) = missing.first() {
-                                let names: Vec<String> =
-                                    missing.iter().map(|e| format!("`{}`", expect(e.value))).collect();
-                                let attr = if key == "features" { "features" } else { "rustc_flags" };
-                                push(
-                                    sink,
-                                    first.span.clone(),
-                                    format!(
-                                        "`{key}` {} missing from the {attr} of `{}`",
-                                        listed("entry", &names),
-                                        lib_t.name
-                                    ),
-                                    lib,
-                                );
-                            }
-                        }
+                    _ => {}
+                }
+            }
+            // library attributes
+            let env_have = keys_with_platforms(p, lib, "env");
+            let features_have = strings_with_platforms(p, lib, "features");
+            let flags_have = strings_with_platforms(p, lib, "rustc_flags");
+            for s in &sections {
+                if let (Some(have), Some(env)) = (&env_have, s.get("env").and_then(|(_, i)| i.as_table_like())) {
+                    let missing: Vec<_> =
+                        env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
+                    if let Some(first) = missing.first() {
+                        let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
+                        push(
+                            sink,
+                            first.key_span.clone(),
+                            format!("`env` {} missing from the env of `{}`", listed("key", &names), lib_t.name),
+                            lib,
+                        );
+                    }
+                }
+                let checks: [Comparison<'_>; 3] = [
+                    ("features", &features_have, |x| x.to_string()),
+                    ("cfgs", &flags_have, |x| format!("--cfg={x}")),
+                    ("rustc_flags", &flags_have, |x| x.to_string()),
+                ];
+                for (key, have, expect) in checks {
+                    let Some(have) = have else { continue };
+                    let missing: Vec<_> =
+                        s.strings(key).into_iter().filter(|e| !have.contains(&expect(e.value))).collect();
+                    if let Some(first) = missing.first() {
+                        let names: Vec<String> = missing.iter().map(|e| format!("`{}`", expect(e.value))).collect();
+                        let attr = if key == "features" { "features" } else { "rustc_flags" };
+                        push(
+                            sink,
+                            first.span.clone(),
+                            format!("`{key}` {} missing from the {attr} of `{}`", listed("entry", &names), lib_t.name),
+                            lib,
+                        );
                     }
                 }
             }
