@@ -730,7 +730,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             // pin partly empty pages for the rest of the run.
             let compact = module.clone();
             drop(module);
-            Some(Facts::Starlark(compact))
+            Some(Facts::Starlark(Box::new(compact)))
         }
         Parsed::Toml(_) if kind == FileKind::Fixups => Some(Facts::Fixups(text.clone())),
         Parsed::Toml(doc) => Some(Facts::Toml(doc)),

@@ -31,7 +31,7 @@ use value::{ModuleLookup, Scope, Val};
 
 /// Per-file facts kept after parsing.
 pub enum Facts {
-    Starlark(Module),
+    Starlark(Box<Module>),
     Toml(Box<toml_edit::Document<String>>),
     BuckConfig(BuckConfigFile),
     /// The text of a `fixups.toml` that parsed: there can be thousands, and their documents
@@ -177,7 +177,7 @@ impl Project {
             .facts
             .iter()
             .filter_map(|(id, f)| match f {
-                Facts::Starlark(m) => Some((*id, m)),
+                Facts::Starlark(m) => Some((*id, &**m)),
                 _ => None,
             })
             .collect();
@@ -251,31 +251,27 @@ impl Project {
             .iter()
             .filter(|f| f.kind == FileKind::Build && matches!(self.facts.get(&f.id), Some(Facts::Starlark(_))))
             .collect();
-        // The packed calls' heads (names, callees) move into the index.
-        let mut heads: HashMap<FileId, Vec<packed::PackedHead>> = HashMap::default();
-        for f in &build_files {
-            if let Some(Facts::Starlark(m)) = self.facts.get_mut(&f.id) {
-                heads.insert(f.id, std::mem::take(&mut m.packed.heads));
-            }
-        }
-        let total: usize = build_files
-            .iter()
-            .map(|f| self.module_of(f.id).map_or(0, |m| m.calls.len()) + heads.get(&f.id).map_or(0, |h| h.len()))
-            .sum();
+        let total: usize =
+            build_files.iter().filter_map(|f| self.module_of(f.id)).map(|m| m.calls.len() + m.packed.heads.len()).sum();
         let mut targets = Vec::with_capacity(total);
         // (file, callee) → forwarded rule: a build file calls few distinct callees.
-        let mut forwarded: HashMap<(FileId, Box<str>), Option<String>> = HashMap::default();
+        let mut forwarded: HashMap<(FileId, Sym), Option<String>> = HashMap::default();
         let mut by_package: HashMap<Sym, HashMap<Sym, Box<[u32]>>> = HashMap::default();
         let mut package_files = HashMap::default();
         let mut targets_by_file = HashMap::default();
         for f in build_files {
+            // the packed calls' heads (names, callees) move into the index
+            let heads = match self.facts.get_mut(&f.id) {
+                Some(Facts::Starlark(m)) => std::mem::take(&mut m.packed.heads),
+                _ => continue,
+            };
             let Some(m) = self.module_of(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
             let (cell_sym, package_sym) = (Sym::new(&cell), Sym::new(&package));
             package_files.insert((cell, package), f.id);
             // IR and packed declarations, in source order (`offset` is `Target::call`)
-            let mut decls: Vec<packed::PackedHead> = Vec::new();
+            let mut decls: Vec<packed::PackedHead> = Vec::with_capacity(m.calls.len() + heads.len());
             for (i, c) in m.calls.iter().enumerate() {
                 let Some((name, name_span)) = c.name_arg() else { continue };
                 let Some(callee) = c.callee_name() else { continue };
@@ -283,22 +279,18 @@ impl Project {
                     offset: i as u32,
                     name: name.into(),
                     name_span,
-                    callee: callee.into(),
+                    callee: Sym::new(&callee),
                 });
             }
-            for h in heads.remove(&f.id).unwrap_or_default() {
-                decls.push(packed::PackedHead { offset: PACKED | h.offset, ..h });
-            }
+            decls.extend(heads.into_iter().map(|h| packed::PackedHead { offset: PACKED | h.offset, ..h }));
             decls.sort_by_key(|d| d.name_span.start);
             let first = targets.len();
             for packed::PackedHead { offset: call, name, name_span: span, callee } in decls {
-                let inner = forwarded
-                    .entry((f.id, callee.clone()))
-                    .or_insert_with(|| self.forwarded_rule(f.id, &callee))
-                    .clone();
+                let inner =
+                    forwarded.entry((f.id, callee)).or_insert_with(|| self.forwarded_rule(f.id, &callee)).clone();
                 let (rule, via_macro) = match inner {
-                    Some(inner) => (Sym::new(&inner), Some(Sym::new(&callee))),
-                    None => (Sym::new(&callee), None),
+                    Some(inner) => (Sym::new(&inner), Some(callee)),
+                    None => (callee, None),
                 };
                 targets.push(Target {
                     file: f.id,

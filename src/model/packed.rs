@@ -45,7 +45,7 @@ pub struct PackedHead {
     /// Span of the name's string literal.
     pub name_span: Range,
     /// The callee as written (`cargo.rust_library`).
-    pub callee: Box<str>,
+    pub callee: Sym,
 }
 
 /// The packed calls of one build file.
@@ -194,7 +194,7 @@ impl PackedCalls {
                 offset: w.bytes.len() as u32,
                 name: name.into(),
                 name_span,
-                callee: callee.into(),
+                callee: Sym::new(&callee),
             });
             w.call(c, 0);
         }
@@ -567,7 +567,7 @@ mod tests {
             assert_eq!(&src[h.name_span.start as usize..h.name_span.end as usize], format!("\"{}\"", h.name));
         }
         assert_eq!(p.calls().count(), 2);
-        assert_eq!(p.heads[0].callee.as_ref(), "cargo.rust_library");
+        assert_eq!(p.heads[0].callee.as_str(), "cargo.rust_library");
     }
 
     #[test]

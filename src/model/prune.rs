@@ -197,14 +197,17 @@ pub fn prune(m: &mut Module, kind: FileKind, keep_whole: bool, crates: &[String]
             }
             m.defs.retain(|d| keep.contains(&d.name));
             m.defs.shrink_to_fit();
-            // `X = rule(impl = f, attrs = {...})`: only `impl` is read.
-            for g in &mut m.globals {
-                if let ExprKind::Call(c) = &mut g.value.kind {
-                    if last_segment(&c.func) == Some("rule") {
-                        c.args.retain(|a| a.name.as_deref() == Some("impl"));
-                    }
+            // `X = rule(impl = f, attrs = {...})`: only `impl` is read, and only when `f` is a
+            // kept function (the executor specialisation looks it up in `defs`).
+            m.globals.retain_mut(|g| {
+                let ExprKind::Call(c) = &mut g.value.kind else { return true };
+                if last_segment(&c.func) != Some("rule") {
+                    return true;
                 }
-            }
+                c.args.retain(|a| a.name.as_deref() == Some("impl"));
+                c.args.iter().any(|a| matches!(&a.value.kind, ExprKind::Ident(f) if keep.iter().any(|k| **k == **f)))
+            });
+            m.globals.shrink_to_fit();
         }
         _ => {}
     }
@@ -237,10 +240,12 @@ mod tests {
     #[test]
     fn bzl_keeps_executor_functions_and_their_callers() {
         let mut m = module(
-            "def _exec(img):\n    return CommandExecutorConfig(local_enabled = False, remote_enabled = True)\ndef _impl(ctx):\n    return [_exec(\"x\")]\ndef _other(ctx):\n    return [DefaultInfo()]\ndef macro(name, **kwargs):\n    rust_library(name = name, **kwargs)\n",
+            "def _exec(img):\n    return CommandExecutorConfig(local_enabled = False, remote_enabled = True)\ndef _impl(ctx):\n    return [_exec(\"x\")]\ndef _other(ctx):\n    return [DefaultInfo()]\ndef macro(name, **kwargs):\n    rust_library(name = name, **kwargs)\nmy_rule = rule(impl = _impl, attrs = {})\nother_rule = rule(impl = _other, attrs = {})\nCONST = [\"a\"]\n",
         );
         prune(&mut m, FileKind::Bzl, false, &[]);
         let names: Vec<&str> = m.defs.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, vec!["_exec", "_impl", "macro"]);
+        let globals: Vec<&str> = m.globals.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(globals, vec!["my_rule", "CONST"], "rules whose implementation is dropped go too");
     }
 }
