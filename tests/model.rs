@@ -40,10 +40,10 @@ fn model_behaviour() {
     ]);
     let a = load(d.path());
     let p = &a.project;
-    let app = p.targets.iter().find(|t| &*t.name == "app").expect("app target");
+    let app = p.targets.iter().find(|t| p.name(t) == "app").expect("app target");
     // macro forwarding: my_rust_library forwards **kwargs to rust_library
     assert_eq!(&*app.rule, "rust_library");
-    assert_eq!(app.via_macro.as_deref(), Some("my_rust_library"));
+    assert_eq!(p.via_macro(app).as_deref(), Some("my_rust_library"));
     // label resolution across cells and aliases
     let l = p.resolve_label(app, "thirdparty//:serde").unwrap();
     assert_eq!((l.cell.as_str(), l.package.as_str(), l.name.as_str()), ("tp", "", "serde"));

@@ -8,15 +8,10 @@ use super::ir::{Arg, ArgKind, Call, Expr, ExprKind, Range};
 use super::packed::{PackedArg, PackedCall, PackedExpr};
 
 /// The call declaring a target.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub enum CallRef<'a> {
     Ir(&'a Call),
-    /// A packed call and its target's name (not packed) with the span of its literal.
-    Packed {
-        call: PackedCall<'a>,
-        name: &'a str,
-        name_span: Range,
-    },
+    Packed(PackedCall<'a>),
 }
 
 /// An argument of a [`CallRef`].
@@ -41,30 +36,37 @@ impl<'a> CallRef<'a> {
     pub fn as_ir(&self) -> Option<&'a Call> {
         match self {
             CallRef::Ir(c) => Some(c),
-            CallRef::Packed { .. } => None,
+            CallRef::Packed(_) => None,
+        }
+    }
+    /// The callee as written (`cargo.rust_library`).
+    pub fn callee_name(&self) -> Option<String> {
+        match self {
+            CallRef::Ir(c) => c.callee_name(),
+            CallRef::Packed(c) => Some(c.callee().to_string()),
         }
     }
     pub fn span(&self) -> Range {
         match self {
             CallRef::Ir(c) => c.span.clone(),
-            CallRef::Packed { call, .. } => call.span(),
+            CallRef::Packed(call) => call.span(),
         }
     }
     /// Every argument, in source order (a packed call's `name` first).
     pub fn args(&self) -> Vec<ArgRef<'a>> {
         match self {
             CallRef::Ir(c) => c.args.iter().map(ArgRef::Ir).collect(),
-            CallRef::Packed { call, name, name_span } => {
-                std::iter::once(ArgRef::Name(name, name_span.clone())).chain(call.args().map(ArgRef::Packed)).collect()
-            }
+            CallRef::Packed(call) => std::iter::once(ArgRef::Name(call.name(), call.name_span()))
+                .chain(call.args().map(ArgRef::Packed))
+                .collect(),
         }
     }
     /// The last keyword argument called `name`.
     pub fn kwarg(&self, name: &str) -> Option<ArgRef<'a>> {
         match self {
             CallRef::Ir(c) => c.kwarg(name).map(ArgRef::Ir),
-            CallRef::Packed { name: n, name_span, .. } if name == "name" => Some(ArgRef::Name(n, name_span.clone())),
-            CallRef::Packed { call, .. } => call
+            CallRef::Packed(call) if name == "name" => Some(ArgRef::Name(call.name(), call.name_span())),
+            CallRef::Packed(call) => call
                 .args()
                 .filter(|a| a.kind == ArgKind::Named && a.name.as_deref() == Some(name))
                 .last()

@@ -40,8 +40,9 @@ pub enum Facts {
     Fixups(std::sync::Arc<str>),
 }
 
-/// A target declared in a build file. Compact (72 bytes): rule, cell and package names are
-/// interned.
+/// A target declared in a build file. Compact (40 bytes, checked in the tests): rule, cell
+/// and package names are interned, and the name is read from the declaring call
+/// ([`Project::name`]).
 #[derive(Debug)]
 pub struct Target {
     pub file: FileId,
@@ -50,12 +51,26 @@ pub struct Target {
     /// The rule: the callee as written (`cargo.rust_library`), or, for a call of a macro
     /// that forwards `**kwargs` to a rule, that rule's callee.
     pub rule: Sym,
-    /// The macro called in the BUCK file, when `rule` was resolved through one.
-    pub via_macro: Option<Sym>,
-    pub name: Box<str>,
-    pub name_span: Span,
     pub cell: Sym,
     pub package: Sym,
+    name_start: u32,
+    name_end: u32,
+}
+
+impl Target {
+    /// The span of the name's string literal.
+    pub fn name_span(&self) -> Span {
+        Span { file: self.file, start: self.name_start, end: self.name_end }
+    }
+}
+
+/// The name of a target declared in `m`.
+fn target_name<'m>(m: &'m Module, t: &Target) -> &'m str {
+    if t.call & PACKED != 0 {
+        m.packed.call(t.call & !PACKED).name()
+    } else {
+        m.calls.get(t.call as usize).and_then(|c| c.name_arg()).map_or("", |(n, _)| n)
+    }
 }
 
 /// Marks [`Target::call`] as the offset of a packed call.
@@ -251,8 +266,11 @@ impl Project {
             .iter()
             .filter(|f| f.kind == FileKind::Build && matches!(self.facts.get(&f.id), Some(Facts::Starlark(_))))
             .collect();
-        let total: usize =
-            build_files.iter().filter_map(|f| self.module_of(f.id)).map(|m| m.calls.len() + m.packed.heads.len()).sum();
+        let total: usize = build_files
+            .iter()
+            .filter_map(|f| self.module_of(f.id))
+            .map(|m| m.calls.len() + m.packed.calls().count())
+            .sum();
         let mut targets = Vec::with_capacity(total);
         // (file, callee) → forwarded rule: a build file calls few distinct callees.
         let mut forwarded: HashMap<(FileId, Sym), Option<String>> = HashMap::default();
@@ -260,54 +278,40 @@ impl Project {
         let mut package_files = HashMap::default();
         let mut targets_by_file = HashMap::default();
         for f in build_files {
-            // the packed calls' heads (names, callees) move into the index
-            let heads = match self.facts.get_mut(&f.id) {
-                Some(Facts::Starlark(m)) => std::mem::take(&mut m.packed.heads),
-                _ => continue,
-            };
             let Some(m) = self.module_of(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/"));
             let (cell, package) = self.cell_package_of(dir);
             let (cell_sym, package_sym) = (Sym::new(&cell), Sym::new(&package));
             package_files.insert((cell, package), f.id);
-            // IR and packed declarations, in source order (`offset` is `Target::call`)
-            let mut decls: Vec<packed::PackedHead> = Vec::with_capacity(m.calls.len() + heads.len());
+            // IR and packed declarations in source order: (call, name span, callee)
+            let mut decls: Vec<(u32, std::ops::Range<u32>, Sym)> = Vec::new();
             for (i, c) in m.calls.iter().enumerate() {
-                let Some((name, name_span)) = c.name_arg() else { continue };
+                let Some((_, name_span)) = c.name_arg() else { continue };
                 let Some(callee) = c.callee_name() else { continue };
-                decls.push(packed::PackedHead {
-                    offset: i as u32,
-                    name: name.into(),
-                    name_span,
-                    callee: Sym::new(&callee),
-                });
+                decls.push((i as u32, name_span, Sym::new(&callee)));
             }
-            decls.extend(heads.into_iter().map(|h| packed::PackedHead { offset: PACKED | h.offset, ..h }));
-            decls.sort_by_key(|d| d.name_span.start);
+            decls.extend(m.packed.calls().map(|c| (PACKED | c.offset(), c.name_span(), c.callee())));
+            decls.sort_by_key(|d| d.1.start);
             let first = targets.len();
-            for packed::PackedHead { offset: call, name, name_span: span, callee } in decls {
+            for (call, span, callee) in decls {
                 let inner =
                     forwarded.entry((f.id, callee)).or_insert_with(|| self.forwarded_rule(f.id, &callee)).clone();
-                let (rule, via_macro) = match inner {
-                    Some(inner) => (Sym::new(&inner), Some(callee)),
-                    None => (callee, None),
-                };
                 targets.push(Target {
                     file: f.id,
                     call,
-                    rule,
-                    via_macro,
-                    name,
-                    name_span: Span { file: f.id, start: span.start, end: span.end },
+                    rule: inner.map_or(callee, |r| Sym::new(&r)),
                     cell: cell_sym,
                     package: package_sym,
+                    name_start: span.start,
+                    name_end: span.end,
                 });
             }
             targets_by_file.insert(f.id, first as u32..targets.len() as u32);
             let mut idx: Vec<u32> = (first as u32..targets.len() as u32).collect();
             // later declarations win, as they did in a map keyed by label
-            idx.sort_by(|a, b| targets[*a as usize].name.cmp(&targets[*b as usize].name).then(b.cmp(a)));
-            idx.dedup_by(|a, b| targets[*a as usize].name == targets[*b as usize].name);
+            let name = |i: &u32| target_name(m, &targets[*i as usize]);
+            idx.sort_by(|a, b| name(a).cmp(name(b)).then(b.cmp(a)));
+            idx.dedup_by(|a, b| name(a) == name(b));
             by_package.entry(cell_sym).or_default().insert(package_sym, idx.into_boxed_slice());
         }
         targets.shrink_to_fit();
@@ -343,15 +347,25 @@ impl Project {
         found.filter(|f| f != &sym)
     }
 
+    /// A target's name.
+    pub fn name(&self, t: &Target) -> &str {
+        match self.facts.get(&t.file) {
+            Some(Facts::Starlark(m)) => target_name(m, t),
+            _ => "",
+        }
+    }
+
+    /// The macro called in the build file, when the target's rule was resolved through one
+    /// (a macro that forwards `**kwargs` to a rule).
+    pub fn via_macro(&self, t: &Target) -> Option<String> {
+        self.call_of(t).callee_name().filter(|c| *c != *t.rule)
+    }
+
     /// The call declaring a target (IR or packed).
     pub fn call_of<'a>(&'a self, t: &'a Target) -> CallRef<'a> {
         let Some(Facts::Starlark(m)) = self.facts.get(&t.file) else { unreachable!("target without module") };
         if t.call & PACKED != 0 {
-            CallRef::Packed {
-                call: m.packed.call(t.call & !PACKED),
-                name: &t.name,
-                name_span: t.name_span.start..t.name_span.end,
-            }
+            CallRef::Packed(m.packed.call(t.call & !PACKED))
         } else {
             CallRef::Ir(&m.calls[t.call as usize])
         }
@@ -384,7 +398,7 @@ impl Project {
     pub fn target(&self, l: &Label) -> Option<usize> {
         // lookups of labels that name no known package intern nothing
         let idx = self.by_package.get(&Sym::existing(&l.cell)?)?.get(&Sym::existing(&l.package)?)?;
-        let i = idx.binary_search_by(|i| (*self.targets[*i as usize].name).cmp(l.name.as_str())).ok()?;
+        let i = idx.binary_search_by(|i| self.name(&self.targets[*i as usize]).cmp(l.name.as_str())).ok()?;
         Some(idx[i] as usize)
     }
 
@@ -421,5 +435,16 @@ impl Project {
             Some(r) => p.strip_prefix(r).unwrap_or(p).to_string_lossy().replace('\\', "/"),
             None => p.to_string_lossy().into_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One per declared target: a large monorepo has hundreds of thousands.
+    #[test]
+    fn target_is_small() {
+        assert_eq!(std::mem::size_of::<Target>(), 40);
     }
 }

@@ -16,7 +16,9 @@
 //! - expression: a tag, `span`, payload (string bytes, integer, children, symbol index, or
 //!   the index of an unpacked [`Expr`] for the rare shapes rules never look into).
 //!
-//! The target name is not packed: the project's target index owns it (see [`PackedHead`]).
+//! Each call is preceded by a head: the target's name (length and bytes), the span of its
+//! string literal (absolute start, length) and the interned callee. The `name` argument is
+//! not repeated among the arguments; the target index reads names from the heads.
 
 use super::ir::{Arg, ArgKind, BinOp, Call, Expr, ExprKind, Range};
 use super::sym::Sym;
@@ -35,27 +37,12 @@ const T_CALL: u8 = 10;
 const T_BIN: u8 = 11;
 const T_OTHER: u8 = 12;
 
-/// What the target index needs of a packed call; handed over (and freed) when the project
-/// indexes its targets.
-#[derive(Debug, Clone)]
-pub struct PackedHead {
-    /// Offset of the call in the buffer.
-    pub offset: u32,
-    pub name: Box<str>,
-    /// Span of the name's string literal.
-    pub name_span: Range,
-    /// The callee as written (`cargo.rust_library`).
-    pub callee: Sym,
-}
-
 /// The packed calls of one build file.
 #[derive(Debug, Clone, Default)]
 pub struct PackedCalls {
     bytes: Box<[u8]>,
     syms: Box<[Sym]>,
     other: Box<[Expr]>,
-    /// One per packed call, in source order, until the project takes them.
-    pub heads: Vec<PackedHead>,
 }
 
 struct Writer {
@@ -182,27 +169,22 @@ impl Writer {
 }
 
 impl PackedCalls {
-    /// Pack calls that each have a literal `name` (the caller keeps the others as IR).
-    /// The `name` argument itself goes to the call's [`PackedHead`].
+    /// Pack the calls that have a literal `name` and a named callee (others are skipped).
     pub fn pack(calls: &[Call]) -> PackedCalls {
         let mut w = Writer { bytes: Vec::new(), syms: Vec::new(), sym_idx: Default::default(), other: Vec::new() };
-        let mut heads = Vec::with_capacity(calls.len());
         for c in calls {
             let Some((name, name_span)) = c.name_arg() else { continue };
             let Some(callee) = c.callee_name() else { continue };
-            heads.push(PackedHead {
-                offset: w.bytes.len() as u32,
-                name: name.into(),
-                name_span,
-                callee: Sym::new(&callee),
-            });
+            w.var(name.len() as u64);
+            w.bytes.extend_from_slice(name.as_bytes());
+            w.span(&name_span, 0);
+            w.sym(Sym::new(&callee));
             w.call(c, 0);
         }
         PackedCalls {
             bytes: w.bytes.into_boxed_slice(),
             syms: w.syms.into_boxed_slice(),
             other: w.other.into_boxed_slice(),
-            heads,
         }
     }
 
@@ -215,13 +197,12 @@ impl PackedCalls {
         self.bytes.len() + self.syms.len() * 8 + self.other.len() * std::mem::size_of::<Expr>()
     }
 
-    /// The call packed at `offset` (from its [`PackedHead`]).
+    /// The call packed at `offset` (see [`PackedCall::offset`]).
     pub fn call(&self, offset: u32) -> PackedCall<'_> {
         PackedCall { p: self, at: offset as usize }
     }
 
-    /// Every packed call, in source order (for passes that walk all calls before the
-    /// project takes the heads).
+    /// Every packed call, in source order.
     pub fn calls(&self) -> impl Iterator<Item = PackedCall<'_>> {
         let mut at = 0;
         std::iter::from_fn(move || {
@@ -229,7 +210,7 @@ impl PackedCalls {
                 return None;
             }
             let c = PackedCall { p: self, at };
-            let mut r = Reader { p: self, pos: at };
+            let mut r = c.body();
             r.skip_call();
             at = r.pos;
             Some(c)
@@ -357,17 +338,46 @@ pub struct PackedCall<'a> {
 }
 
 impl<'a> PackedCall<'a> {
+    /// Where the call is in its file's buffer (for [`PackedCalls::call`]).
+    pub fn offset(&self) -> u32 {
+        self.at as u32
+    }
+    /// The target name.
+    pub fn name(&self) -> &'a str {
+        Reader { p: self.p, pos: self.at }.str()
+    }
+    /// The span of the name's string literal.
+    pub fn name_span(&self) -> Range {
+        let mut r = Reader { p: self.p, pos: self.at };
+        r.str();
+        r.span(0)
+    }
+    /// The callee as written (`cargo.rust_library`).
+    pub fn callee(&self) -> Sym {
+        let mut r = Reader { p: self.p, pos: self.at };
+        r.str();
+        r.span(0);
+        r.sym()
+    }
+    /// A reader at the call, after its head.
+    fn body(&self) -> Reader<'a> {
+        let mut r = Reader { p: self.p, pos: self.at };
+        r.str();
+        r.span(0);
+        r.var();
+        r
+    }
     pub fn span(&self) -> Range {
-        Reader { p: self.p, pos: self.at }.span(0)
+        self.body().span(0)
     }
     pub fn func(&self) -> PackedExpr<'a> {
-        let mut r = Reader { p: self.p, pos: self.at };
+        let mut r = self.body();
         let span = r.span(0);
         PackedExpr { p: self.p, at: r.pos, base: span.start }
     }
-    /// The arguments (without `name`, which the target index holds).
+    /// The arguments (without `name`, see [`PackedCall::name`]).
     pub fn args(&self) -> impl Iterator<Item = PackedArg<'a>> + use<'a> {
-        let mut r = Reader { p: self.p, pos: self.at };
+        let mut r = self.body();
         let (span, n) = r.args_start(0);
         let mut left = n;
         std::iter::from_fn(move || {
@@ -455,8 +465,8 @@ impl<'a> PackedExpr<'a> {
                 rhs.string_literals(out);
             }
             T_CALL => {
-                let c = PackedCall { p: self.p, at: r.pos };
-                let is_select = matches!(c.func().to_expr().kind, ExprKind::Ident(s) if &*s == "select");
+                let c = CallBody { p: self.p, at: r.pos };
+                let is_select = matches!(c.func(span.start).to_expr().kind, ExprKind::Ident(s) if &*s == "select");
                 if is_select {
                     for a in c.args_at(span.start) {
                         a.value.string_literals(out);
@@ -493,7 +503,7 @@ impl<'a> PackedExpr<'a> {
                 r.skip_expr();
                 ExprKind::Dot(Box::new(inner.to_expr()), r.sym())
             }
-            T_CALL => ExprKind::Call(Box::new(PackedCall { p: self.p, at: r.pos }.to_call_at(at))),
+            T_CALL => ExprKind::Call(Box::new(CallBody { p: self.p, at: r.pos }.to_call_at(at))),
             T_BIN => {
                 let op = match r.u8() {
                     0 => BinOp::Add,
@@ -512,8 +522,21 @@ impl<'a> PackedExpr<'a> {
     }
 }
 
-impl<'a> PackedCall<'a> {
-    /// Arguments of a call nested in an expression (spans relative to `base`).
+/// A call without a head: a call nested in an expression, or the body of a [`PackedCall`]
+/// (spans relative to the start of the enclosing node, `base`).
+#[derive(Clone, Copy)]
+struct CallBody<'a> {
+    p: &'a PackedCalls,
+    at: usize,
+}
+
+impl<'a> CallBody<'a> {
+    fn func(&self, base: u32) -> PackedExpr<'a> {
+        let mut r = Reader { p: self.p, pos: self.at };
+        let span = r.span(base);
+        PackedExpr { p: self.p, at: r.pos, base: span.start }
+    }
+
     fn args_at(&self, base: u32) -> Vec<PackedArg<'a>> {
         let mut r = Reader { p: self.p, pos: self.at };
         let (span, n) = r.args_start(base);
@@ -535,10 +558,12 @@ impl<'a> PackedCall<'a> {
             .collect();
         Call { func, args, span }
     }
+}
 
-    /// Unpack a top-level packed call into IR (without its `name` argument).
+impl PackedCall<'_> {
+    /// Unpack into IR (without the `name` argument).
     pub fn to_call(self) -> Call {
-        self.to_call_at(0)
+        CallBody { p: self.p, at: self.body().pos }.to_call_at(0)
     }
 }
 
@@ -559,15 +584,15 @@ mod tests {
         let src = "cargo.rust_library(\n    name = \"a-1.0.0\",\n    deps = [\":b\", \"//x/y:z\"] + select({\"DEFAULT\": [\":c\"], \"ovr//os:linux\": []}),\n    env = {\"K\": \"$(location :x)\", 'Q': f\"{X}\"},\n    proc_macro = True,\n    n = -3,\n    v = None,\n    t = (1, False),\n    x = a.b.c,\n    y = [x for x in z],\n    **kwargs\n)\nalias(name = \"b\", actual = \":a-1.0.0\", visibility = [])\n";
         let m = module(src);
         let p = PackedCalls::pack(&m.calls);
-        assert_eq!(p.heads.len(), 2);
-        for (h, c) in p.heads.iter().zip(&m.calls) {
-            let packed = p.call(h.offset);
+        assert_eq!(p.calls().count(), 2);
+        for (packed, c) in p.calls().zip(&m.calls) {
             assert_eq!(format!("{:?}", packed.to_call()), format!("{:?}", strip_name(c)));
             assert_eq!(packed.span(), c.span);
-            assert_eq!(&src[h.name_span.start as usize..h.name_span.end as usize], format!("\"{}\"", h.name));
+            assert_eq!(p.call(packed.offset()).span(), c.span);
+            let (name, name_span) = c.name_arg().unwrap();
+            assert_eq!((packed.name(), packed.name_span()), (name, name_span));
+            assert_eq!(packed.callee().as_str(), c.callee_name().unwrap());
         }
-        assert_eq!(p.calls().count(), 2);
-        assert_eq!(p.heads[0].callee.as_str(), "cargo.rust_library");
     }
 
     #[test]
@@ -575,7 +600,7 @@ mod tests {
         let src = "rust_library(name = \"a\", deps = [\":b\", \"//x:y\"] + select({\"DEFAULT\": [\":c\"]}), env = {\"K\": \"v\"})\n";
         let m = module(src);
         let p = PackedCalls::pack(&m.calls);
-        let packed = p.call(p.heads[0].offset);
+        let packed = p.calls().next().unwrap();
         for (a, ir) in packed.args().zip(m.calls[0].args.iter().skip(1)) {
             let mut got = Vec::new();
             a.value.string_literals(&mut got);
@@ -596,7 +621,7 @@ mod tests {
         }
         let m = module(&src);
         let p = PackedCalls::pack(&m.calls);
-        // strings (about 50 bytes) plus tags and span deltas
-        assert!(p.heap_size() / 100 < 110, "{} bytes per target", p.heap_size() / 100);
+        // strings (about 55 bytes with the name) plus tags and span deltas
+        assert!(p.heap_size() / 100 < 120, "{} bytes per target", p.heap_size() / 100);
     }
 }

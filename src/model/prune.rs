@@ -227,8 +227,8 @@ mod tests {
             "cargo.rust_library(name = \"a-1.0.0\", srcs = [\"x\"], edition = \"2021\", deps = [\":b\"], env = {\"CARGO_PKG_AUTHORS\": \"me\", \"OUT_DIR\": \"$(location :x[out_dir])\", \"P\": \"/opt/x\"})\nmy_platform(name = \"p\", image = \"docker://x\", extra = 1)\n",
         );
         prune(&mut m, FileKind::Build, false, &["a".to_string()]);
-        assert_eq!(m.packed.heads.len(), 1, "the prelude rule is packed");
-        let lib = m.packed.call(m.packed.heads[0].offset).to_call();
+        assert_eq!(m.packed.calls().count(), 1, "the prelude rule is packed");
+        let lib = m.packed.calls().next().unwrap().to_call();
         let names: Vec<&str> = lib.args.iter().filter_map(|a| a.name.as_deref()).collect();
         assert_eq!(names, vec!["deps", "env"], "`name` goes to the target index");
         let ExprKind::Dict(env) = &lib.kwarg("env").unwrap().value.kind else { panic!() };

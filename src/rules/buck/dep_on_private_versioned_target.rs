@@ -64,8 +64,8 @@ impl Check for DepOnPrivateVersionedTarget {
                             span(t.file, &lit),
                             format!("`{s}` is a private versioned crate target; depend on its alias `{fixed}`"),
                         )
-                        .with_related(target.name_span, "declared with `visibility = []` here")
-                        .with_related(alias.name_span, "public alias")
+                        .with_related(target.name_span(), "declared with `visibility = []` here")
+                        .with_related(alias.name_span(), "public alias")
                         .with_help("Buck2 rejects the dependency for visibility, and every version bump would break it")
                         .with_fix(Fix {
                             applicability: Applicability::Safe,

@@ -49,7 +49,7 @@ impl Check for ProcMacroInnerTargetDep {
                             span(t.file, &lit),
                             format!("`{s}` is the private inner target of proc macro `{inner}`; depend on `{inner}` instead"),
                         )
-                        .with_related(target.name_span, "proc macro declared here")
+                        .with_related(target.name_span(), "proc macro declared here")
                         .with_help("the prelude renames proc-macro libraries to `_<name>` and puts the public alias at `<name>`")
                         .with_fix(Fix {
                             applicability: Applicability::Safe,

@@ -36,7 +36,7 @@ impl Check for PythonExtUnsupportedInOssPrelude {
                     ID,
                     Severity::Error,
                     span(t.file, &arg.name_span()),
-                    format!("`python_ext` on `cargo.rust_library` `{}` is not supported by the open-source prelude; analysis fails on an unknown attribute", t.name),
+                    format!("`python_ext` on `cargo.rust_library` `{}` is not supported by the open-source prelude; analysis fails on an unknown attribute", p.name(t)),
                 )
                 .with_help("remove `python_ext` (and the fixup that sets it), or point reindeer.toml `[buck] rust_library` at a macro that handles it"),
             );

@@ -51,7 +51,7 @@ impl Check for EnvPathMacroAbsolutized {
                         ID,
                         severity,
                         at,
-                        format!("env `{key}` of `{}` becomes an absolute path in each action's working directory; an `env!(\"{key}\")` value then depends on where the action runs", t.name),
+                        format!("env `{key}` of `{}` becomes an absolute path in each action's working directory; an `env!(\"{key}\")` value then depends on where the action runs", p.name(t)),
                     )
                     .with_help("fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time");
                     if let Some(r) = re {

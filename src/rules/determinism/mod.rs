@@ -56,7 +56,7 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
         }
         let Some(env) = project.attr(t, "env") else { continue };
         // package name and version: from the versioned target name, else CARGO_PKG_* env
-        let (package, version) = match split_versioned(&t.name) {
+        let (package, version) = match split_versioned(project.name(t)) {
             Some((n, v)) => (n.to_string(), v),
             None => {
                 let name = env.dict_get("CARGO_PKG_NAME").and_then(|v| v.as_str()).map(String::from);

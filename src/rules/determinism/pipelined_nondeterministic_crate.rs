@@ -46,7 +46,7 @@ impl Check for PipelinedNondeterministicCrate {
             let mut d = Diagnostic::new(
                 ID,
                 if f.level == Severity::Error { Severity::Error } else { Severity::Info },
-                t.name_span,
+                t.name_span(),
                 format!(
                     "{} {} compiles `env!(\"{}\")` into the crate ({} {}{}); under remote execution its pipelined metadata-only and full rlibs are built in different directories and get different crate hashes{when}",
                     f.package, f.version, f.env_key, f.package, f.versions, features

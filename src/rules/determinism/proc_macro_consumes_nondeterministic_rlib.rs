@@ -121,7 +121,7 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
             }
             hops.reverse();
             let crate_of = |i: usize| {
-                let n = &p.targets[i].name;
+                let n = &p.name(&p.targets[i]);
                 crate::rules::util::split_versioned(n).map(|(c, _)| c.to_string()).unwrap_or_else(|| n.to_string())
             };
             let chain: Vec<String> =
@@ -136,10 +136,10 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
             let mut d = Diagnostic::new(
                 ID,
                 severity,
-                t.name_span,
+                t.name_span(),
                 format!(
                     "{kind} `{}` links the nondeterministic rlib of {} {} through {}; {context}",
-                    t.name,
+                    p.name(t),
                     f.package,
                     f.version,
                     chain.join(" → ")
@@ -147,10 +147,13 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
             )
             .with_label("first linked crate that consumes the real rlibs");
             for (from, to, s) in &hops {
-                d = d.with_related(*s, format!("`{}` depends on `{}`", p.targets[*from].name, p.targets[*to].name));
+                d = d.with_related(
+                    *s,
+                    format!("`{}` depends on `{}`", p.name(&p.targets[*from]), p.name(&p.targets[*to])),
+                );
             }
             d = d.with_related(
-                p.targets[end].name_span,
+                p.targets[end].name_span(),
                 format!(
                     "{} compiles `env!(\"{}\")` into its code (see pipelined-nondeterministic-crate)",
                     f.package, f.env_key

@@ -180,7 +180,7 @@ pub fn build_script(project: &Project, rp: &ReindeerProject, name: &str, version
         };
     }
     if let Some(t) = buildscript_run_target(project, rp, name, version) {
-        return BuildScript::Yes(format!("the generated BUCK declares `{}`", project.targets[t].name));
+        return BuildScript::Yes(format!("the generated BUCK declares `{}`", project.name(&project.targets[t])));
     }
     BuildScript::Unknown
 }
@@ -194,7 +194,7 @@ pub fn buildscript_run_target(
 ) -> Option<usize> {
     let buck = rp.buck_file?;
     let want = format!("{name}-{version}-build-script-run");
-    project.targets.iter().position(|t| t.file == buck && *t.name == *want)
+    project.targets_in(buck).find(|i| project.name(&project.targets[*i]) == want)
 }
 
 /// Headers' text prefix of a section: `''` for the top level, `'cfg(…)'.` for a cfg section,

@@ -113,7 +113,7 @@ impl Check for FixupsBuckOutOfSync {
             .targets_in(buck)
             .filter(|i| is_rust_library_rule(&p.targets[*i].rule, cx.settings, rp.rust_library_rule.as_deref()))
             .filter_map(|i| {
-                let (n, v) = split_versioned(&p.targets[i].name)?;
+                let (n, v) = split_versioned(p.name(&p.targets[i]))?;
                 (n == pf.dir).then_some((v, i))
             })
             .collect();
@@ -130,7 +130,7 @@ impl Check for FixupsBuckOutOfSync {
                 .collect();
             let lib_t = &p.targets[lib];
             let run_name = format!("{}-{v}-build-script-run", pf.dir);
-            let run_t = p.targets_in(buck).find(|i| *p.targets[*i].name == *run_name);
+            let run_t = p.targets_in(buck).find(|i| p.name(&p.targets[*i]) == run_name);
             let push = |sink: &mut Sink<'_>, span: std::ops::Range<usize>, what: String, related: usize| {
                 let t = &p.targets[related];
                 sink.push(
@@ -141,7 +141,7 @@ impl Check for FixupsBuckOutOfSync {
                         format!("{display} and the generated BUCK disagree: {what}"),
                     )
                     .with_label("not in the generated BUCK")
-                    .with_related(t.name_span, format!("`{}` in the generated BUCK", t.name))
+                    .with_related(t.name_span(), format!("`{}` in the generated BUCK", p.name(t)))
                     .with_help("run `reindeer buckify` (from the directory holding reindeer.toml) and commit the regenerated BUCK"),
                 );
             };
@@ -201,7 +201,7 @@ impl Check for FixupsBuckOutOfSync {
                         push(
                             sink,
                             first.key_span.clone(),
-                            format!("`env` {} missing from the env of `{}`", listed("key", &names), lib_t.name),
+                            format!("`env` {} missing from the env of `{}`", listed("key", &names), p.name(lib_t)),
                             lib,
                         );
                     }
@@ -221,7 +221,11 @@ impl Check for FixupsBuckOutOfSync {
                         push(
                             sink,
                             first.span.clone(),
-                            format!("`{key}` {} missing from the {attr} of `{}`", listed("entry", &names), lib_t.name),
+                            format!(
+                                "`{key}` {} missing from the {attr} of `{}`",
+                                listed("entry", &names),
+                                p.name(lib_t)
+                            ),
                             lib,
                         );
                     }

@@ -146,7 +146,7 @@ impl Check for ExecPlatformHostDerived {
                     },
                     format!(
                         "execution platform `{}` takes its constraints from `{what}`, the machine running Buck2, but its executor runs actions remotely in the workers' container",
-                        t.name
+                        p.name(t)
                     ),
                 )
                 .with_label("the developer's machine, not the RE worker");
@@ -175,7 +175,7 @@ impl Check for ExecPlatformHostDerived {
                     ),
                 )
                 .with_label("the developer's machine, not the RE worker")
-                .with_related(t.name_span, format!("instantiated as `{}`", t.name));
+                .with_related(t.name_span(), format!("instantiated as `{}`", p.name(t)));
                 d = d.with_related(remote, "the executor has `remote_enabled = True`");
                 out.add(d.with_help(HELP));
             }
