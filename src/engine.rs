@@ -71,6 +71,21 @@ pub struct RunResult {
     pub skipped: Vec<(String, String)>,
 }
 
+/// With `BUCK_LINT_TIMINGS` set, print how long each phase took to stderr (for profiling).
+struct Phase(Option<std::time::Instant>);
+
+impl Phase {
+    fn start() -> Phase {
+        Phase(std::env::var_os("BUCK_LINT_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn done(&mut self, what: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("buck-lint timings: {what}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            *t = std::time::Instant::now();
+        }
+    }
+}
+
 /// Stack size for worker threads: deeply nested Starlark is parsed and lowered recursively.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
@@ -187,6 +202,7 @@ fn sort_dedup(diags: &mut Vec<Diagnostic>, files: &Files) {
 }
 
 fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
+    let mut phase = Phase::start();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let stdin_path = opts.stdin.as_ref().map(|(p, _)| discover::normalize(&cwd.join(p)));
     let mut paths = opts.paths.clone();
@@ -218,6 +234,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         let display = crate::source::display_path(&f.path, &cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
+    phase.done("discovery");
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
 
@@ -312,6 +329,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         wave = next;
     }
 
+    phase.done("parse and per-file rules");
     let mut diagnostics = Vec::new();
     let mut facts = rustc_hash::FxHashMap::default();
     let mut supps: HashMap<FileId, Suppressions> = HashMap::new();
@@ -335,7 +353,9 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         }
     }
 
+    phase.done("collect");
     let project = Project::build(&files, facts, disc.root.clone(), settings);
+    phase.done("project model");
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
     let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();
     Analysis {
@@ -355,6 +375,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: mut supps, cwd, streamed } =
         analyze_inner(opts, settings, sink);
     // Project phase.
+    let mut phase = Phase::start();
     let cx = ProjectCx { project: &project, files: &files, settings };
     let all_checks: Vec<&'static dyn rules::Check> = rules::checks().collect();
     let project_diags: Vec<Diagnostic> = all_checks
@@ -375,7 +396,9 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
         })
         .collect();
     diagnostics.extend(project_diags);
+    phase.done("project rules");
     diagnostics.extend(fixups_phase(&cx, &all_checks));
+    phase.done("fixups rules");
 
     // Report only on asked-for files; apply per-file ignores, severity overrides and
     // suppressions (and add unused-suppression).

@@ -309,7 +309,8 @@ impl Project {
             targets_by_file.insert(f.id, first as u32..targets.len() as u32);
             let mut idx: Vec<u32> = (first as u32..targets.len() as u32).collect();
             // later declarations win, as they did in a map keyed by label
-            let name = |i: &u32| target_name(m, &targets[*i as usize]);
+            let names: Vec<&str> = targets[first..].iter().map(|t| target_name(m, t)).collect();
+            let name = |i: &u32| names[*i as usize - first];
             idx.sort_by(|a, b| name(a).cmp(name(b)).then(b.cmp(a)));
             idx.dedup_by(|a, b| name(a) == name(b));
             by_package.entry(cell_sym).or_default().insert(package_sym, idx.into_boxed_slice());

@@ -3,7 +3,7 @@
 //! Buck2 refuses to register a target twice. A `proc_macro = True` Rust library also
 //! declares the hidden `_<name>` target. Example: `alias(name = "serde")` next to
 //! `rust_library(name = "serde")`. Buildifier's `duplicated-name` is accepted as an alias.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Parsed;
@@ -24,7 +24,7 @@ impl Check for DuplicateTargetName {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };
-        let mut seen: HashMap<String, (std::ops::Range<u32>, bool)> = HashMap::new();
+        let mut seen: HashMap<String, (std::ops::Range<u32>, bool)> = HashMap::default();
         for c in &module.calls {
             let Some((name, r)) = c.name_arg() else { continue };
             let mut names = vec![(name.to_string(), false)];
