@@ -102,7 +102,10 @@ impl Call {
     }
     /// The literal string `name = "..."` argument, if any.
     pub fn name_arg(&self) -> Option<(&str, Range)> {
-        let a = self.kwarg("name")?;
+        // the hottest keyword lookup (target names): compare interned symbols
+        static NAME: std::sync::LazyLock<Sym> = std::sync::LazyLock::new(|| Sym::new("name"));
+        let name = *NAME;
+        let a = self.args.iter().rev().find(|a| a.kind == ArgKind::Named && a.name == Some(name))?;
         match &a.value.kind {
             ExprKind::Str(s) => Some((&**s, a.value.span.clone())),
             _ => None,

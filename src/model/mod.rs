@@ -399,7 +399,9 @@ impl Project {
     pub fn target(&self, l: &Label) -> Option<usize> {
         // lookups of labels that name no known package intern nothing
         let idx = self.by_package.get(&Sym::existing(&l.cell)?)?.get(&Sym::existing(&l.package)?)?;
-        let i = idx.binary_search_by(|i| self.name(&self.targets[*i as usize]).cmp(l.name.as_str())).ok()?;
+        // a package's targets all come from its build file
+        let m = self.module_of(self.targets[*idx.first()? as usize].file)?;
+        let i = idx.binary_search_by(|i| target_name(m, &self.targets[*i as usize]).cmp(l.name.as_str())).ok()?;
         Some(idx[i] as usize)
     }
 
