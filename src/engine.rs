@@ -382,7 +382,9 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
         .par_iter()
         .flat_map_iter(|c| {
             let mut sink = Sink::new(settings);
+            let mut timer = Phase::start();
             let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
+            timer.done(&format!("  {:?}", c.rules()));
             if let Err(p) = r {
                 let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
                 sink.diagnostics.push(Diagnostic::new(

@@ -73,6 +73,34 @@ impl<'a> CallRef<'a> {
                 .map(ArgRef::Packed),
         }
     }
+    /// The last keyword argument of each of `names`, in one pass over the arguments (the
+    /// cross-file rules read `deps`, `named_deps` and `exec_deps` of every target).
+    pub fn kwargs<const N: usize>(&self, names: [&str; N]) -> [Option<ArgRef<'a>>; N] {
+        let mut out: [Option<ArgRef<'a>>; N] = std::array::from_fn(|_| None);
+        // a name never interned is no argument's name
+        let syms: [Option<super::sym::Sym>; N] = names.map(super::sym::Sym::existing);
+        let slot = |n: Option<super::sym::Sym>| n.and_then(|n| syms.iter().position(|s| *s == Some(n)));
+        match self {
+            CallRef::Ir(c) => {
+                for a in c.args.iter().filter(|a| a.kind == ArgKind::Named) {
+                    if let Some(i) = slot(a.name) {
+                        out[i] = Some(ArgRef::Ir(a));
+                    }
+                }
+            }
+            CallRef::Packed(c) => {
+                for a in c.args().filter(|a| a.kind == ArgKind::Named) {
+                    if let Some(i) = slot(a.name) {
+                        out[i] = Some(ArgRef::Packed(a));
+                    }
+                }
+                if let Some(i) = names.iter().position(|n| *n == "name") {
+                    out[i] = Some(ArgRef::Name(c.name(), c.name_span()));
+                }
+            }
+        }
+        out
+    }
     /// `attr = True` written literally.
     pub fn is_literal_true(&self, name: &str) -> bool {
         self.kwarg(name).is_some_and(|a| a.value().as_bool() == Some(true))
@@ -168,6 +196,28 @@ impl<'a> ExprRef<'a> {
             ExprRef::Ir(e) => Cow::Borrowed(e),
             ExprRef::Packed(e) => Cow::Owned(e.to_expr()),
             ExprRef::Str(s, r) => Cow::Owned(Expr { span: r.clone(), kind: ExprKind::Str((*s).into()) }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::packed::PackedCalls;
+
+    #[test]
+    fn kwargs_finds_each_name_in_ir_and_packed_calls() {
+        let src = "rust_library(name = \"a\", deps = [\":b\", \":c\"], visibility = [], srcs = [])\n";
+        let m = crate::model::ir::lower(&crate::parse::starlark::parse("BUCK", src).unwrap());
+        let packed = PackedCalls::pack(&m.calls);
+        let calls = [CallRef::Ir(&m.calls[0]), CallRef::Packed(packed.calls().next().unwrap())];
+        for c in calls {
+            let [deps, name, missing] = c.kwargs(["deps", "name", "never_interned_attribute_xyz"]);
+            let deps: Vec<&str> = deps.unwrap().value().string_literals().into_iter().map(|(s, _)| s).collect();
+            assert_eq!(deps, vec![":b", ":c"]);
+            assert_eq!(name.unwrap().value().as_str(), Some("a"));
+            assert!(missing.is_none());
+            assert_eq!(c.kwarg("visibility").map(|a| a.span()), c.kwargs(["visibility"])[0].as_ref().map(|a| a.span()));
         }
     }
 }

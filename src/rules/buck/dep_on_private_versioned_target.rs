@@ -28,9 +28,13 @@ impl Check for DepOnPrivateVersionedTarget {
                 continue;
             }
             let call = p.call_of(t);
-            for attr in ["deps", "named_deps", "exec_deps"] {
-                let Some(arg) = call.kwarg(attr) else { continue };
+            for arg in call.kwargs(["deps", "named_deps", "exec_deps"]) {
+                let Some(arg) = arg else { continue };
                 for (s, lit) in arg.value().string_literals() {
+                    // `:name` is in the same package (the common case: skip it before parsing)
+                    if s.trim_start().starts_with(':') {
+                        continue;
+                    }
                     let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { continue };
                     l.cell = p.canonical_cell(&l.cell);
                     if *l.package == *t.package && *l.cell == *t.cell {

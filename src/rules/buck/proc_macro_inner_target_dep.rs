@@ -26,9 +26,17 @@ impl Check for ProcMacroInnerTargetDep {
                 continue;
             }
             let call = p.call_of(t);
-            for attr in ["deps", "named_deps", "exec_deps"] {
-                let Some(arg) = call.kwarg(attr) else { continue };
+            for arg in call.kwargs(["deps", "named_deps", "exec_deps"]) {
+                let Some(arg) = arg else { continue };
                 for (s, lit) in arg.value().string_literals() {
+                    // only `_<name>` targets can be inner targets (checked before parsing)
+                    let name = match s.rfind(':') {
+                        Some(i) => &s[i + 1..],
+                        None => s.rsplit('/').next().unwrap_or(s),
+                    };
+                    if !name.starts_with('_') {
+                        continue;
+                    }
                     let Some(l) = Label::parse(s, &t.cell, &t.package) else { continue };
                     let Some(inner) = l.name.strip_prefix('_') else { continue };
                     let mut outer = l.clone();

@@ -45,8 +45,8 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
     let t = &p.targets[ti];
     let call = p.call_of(t);
     let mut out = Vec::new();
-    for attr in ["deps", "named_deps"] {
-        let Some(arg) = call.kwarg(attr) else { continue };
+    for arg in call.kwargs(["deps", "named_deps"]) {
+        let Some(arg) = arg else { continue };
         for (s, lit) in arg.value().string_literals() {
             let Some(l) = p.resolve_label(t, s) else { continue };
             let Some(mut di) = p.target(&l) else { continue };
