@@ -77,6 +77,15 @@ fn keys_with_platforms(p: &Project, t: usize, attr: &str) -> Option<Vec<String>>
 type Comparison<'a> = (&'a str, &'a Option<Vec<String>>, fn(&str) -> String);
 
 /// "key `A` is" / "keys `A`, `B` are".
+/// The keys of a fixups `env` table that `have` lacks: the first one's span, and the keys
+/// listed for a message ("key `A` is" / "keys `A` and `B` are").
+fn missing_env_keys(env: &dyn toml_edit::TableLike, have: &[String]) -> Option<(std::ops::Range<usize>, String)> {
+    let missing: Vec<_> = env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
+    let first = missing.first()?;
+    let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
+    Some((first.key_span.clone(), listed("key", &names)))
+}
+
 fn listed(noun: &str, names: &[String]) -> String {
     match names {
         [one] => format!("{noun} {one} is"),
@@ -170,19 +179,9 @@ impl Check for FixupsBuckOutOfSync {
                             continue;
                         };
                         let Some(have) = keys_with_platforms(p, rt, "env") else { continue };
-                        let missing: Vec<_> =
-                            env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
-                        if let Some(first) = missing.first() {
-                            let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
-                            push(
-                                sink,
-                                first.key_span.clone(),
-                                format!(
-                                    "`[buildscript.run.env]` {} missing from the env of `{run_name}`",
-                                    listed("key", &names)
-                                ),
-                                rt,
-                            );
+                        if let Some((at, keys)) = missing_env_keys(env, &have) {
+                            let what = format!("`[buildscript.run.env]` {keys} missing from the env of `{run_name}`");
+                            push(sink, at, what, rt);
                         }
                     }
                     _ => {}
@@ -194,16 +193,8 @@ impl Check for FixupsBuckOutOfSync {
             let flags_have = strings_with_platforms(p, lib, "rustc_flags");
             for s in &sections {
                 if let (Some(have), Some(env)) = (&env_have, s.get("env").and_then(|(_, i)| i.as_table_like())) {
-                    let missing: Vec<_> =
-                        env_entries(env).into_iter().filter(|e| !have.iter().any(|h| h == e.key)).collect();
-                    if let Some(first) = missing.first() {
-                        let names: Vec<String> = missing.iter().map(|e| format!("`{}`", e.key)).collect();
-                        push(
-                            sink,
-                            first.key_span.clone(),
-                            format!("`env` {} missing from the env of `{}`", listed("key", &names), p.name(lib_t)),
-                            lib,
-                        );
+                    if let Some((at, keys)) = missing_env_keys(env, have) {
+                        push(sink, at, format!("`env` {keys} missing from the env of `{}`", p.name(lib_t)), lib);
                     }
                 }
                 let checks: [Comparison<'_>; 3] = [
