@@ -416,6 +416,12 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
 /// The fixups hook: parse each fixups file again (the project keeps only its text), analyse
 /// it once, and hand it to every check; files in parallel, a panic caught per file.
 fn fixups_phase(cx: &ProjectCx<'_>, checks: &[&'static dyn rules::Check]) -> Vec<Diagnostic> {
+    // checks none of whose rules is selected have nothing to say: parse nothing for them
+    let checks: Vec<&dyn rules::Check> =
+        checks.iter().copied().filter(|c| c.rules().iter().any(|r| cx.settings.is_enabled(r))).collect();
+    if checks.is_empty() {
+        return Vec::new();
+    }
     let project = cx.project;
     let mut owners: HashMap<FileId, (&crate::model::reindeer::ReindeerProject, &str)> = HashMap::new();
     for rp in &project.reindeer {
@@ -432,7 +438,7 @@ fn fixups_phase(cx: &ProjectCx<'_>, checks: &[&'static dyn rules::Check]) -> Vec
                 let Ok(doc) = toml_edit::Document::parse(text.to_string()) else { return };
                 let analyzed = crate::model::fixups::FixupsDoc::analyze(&doc);
                 let fx = rules::FixupsCx { file: *id, owner: owners.get(id).copied(), doc: &doc, fixups: &analyzed };
-                for c in checks {
+                for c in &checks {
                     c.check_fixups(cx, &fx, &mut sink);
                 }
             }));
