@@ -78,7 +78,7 @@ impl Phase {
     fn start() -> Phase {
         Phase(std::env::var_os("BUCK_LINT_TIMINGS").map(|_| std::time::Instant::now()))
     }
-    fn done(&mut self, what: &str) {
+    fn done(&mut self, what: impl std::fmt::Display) {
         if let Some(t) = &mut self.0 {
             eprintln!("buck-lint timings: {what}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
             *t = std::time::Instant::now();
@@ -384,7 +384,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
             let mut sink = Sink::new(settings);
             let mut timer = Phase::start();
             let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
-            timer.done(&format!("  {:?}", c.rules()));
+            timer.done(format_args!("  {:?}", c.rules()));
             if let Err(p) = r {
                 let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
                 sink.diagnostics.push(Diagnostic::new(

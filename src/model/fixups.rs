@@ -1623,10 +1623,6 @@ impl<'d> ReindeerDoc<'d> {
     pub fn get(&self, key: &str) -> Option<(&'d Key, &'d Item)> {
         self.doc.as_table().get_key_value(key).filter(|(_, i)| !i.is_none())
     }
-
-    pub fn bool_key(&self, key: &str) -> Option<bool> {
-        self.get(key).and_then(|(_, i)| i.as_bool())
-    }
 }
 
 fn rt_check_key<'d>(

@@ -377,16 +377,7 @@ impl<'a> PackedCall<'a> {
     }
     /// The arguments (without `name`, see [`PackedCall::name`]).
     pub fn args(&self) -> impl Iterator<Item = PackedArg<'a>> + use<'a> {
-        let mut r = self.body();
-        let (span, n) = r.args_start(0);
-        let mut left = n;
-        std::iter::from_fn(move || {
-            if left == 0 {
-                return None;
-            }
-            left -= 1;
-            Some(r.arg(span.start))
-        })
+        CallBody { p: self.p, at: self.body().pos }.args_at(0)
     }
 }
 
@@ -537,14 +528,11 @@ impl<'a> CallBody<'a> {
         PackedExpr { p: self.p, at: r.pos, base: span.start }
     }
 
-    fn args_at(&self, base: u32) -> Vec<PackedArg<'a>> {
+    /// The arguments, read one at a time.
+    fn args_at(&self, base: u32) -> impl Iterator<Item = PackedArg<'a>> + use<'a> {
         let mut r = Reader { p: self.p, pos: self.at };
         let (span, n) = r.args_start(base);
-        let mut out = Vec::new();
-        for _ in 0..n {
-            out.push(r.arg(span.start));
-        }
-        out
+        (0..n).map(move |_| r.arg(span.start))
     }
 
     fn to_call_at(self, base: u32) -> Call {
@@ -553,7 +541,6 @@ impl<'a> CallBody<'a> {
         let func = PackedExpr { p: self.p, at: r.pos, base: span.start }.to_expr();
         let args = self
             .args_at(base)
-            .into_iter()
             .map(|a| Arg { kind: a.kind, name: a.name, span: a.span, value: a.value.to_expr() })
             .collect();
         Call { func, args, span }

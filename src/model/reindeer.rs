@@ -32,6 +32,8 @@ pub struct ReindeerProject {
     pub buildscript_rule: Option<String>,
     /// Crates are vendored (`vendor = true`, `"local-registry"` or a table).
     pub vendored: bool,
+    /// `unresolved_fixup_error = true`: Reindeer fails on an undecided build script.
+    pub unresolved_fixup_error: bool,
     /// The platforms Reindeer resolves fixups for (see [`ReindeerProject::platforms`]).
     platforms: std::sync::OnceLock<Vec<crate::model::fixups::PlatformSet>>,
 }
@@ -110,6 +112,7 @@ impl ReindeerProject {
                     .and_then(|v| v.as_str())
                     .map(String::from),
                 vendored,
+                unresolved_fixup_error: doc.get("unresolved_fixup_error").and_then(|v| v.as_bool()) == Some(true),
                 platforms: std::sync::OnceLock::new(),
             });
         }

@@ -11,7 +11,7 @@
 //! file is missing. Fix (unsafe): insert `buildscript.run = true  # TODO(buck-lint): confirm`.
 use std::collections::BTreeMap;
 
-use super::{BuildScript, build_script, edit, reindeer_doc};
+use super::{BuildScript, build_script, edit};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::fixups::{Decision, FixupsDoc, Section, header_starts, root_insertion_point};
 use crate::model::reindeer::{LockedPackage, ReindeerProject};
@@ -102,9 +102,7 @@ fn check_package(
     sink: &mut Sink<'_>,
 ) {
     let p = cx.project;
-    let rt = reindeer_doc(p, rp);
-    let strict = rt.as_ref().and_then(|r| r.bool_key("unresolved_fixup_error")) == Some(true);
-    let severity = if strict { Severity::Error } else { Severity::Warning };
+    let severity = if rp.unresolved_fixup_error { Severity::Error } else { Severity::Warning };
     let platforms = rp.platforms(p);
     let use_platforms = !platforms.is_empty() && platforms.iter().all(|x| x.complete);
     let f = doc.map(|(_, _, f)| f);
