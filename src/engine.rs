@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverOptions};
-use crate::files::Files;
+use crate::files::{Files, Restrict};
+use crate::model::reindeer::Layout;
 use crate::model::{Facts, Project};
 use crate::parse::{self, Parsed};
 use crate::rules::{self, FileCx, ProjectCx, Sink};
@@ -176,11 +177,12 @@ fn hand_over(sink: &dyn FileSink, streamed: &mut Vec<Streamed>, files: &Files, r
     sink.file_done(files, ready);
 }
 
-/// Keep findings of reported files that per-file ignores allow; apply severity overrides.
+/// Keep findings of reported files that per-file ignores and the file's [`Restrict`] allow;
+/// apply severity overrides.
 fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, base: &Path) {
     diags.retain(|d| {
         let f = files.get(d.primary.file);
-        f.reported && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
+        f.reported && f.restrict.allows(d.rule) && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
     });
     for d in diags.iter_mut() {
         if let Some(s) = settings.severity.get(d.rule) {
@@ -223,7 +225,10 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         overlays.insert(p.clone(), text.clone());
     }
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
-    let (lock_dirs, third_party_dirs) = reindeer_manifest_dirs(&disc.files, &overlays);
+    let layouts = reindeer_layouts(&disc.files, &overlays);
+    let lock_dirs: Vec<PathBuf> =
+        layouts.iter().filter_map(|l| l.manifest_path.parent().map(Path::to_path_buf)).collect();
+    let third_party_dirs: Vec<PathBuf> = layouts.iter().map(|l| l.third_party_dir.clone()).collect();
     for f in &disc.files {
         if matches!(f.kind, FileKind::CargoLock | FileKind::CargoToml)
             && !f.reported_explicitly(&paths, &cwd)
@@ -234,6 +239,13 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         let display = crate::source::display_path(&f.path, &cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
+    let cells = cell_roots(disc.root.as_deref(), &overlays);
+    if !settings.lint_dependency_cells {
+        let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, &cwd, &overlays);
+        files.restrict_below(&roots, Restrict::Dependency);
+    }
+    let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(&cwd));
+    files.restrict(&orphans, Restrict::OrphanFixups);
     phase.done("discovery");
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
@@ -251,7 +263,6 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         .collect();
     let build_files: HashMap<&Path, FileId> =
         files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
-    let cells = cell_roots(disc.root.as_deref(), &overlays);
     let all_files: HashMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
     // Toolchains (e.g. `system_rust_toolchain(...)`) are declared, not referenced: load the
     // build files of the `toolchains` cell up front.
@@ -469,33 +480,56 @@ fn rel_to(path: &Path, base: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
-/// Directories holding the manifests that reindeer.toml files name.
-/// Directories of the manifests and the third-party directories that reindeer.toml files name.
-fn reindeer_manifest_dirs(
-    found: &[discover::Found],
-    overlays: &HashMap<PathBuf, String>,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let mut out = Vec::new();
-    let mut third_party = Vec::new();
-    for f in found.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
-        let text = match overlays.get(&f.path) {
-            Some(t) => t.clone(),
-            None => std::fs::read_to_string(&f.path).unwrap_or_default(),
-        };
-        let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let doc = text.parse::<toml_edit::DocumentMut>().ok();
-        let get = |k: &str| doc.as_ref().and_then(|d| d.get(k)).and_then(|v| v.as_str()).map(String::from);
-        let tp = discover::normalize(&dir.join(get("third_party_dir").unwrap_or_else(|| ".".into())));
-        let manifest = match get("manifest_path") {
-            Some(m) => discover::normalize(&dir.join(m)),
-            None => tp.join("Cargo.toml"),
-        };
-        if let Some(p) = manifest.parent() {
-            out.push(p.to_path_buf());
-        }
-        third_party.push(tp);
+/// The layouts of the `reindeer.toml` files found (see [`Layout`]).
+fn reindeer_layouts(found: &[discover::Found], overlays: &HashMap<PathBuf, String>) -> Vec<Layout> {
+    found
+        .iter()
+        .filter(|f| f.kind == FileKind::ReindeerToml)
+        .map(|f| {
+            let text = read_text(&f.path, overlays);
+            let doc = text.parse::<toml_edit::DocumentMut>().unwrap_or_default();
+            Layout::of(f.path.parent().unwrap_or(Path::new("/")), doc.as_table())
+        })
+        .collect()
+}
+
+fn read_text(path: &Path, overlays: &HashMap<PathBuf, String>) -> String {
+    match overlays.get(path) {
+        Some(t) => t.clone(),
+        None => std::fs::read_to_string(path).unwrap_or_default(),
     }
-    (out, third_party)
+}
+
+/// Fixups files that Reindeer never reads: their directory names no package of the lock of
+/// any Reindeer project whose fixups directory holds them (only `fixup-orphan-dir` is
+/// reported there). Unknown (no readable lock) counts as read.
+fn orphan_fixups(
+    files: &Files,
+    layouts: &[Layout],
+    overlays: &HashMap<PathBuf, String>,
+    settings: &Settings,
+    root: &Path,
+) -> Vec<FileId> {
+    let names: Vec<Option<std::collections::HashSet<String>>> = layouts
+        .iter()
+        .map(|l| {
+            let doc = read_text(&l.lock_path, overlays).parse::<toml_edit::DocumentMut>().ok()?;
+            let names: std::collections::HashSet<String> =
+                crate::model::reindeer::locked_names(doc.as_table()).into_iter().map(String::from).collect();
+            (!names.is_empty()).then_some(names)
+        })
+        .collect();
+    files
+        .iter()
+        .filter(|f| f.kind == FileKind::Fixups)
+        .filter(|f| !rules::fixups::shared_fixups_path(settings, &f.path, &rel_to(&f.path, root)))
+        .filter(|f| {
+            let mut owners =
+                layouts.iter().zip(&names).filter_map(|(l, n)| Some((l.fixups_package(&f.path)?, n))).peekable();
+            owners.peek().is_some() && owners.all(|(dir, n)| n.as_ref().is_some_and(|n| !n.contains(dir.as_ref())))
+        })
+        .map(|f| f.id)
+        .collect()
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -544,6 +578,35 @@ fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> Fil
 }
 
 /// Cell name → root directory, from the root `.buckconfig` (for finding referenced packages).
+/// Roots of the dependency cells: the cells named in `[lint] dependency-cells` (the prelude
+/// by default) and the `[external_cells]` of the root `.buckconfig`, wherever they live, but
+/// never the root cell itself, and not a cell that a path named on the command line lies in.
+fn dependency_roots(
+    root: Option<&Path>,
+    cells: &HashMap<String, PathBuf>,
+    settings: &Settings,
+    paths: &[PathBuf],
+    cwd: &Path,
+    overlays: &HashMap<PathBuf, String>,
+) -> Vec<PathBuf> {
+    let Some(root) = root else { return Vec::new() };
+    let mut names: Vec<String> = settings.dependency_cells.clone();
+    let path = root.join(".buckconfig");
+    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok()).unwrap_or_default();
+    names.extend(crate::parse::buckconfig::parse(&text).section_entries("external_cells").map(|e| e.key.clone()));
+    let named: Vec<PathBuf> = paths.iter().map(|p| discover::normalize(&cwd.join(p))).collect();
+    let mut out: Vec<PathBuf> = names
+        .iter()
+        .filter_map(|n| cells.get(n))
+        .filter(|r| r.as_path() != root && !root.starts_with(r))
+        .filter(|r| !named.iter().any(|p| p.starts_with(r)))
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn cell_roots(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> HashMap<String, PathBuf> {
     let mut cells = HashMap::new();
     let Some(root) = root else { return cells };

@@ -16,7 +16,34 @@ pub struct FileEntry {
     pub kind: FileKind,
     /// Findings are reported for this file (it was asked for); otherwise it is context only.
     pub reported: bool,
+    /// Which findings may be reported on the file at all.
+    pub restrict: Restrict,
     text: OnceLock<Option<(Arc<str>, LineIndex)>>,
+}
+
+/// Files on which only some findings are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Restrict {
+    #[default]
+    None,
+    /// A file of a dependency cell (the prelude, an external cell): only `meta` findings,
+    /// unless `[lint] lint-dependency-cells` is set.
+    Dependency,
+    /// A fixups file that Reindeer never reads (no locked package has its name): only
+    /// `fixup-orphan-dir` and `meta` findings.
+    OrphanFixups,
+}
+
+impl Restrict {
+    pub fn allows(self, rule: &str) -> bool {
+        let meta =
+            || crate::rules::registry::get(rule).is_some_and(|r| r.category == crate::rules::registry::Category::Meta);
+        match self {
+            Restrict::None => true,
+            Restrict::Dependency => meta(),
+            Restrict::OrphanFixups => rule == "fixup-orphan-dir" || meta(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -31,8 +58,32 @@ impl Files {
 
     pub fn add(&mut self, path: PathBuf, display: String, kind: FileKind, reported: bool) -> FileId {
         let id = FileId(self.entries.len() as u32);
-        self.entries.push(FileEntry { id, path, display, kind, reported, text: OnceLock::new() });
+        self.entries.push(FileEntry {
+            id,
+            path,
+            display,
+            kind,
+            reported,
+            restrict: Restrict::None,
+            text: OnceLock::new(),
+        });
         id
+    }
+
+    /// Restrict the findings of the files below any of `roots`.
+    pub fn restrict_below(&mut self, roots: &[PathBuf], r: Restrict) {
+        for e in &mut self.entries {
+            if roots.iter().any(|root| e.path.starts_with(root)) {
+                e.restrict = r;
+            }
+        }
+    }
+
+    /// Restrict the findings of these files.
+    pub fn restrict(&mut self, ids: &[FileId], r: Restrict) {
+        for id in ids {
+            self.entries[id.0 as usize].restrict = r;
+        }
     }
 
     pub fn get(&self, id: FileId) -> &FileEntry {

@@ -82,6 +82,10 @@ pub struct Settings {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub fail_on: Severity,
     pub exclude: Vec<String>,
+    /// Cells that are dependencies (the prelude, external cells, `[lint] dependency-cells`):
+    /// only `meta` findings are reported on their files unless `lint-dependency-cells`.
+    pub dependency_cells: Vec<String>,
+    pub lint_dependency_cells: bool,
     pub re: ReOptions,
     pub reindeer: ReindeerOptions,
     pub buck: BuckOptions,
@@ -100,6 +104,8 @@ impl Default for Settings {
             per_file_ignores: Vec::new(),
             fail_on: Severity::Warning,
             exclude: Vec::new(),
+            dependency_cells: vec!["prelude".into()],
+            lint_dependency_cells: false,
             re: ReOptions::default(),
             reindeer: ReindeerOptions::default(),
             buck: BuckOptions::default(),
@@ -185,7 +191,16 @@ struct FileConfig {
 }
 
 const TOP_KEYS: &[&str] = &["extend", "lint", "rules", "re", "reindeer", "buck", "data"];
-const LINT_KEYS: &[&str] = &["select", "extend-select", "ignore", "fail-on", "exclude", "per-file-ignores"];
+const LINT_KEYS: &[&str] = &[
+    "select",
+    "extend-select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "per-file-ignores",
+    "dependency-cells",
+    "lint-dependency-cells",
+];
 const RE_KEYS: &[&str] =
     &["provider", "require-digest", "image-required", "bare-image-names", "allowed-registries", "allowed-properties"];
 const REINDEER_KEYS: &[&str] = &["configs", "shared-fixups"];
@@ -280,6 +295,12 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
         if let Some(v) = t.get("exclude") {
             fc.exclude.extend(strings(v, "exclude", path)?);
+        }
+        if let Some(v) = t.get("dependency-cells") {
+            settings.dependency_cells = strings(v, "dependency-cells", path)?;
+        }
+        if let Some(v) = t.get("lint-dependency-cells") {
+            settings.lint_dependency_cells = boolean(v, "lint-dependency-cells", path)?;
         }
         if let Some(v) = t.get("fail-on") {
             let s = v.as_str().ok_or_else(|| ConfigError(format!("{}: `fail-on` must be a string", path.display())))?;

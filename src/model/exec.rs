@@ -250,9 +250,11 @@ pub fn compute(project: &Project) -> ExecFacts {
             }
         }
     }
-    let candidates: Vec<usize> =
-        if facts.used.is_empty() { (0..facts.executors.len()).collect() } else { facts.used.clone() };
-    for i in candidates {
+    // Only the executors of the execution platforms the build uses are evidence: executor
+    // configurations elsewhere (a vendored prelude's test-runner overrides, an unused
+    // platform) say nothing about where this repository's actions run. No resolved
+    // `[build] execution_platforms`, no evidence.
+    for &i in &facts.used {
         let s = &facts.executors[i];
         if s.remote_enabled(project) {
             facts.re_evidence = Some(

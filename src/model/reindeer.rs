@@ -38,8 +38,51 @@ pub struct ReindeerProject {
     platforms: std::sync::OnceLock<Vec<crate::model::fixups::PlatformSet>>,
 }
 
-fn str_key(doc: &toml_edit::Document<String>, key: &str) -> Option<String> {
+fn str_key(doc: &toml_edit::Table, key: &str) -> Option<String> {
     doc.get(key).and_then(|v| v.as_str()).map(String::from)
+}
+
+/// Where a `reindeer.toml` puts things: one reading of its path keys, shared by the engine's
+/// file selection and the project model.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub dir: PathBuf,
+    pub third_party_dir: PathBuf,
+    pub fixups_dir: PathBuf,
+    pub manifest_path: PathBuf,
+    pub lock_path: PathBuf,
+}
+
+impl Layout {
+    /// `dir` is the directory of the `reindeer.toml`; `doc` its top-level table.
+    pub fn of(dir: &Path, doc: &toml_edit::Table) -> Layout {
+        let third_party_dir =
+            crate::discover::normalize(&dir.join(str_key(doc, "third_party_dir").unwrap_or_else(|| ".".into())));
+        let fixups_dir = match str_key(doc, "fixups_dir") {
+            Some(p) => crate::discover::normalize(&dir.join(p)),
+            None => third_party_dir.join("fixups"),
+        };
+        let manifest_path = match str_key(doc, "manifest_path") {
+            Some(p) => crate::discover::normalize(&dir.join(p)),
+            None => third_party_dir.join("Cargo.toml"),
+        };
+        let lock_path = manifest_path.parent().unwrap_or(Path::new("/")).join("Cargo.lock");
+        Layout { dir: dir.to_path_buf(), third_party_dir, fixups_dir, manifest_path, lock_path }
+    }
+
+    /// The package directory name of a fixups file of this layout (`<fixups_dir>/<dir>/fixups.toml`).
+    pub fn fixups_package<'p>(&self, path: &'p Path) -> Option<std::borrow::Cow<'p, str>> {
+        let rel = path.strip_prefix(&self.fixups_dir).ok()?;
+        let mut comps = rel.components();
+        let dir = comps.next()?.as_os_str().to_string_lossy();
+        (comps.count() == 1).then_some(dir)
+    }
+}
+
+/// The package names of a `Cargo.lock` document.
+pub fn locked_names(lock: &toml_edit::Table) -> Vec<&str> {
+    let Some(arr) = lock.get("package").and_then(|p| p.as_array_of_tables()) else { return Vec::new() };
+    arr.iter().filter_map(|t| t.get("name").and_then(|v| v.as_str())).collect()
 }
 
 impl ReindeerProject {
@@ -48,17 +91,8 @@ impl ReindeerProject {
         for f in files.iter().filter(|f| f.kind == FileKind::ReindeerToml) {
             let Some(doc) = project.toml(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-            let third_party_dir =
-                crate::discover::normalize(&dir.join(str_key(doc, "third_party_dir").unwrap_or_else(|| ".".into())));
-            let fixups_dir = match str_key(doc, "fixups_dir") {
-                Some(p) => crate::discover::normalize(&dir.join(p)),
-                None => third_party_dir.join("fixups"),
-            };
-            let manifest_path = match str_key(doc, "manifest_path") {
-                Some(p) => crate::discover::normalize(&dir.join(p)),
-                None => third_party_dir.join("Cargo.toml"),
-            };
-            let lock_path = manifest_path.parent().unwrap_or(Path::new("/")).join("Cargo.lock");
+            let layout = Layout::of(&dir, doc.as_table());
+            let Layout { dir, third_party_dir, fixups_dir, manifest_path, lock_path } = layout.clone();
             let lock = project.file_at(&lock_path);
             let mut packages = Vec::new();
             if let Some(ld) = lock.and_then(|l| project.toml(l)) {
@@ -84,13 +118,8 @@ impl ReindeerProject {
             let buck_file = project.file_at(&third_party_dir.join(&buck_name));
             let fixups = files
                 .iter()
-                .filter(|x| x.kind == FileKind::Fixups && x.path.starts_with(&fixups_dir))
-                .filter_map(|x| {
-                    let rel = x.path.strip_prefix(&fixups_dir).ok()?;
-                    let mut comps = rel.components();
-                    let dir = comps.next()?.as_os_str().to_string_lossy().into_owned();
-                    (comps.count() == 1).then_some((dir, x.id))
-                })
+                .filter(|x| x.kind == FileKind::Fixups)
+                .filter_map(|x| Some((layout.fixups_package(&x.path)?.into_owned(), x.id)))
                 .collect();
             let vendored = match doc.get("vendor") {
                 Some(v) => v.as_bool().unwrap_or(true),

@@ -342,9 +342,14 @@ impl Parser {
             (name, start..start + text.len())
         } else if let Some(close) = inner.find(']') {
             let (after_start, after) = trim_at(start + 1 + close + 1, &inner[close + 1..]);
+            // Buck2's parser accepts a comment after the header (`[section] # note`).
+            if after.starts_with('#') || after.starts_with(';') {
+                let span = start..start + 1 + close + 1;
+                return self.named_header(start, &inner[..close], span);
+            }
             self.error(
                 ConfigErrorKind::TextAfterHeader,
-                "unexpected text after section header (only whole-line comments are allowed)",
+                "unexpected text after section header (only a comment may follow it)",
                 after_start..after_start + after.len(),
             );
             (&inner[..close], start..start + 1 + close + 1)
@@ -357,6 +362,10 @@ impl Parser {
             self.section = Section::Invalid;
             return;
         };
+        self.named_header(start, raw_name, span);
+    }
+
+    fn named_header(&mut self, start: usize, raw_name: &str, span: std::ops::Range<usize>) {
         let (name_start, name) = trim_at(start + 1, raw_name);
         if name.is_empty() {
             self.error(ConfigErrorKind::EmptySectionName, "section header has an empty name", span);
@@ -776,11 +785,22 @@ mod tests {
     }
 
     #[test]
+    fn comment_after_header_is_accepted() {
+        // Buck2's parser accepts it (seen in the prelude's own `.buckconfig`).
+        let text = "[cells] # trailing comment\nroot = .\n[not_buildfile] ; @oss-enable\nname = BUCK\n";
+        let f = parse_checked(text);
+        assert_eq!(kinds(&f), []);
+        assert_eq!(s(text, &f.sections[0].span), "[cells]");
+        assert_eq!(f.value("cells", "root"), Some("."));
+        assert_eq!(f.value("not_buildfile", "name"), Some("BUCK"));
+    }
+
+    #[test]
     fn error_text_after_header() {
-        let text = "[cells] # trailing comment\nroot = .\n";
+        let text = "[cells] root = .\nroot = .\n";
         let f = parse_checked(text);
         assert_eq!(kinds(&f), [ConfigErrorKind::TextAfterHeader]);
-        assert_eq!(s(text, &f.errors[0].span), "# trailing comment");
+        assert_eq!(s(text, &f.errors[0].span), "root = .");
         assert_eq!(s(text, &f.sections[0].span), "[cells]");
         assert_eq!(f.value("cells", "root"), Some("."));
     }

@@ -93,9 +93,13 @@ pub fn reindeer_doc<'a>(project: &'a Project, rp: &ReindeerProject) -> Option<Re
 
 /// Is the file inside a directory listed in `[reindeer] shared-fixups`?
 pub fn is_shared(cx: &ProjectCx<'_>, file: FileId) -> bool {
-    let path = cx.project.path_of(file);
-    let rel = cx.project.rel(file);
-    cx.settings.reindeer.shared_fixups.iter().any(|s| {
+    shared_fixups_path(cx.settings, cx.project.path_of(file), &cx.project.rel(file))
+}
+
+/// Is `path` (`rel` to the project root) under one of the `[reindeer] shared-fixups`
+/// directories?
+pub fn shared_fixups_path(settings: &crate::config::Settings, path: &Path, rel: &str) -> bool {
+    settings.reindeer.shared_fixups.iter().any(|s| {
         let s = s.trim_end_matches('/');
         let s = s.strip_prefix("./").unwrap_or(s);
         if s.is_empty() {
@@ -108,7 +112,7 @@ pub fn is_shared(cx: &ProjectCx<'_>, file: FileId) -> bool {
         if rel == s || rel.starts_with(&format!("{s}/")) {
             return true;
         }
-        let from_config = cx.settings.config_path.as_ref().and_then(|c| c.parent()).map(|d| d.join(p));
+        let from_config = settings.config_path.as_ref().and_then(|c| c.parent()).map(|d| d.join(p));
         from_config.is_some_and(|d| path.starts_with(crate::discover::normalize(&d)))
     })
 }
