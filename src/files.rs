@@ -26,8 +26,8 @@ pub struct FileEntry {
 pub enum Restrict {
     #[default]
     None,
-    /// A file of a dependency cell (the prelude, an external cell): only `meta` findings,
-    /// unless `[lint] lint-dependency-cells` is set.
+    /// A file of a dependency cell (the prelude, an external cell): only `io-error` and
+    /// `internal-error`, unless `[lint] lint-dependency-cells` is set.
     Dependency,
     /// A fixups file that Reindeer never reads (no locked package has its name): only
     /// `fixup-orphan-dir` and `meta` findings.
@@ -40,7 +40,9 @@ impl Restrict {
             || crate::rules::registry::get(rule).is_some_and(|r| r.category == crate::rules::registry::Category::Meta);
         match self {
             Restrict::None => true,
-            Restrict::Dependency => meta(),
+            // not even syntax errors: Buck2 parses a dependency's build files only when a
+            // build needs them, and its `.bzl` files are the dependency's own business
+            Restrict::Dependency => matches!(rule, "io-error" | "internal-error"),
             Restrict::OrphanFixups => rule == "fixup-orphan-dir" || meta(),
         }
     }

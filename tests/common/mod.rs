@@ -26,7 +26,12 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Out {
 
 pub fn run_stdin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
     let mut cmd = Command::new(bin());
-    cmd.args(args).current_dir(dir).env_remove("NO_COLOR").env("COLUMNS", "100");
+    // Crate sources come from this fake Cargo home only, whatever the machine has built.
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "100")
+        .env("CARGO_HOME", repo().join("testdata/cargo-home"));
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn buck-lint");

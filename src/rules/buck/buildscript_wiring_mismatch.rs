@@ -5,15 +5,21 @@
 //! and `rustc_flags = ["@$(location :foo-1.2.3-build-script-run[rustc_flags])"]`; hand
 //! edits and bad merges break the pair and the crate compiles without its cfgs or
 //! `OUT_DIR` files. Fix (unsafe): point both at `<library>-build-script-run`.
+//!
+//! A library with only one of the two references is reported only when its fixups ask for
+//! the build script in current syntax (`buildscript.run = true`), for which current Reindeer
+//! always writes both: older Reindeer versions (legacy `[[buildscript]]` sections) and other
+//! generators write one on purpose.
 use regex::Regex;
 use std::sync::LazyLock;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::fixups::{Decision, SectionKind};
 use crate::model::ir::ExprKind;
 use crate::parse::Parsed;
 use crate::rules::util::{is_rust_library_rule, replace_string_literal, span, split_versioned};
-use crate::rules::{Check, FileCx, Sink};
-use crate::source::FileKind;
+use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
+use crate::source::{FileKind, Span};
 
 pub struct BuildscriptWiringMismatch;
 
@@ -25,6 +31,68 @@ static LOCATION: LazyLock<Regex> =
 impl Check for BuildscriptWiringMismatch {
     fn rules(&self) -> &'static [&'static str] {
         &[ID]
+    }
+    /// Only one of the two references: a fault only where the generator always writes both.
+    /// Current Reindeer does for `buildscript.run = true`; older Reindeer (legacy
+    /// `[[buildscript]]` sections asking for `rustc_flags` or `gen_srcs` alone) and other
+    /// generators write what was asked for, and those crates build. So this runs per fixups
+    /// file: a package whose top-level fixups say `buildscript.run = true` in current syntax
+    /// must have both references on each of its library rules in the generated BUCK.
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
+        if !sink.enabled(ID) {
+            return;
+        }
+        let Some((rp, pkg)) = fx.owner else { return };
+        let Some(buck) = rp.buck_file else { return };
+        let Some(top) = fx.fixups.sections.iter().find(|s| s.kind == SectionKind::Top && s.legacy_version.is_none())
+        else {
+            return;
+        };
+        let Some(bs) = top.buildscript().filter(|b| !b.legacy) else { return };
+        if bs.decision() != Some(Decision::Run(true)) {
+            return;
+        }
+        let p = cx.project;
+        for i in p.targets_in(buck) {
+            let t = &p.targets[i];
+            if !is_rust_library_rule(&t.rule, cx.settings, rp.rust_library_rule.as_deref()) {
+                continue;
+            }
+            let lib = p.name(t);
+            if split_versioned(lib).is_none_or(|(n, _)| n != pkg) {
+                continue;
+            }
+            let refs = |attr: &str, kind: &str| -> Option<(String, Span)> {
+                let v = p.attr(t, attr)?;
+                let items: Vec<&crate::model::value::Val> = match attr {
+                    "env" => v.dict_get("OUT_DIR").into_iter().collect(),
+                    _ => v.strings(),
+                };
+                items.into_iter().find_map(|s| {
+                    let m = LOCATION.captures(s.as_str()?)?;
+                    (&m[2] == kind).then(|| (m[1].to_string(), s.origin.unwrap_or(t.name_span())))
+                })
+            };
+            let (out_dir, flags) = (refs("env", "out_dir"), refs("rustc_flags", "rustc_flags"));
+            let ((target, at), have, missing) = match (out_dir, flags) {
+                (Some(o), None) => (o, "OUT_DIR", "rustc_flags argfile"),
+                (None, Some(f)) => (f, "rustc_flags argfile", "OUT_DIR"),
+                _ => continue,
+            };
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    Severity::Error,
+                    at,
+                    format!("`{lib}` takes its {have} from `:{target}` but has no {missing} from it"),
+                )
+                .with_related(
+                    Span::new(fx.file, bs.run_anchor()),
+                    "`buildscript.run = true`: current Reindeer wires both references",
+                )
+                .with_help("restore the missing reference or re-run `reindeer buckify`"),
+            );
+        }
     }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
         if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
@@ -109,24 +177,6 @@ impl Check for BuildscriptWiringMismatch {
                     }
                     sink.push(d);
                     continue;
-                }
-                (Some(one), None) | (None, Some(one)) => {
-                    let (have, missing) = if out_dir.is_some() {
-                        ("OUT_DIR", "rustc_flags argfile")
-                    } else {
-                        ("rustc_flags argfile", "OUT_DIR")
-                    };
-                    sink.push(
-                        Diagnostic::new(
-                            ID,
-                            Severity::Error,
-                            span(cx.file.id, &one.1),
-                            format!("`{lib}` takes its {have} from `:{}` but has no {missing} from it", one.0),
-                        )
-                        .with_help(
-                            "Reindeer always wires both; restore the missing reference or re-run `reindeer buckify`",
-                        ),
-                    );
                 }
                 _ => {}
             }

@@ -3,15 +3,40 @@
 //! Buck2 refuses to register a target twice. A `proc_macro = True` Rust library also
 //! declares the hidden `_<name>` target. Example: `alias(name = "serde")` next to
 //! `rust_library(name = "serde")`. Buildifier's `duplicated-name` is accepted as an alias.
+//! Only calls known to declare exactly `name` count: prelude rules, not the project's own
+//! macros (which may declare `<name>-suffix` targets).
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ir::{Call, Module};
 use crate::parse::Parsed;
 use crate::rules::util::{is_literal_true, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
 pub struct DuplicateTargetName;
+
+/// Does the call declare a target named by its `name` argument? True for prelude rules
+/// (globals, `native.<rule>`, symbols loaded from the prelude cell). A macro defined in this
+/// file or loaded from the project's own `.bzl` files may declare `<name>-lib` and
+/// `<name>-image` instead: unknown, so not counted (a rule that is unsure stays silent).
+fn declares_exactly_name(module: &Module, c: &Call) -> bool {
+    let Some(callee) = c.callee_name() else { return false };
+    let head = callee.split('.').next().unwrap_or(&callee);
+    if head == "native" {
+        return true;
+    }
+    if module.def(head).is_some() || module.global(head).is_some() {
+        return false;
+    }
+    match module.loads.iter().find(|l| l.symbols.iter().any(|s| s.local == head)) {
+        Some(load) => {
+            let path = load.module.strip_prefix('@').unwrap_or(&load.module);
+            path.starts_with("prelude//")
+        }
+        None => true,
+    }
+}
 
 const ID: &str = "duplicate-target-name";
 
@@ -27,6 +52,9 @@ impl Check for DuplicateTargetName {
         let mut seen: HashMap<String, (std::ops::Range<u32>, bool)> = HashMap::default();
         for c in &module.calls {
             let Some((name, r)) = c.name_arg() else { continue };
+            if !declares_exactly_name(module, c) {
+                continue;
+            }
             let mut names = vec![(name.to_string(), false)];
             if is_literal_true(c, "proc_macro") {
                 names.push((format!("_{name}"), true));

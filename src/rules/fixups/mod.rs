@@ -135,10 +135,33 @@ pub enum BuildScript {
     Unknown,
 }
 
-/// Vendored sources of a package version, if present.
+/// Sources of a package version on this machine, if present: Reindeer's vendored copy
+/// (`<third_party_dir>/vendor/<name>-<version>`), else Cargo's unpacked registry sources
+/// (`$CARGO_HOME/registry/src/<index>/<name>-<version>`, what any `cargo build` or `cargo
+/// fetch` leaves behind). Never the network.
 pub fn vendored_dir(rp: &ReindeerProject, name: &str, version: &semver::Version) -> Option<std::path::PathBuf> {
-    let dir = rp.third_party_dir.join("vendor").join(format!("{name}-{version}"));
-    dir.is_dir().then_some(dir)
+    let leaf = format!("{name}-{version}");
+    let dir = rp.third_party_dir.join("vendor").join(&leaf);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir())
+}
+
+/// The index directories of `$CARGO_HOME/registry/src` (listed once per run).
+fn registry_src_dirs() -> &'static [std::path::PathBuf] {
+    static DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| {
+        let home = std::env::var_os("CARGO_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+        let Some(src) = home.map(|h| h.join("registry").join("src")) else { return Vec::new() };
+        let mut dirs: Vec<_> = std::fs::read_dir(src)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default();
+        dirs.sort();
+        dirs
+    })
 }
 
 /// `[package] <key>` of a vendored manifest.
@@ -183,22 +206,35 @@ pub fn build_script(project: &Project, rp: &ReindeerProject, name: &str, version
             BuildScript::No(e.reason.clone())
         };
     }
-    if let Some(t) = buildscript_run_target(project, rp, name, version) {
+    if let Some(t) = buildscript_target(project, rp, name, version, |_| true) {
         return BuildScript::Yes(format!("the generated BUCK declares `{}`", project.name(&project.targets[t])));
     }
     BuildScript::Unknown
 }
 
-/// The `<name>-<ver>-build-script-run` target in the project's generated BUCK file.
+/// The target that runs a package version's build script in the project's generated BUCK
+/// file: `<name>-<ver>-build-script-run`, or `<name>-<ver>-build-script-<target>-run` when
+/// the manifest names its build script target otherwise (`build = "build/main.rs"`).
 pub fn buildscript_run_target(
     project: &Project,
     rp: &ReindeerProject,
     name: &str,
     version: &semver::Version,
 ) -> Option<usize> {
+    buildscript_target(project, rp, name, version, |rest| rest == "run" || rest.ends_with("-run"))
+}
+
+/// A `<name>-<ver>-build-script-<rest>` target of the generated BUCK whose `<rest>` matches.
+fn buildscript_target(
+    project: &Project,
+    rp: &ReindeerProject,
+    name: &str,
+    version: &semver::Version,
+    rest: impl Fn(&str) -> bool,
+) -> Option<usize> {
     let buck = rp.buck_file?;
-    let want = format!("{name}-{version}-build-script-run");
-    project.targets_in(buck).find(|i| project.name(&project.targets[*i]) == want)
+    let prefix = format!("{name}-{version}-build-script-");
+    project.targets_in(buck).find(|i| project.name(&project.targets[*i]).strip_prefix(&prefix).is_some_and(&rest))
 }
 
 /// Headers' text prefix of a section: `''` for the top level, `'cfg(…)'.` for a cfg section,

@@ -15,7 +15,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
 use crate::model::fixups::{Decision, Section, SectionKind, env_entries};
 use crate::model::value::Val;
-use crate::rules::fixups::{buildscript_undecided::fixups_display, project_fixups};
+use crate::rules::fixups::{
+    BuildScript, build_script, buildscript_run_target, buildscript_undecided::fixups_display, project_fixups,
+};
 use crate::rules::util::{is_rust_library_rule, split_versioned};
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
@@ -138,8 +140,19 @@ impl Check for FixupsBuckOutOfSync {
                 })
                 .collect();
             let lib_t = &p.targets[lib];
-            let run_name = format!("{}-{v}-build-script-run", pf.dir);
-            let run_t = p.targets_in(buck).find(|i| p.name(&p.targets[*i]) == run_name);
+            let run_t = buildscript_run_target(p, rp, pf.dir, &v);
+            let run_name = match run_t {
+                Some(t) => p.name(&p.targets[t]).to_string(),
+                None => format!("{}-{v}-build-script-run", pf.dir),
+            };
+            // a platform section that decides otherwise explains a run target (or its absence)
+            let platform_runs = |want: bool| {
+                f.sections.iter().any(|s| {
+                    s.kind == SectionKind::Cfg
+                        && s.version_only() == Some(false)
+                        && s.buildscript().and_then(|b| b.decision()) == Some(Decision::Run(want))
+                })
+            };
             let push = |sink: &mut Sink<'_>, span: std::ops::Range<usize>, what: String, related: usize| {
                 let t = &p.targets[related];
                 sink.push(
@@ -161,13 +174,20 @@ impl Check for FixupsBuckOutOfSync {
                     continue;
                 }
                 match (bs.decision(), run_t) {
-                    (Some(Decision::Run(true)), None) => push(
-                        sink,
-                        bs.run_anchor(),
-                        format!("the fixups run {}'s build script, but BUCK has no `{run_name}`", pf.dir),
-                        lib,
-                    ),
-                    (Some(Decision::Run(false)), Some(rt)) => push(
+                    // Reindeer ignores `run = true` for a version without a build script
+                    // (`fixup-buildscript-unused`'s finding): only a version known to have one
+                    // makes the missing target a stale BUCK.
+                    (Some(Decision::Run(true)), None)
+                        if matches!(build_script(p, rp, pf.dir, &v), BuildScript::Yes(_)) && !platform_runs(false) =>
+                    {
+                        push(
+                            sink,
+                            bs.run_anchor(),
+                            format!("the fixups run {}'s build script, but BUCK has no `{run_name}`", pf.dir),
+                            lib,
+                        )
+                    }
+                    (Some(Decision::Run(false)), Some(rt)) if !platform_runs(true) => push(
                         sink,
                         bs.run_anchor(),
                         format!("`buildscript.run = false`, but BUCK still declares `{run_name}`"),
