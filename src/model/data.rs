@@ -38,9 +38,19 @@ pub struct Platform {
     pub cfg: Vec<(String, Vec<String>)>,
 }
 
+/// A feature that loads a crate's native library at run time instead of linking it.
+#[derive(Debug, Clone)]
+pub struct RuntimeLoading {
+    pub name: String,
+    pub feature: String,
+    /// A dependency Cargo.lock lists for the crate only when the feature is on.
+    pub lock_dependency: Option<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Data {
     pub env_embedding: Vec<EnvEmbeddingCrate>,
+    pub runtime_loading: Vec<RuntimeLoading>,
     pub essential: Vec<EssentialBuildscript>,
     pub harmless_when_disabled: Vec<String>,
     pub platforms: Vec<Platform>,
@@ -111,6 +121,15 @@ impl Data {
         if let Ok(doc) = ESSENTIAL_BUILDSCRIPTS.parse::<toml_edit::DocumentMut>() {
             if let Some(arr) = doc.get("crate").and_then(|v| v.as_array_of_tables()) {
                 d.essential.extend(arr.iter().filter_map(|t| essential_entry(t)));
+            }
+            if let Some(arr) = doc.get("runtime_loading").and_then(|v| v.as_array_of_tables()) {
+                d.runtime_loading.extend(arr.iter().filter_map(|t| {
+                    Some(RuntimeLoading {
+                        name: s(t, "name")?,
+                        feature: s(t, "feature")?,
+                        lock_dependency: s(t, "lock_dependency"),
+                    })
+                }));
             }
             if let Some(a) = doc.get("harmless_when_disabled").and_then(|v| v.as_array()) {
                 d.harmless_when_disabled = a.iter().filter_map(|x| x.as_str().map(String::from)).collect();
@@ -216,6 +235,14 @@ impl Data {
                 e.has_build_script,
                 e.level.map(|l| l.as_str()).unwrap_or("none"),
                 e.reason
+            ));
+        }
+        for r in &self.runtime_loading {
+            out.push_str(&format!(
+                "[[runtime-loading]]\nname = {:?}\nfeature = {:?}\nlock_dependency = {:?}\n\n",
+                r.name,
+                r.feature,
+                r.lock_dependency.as_deref().unwrap_or("")
             ));
         }
         out.push_str(&format!("harmless-when-disabled = {:?}\n\n", self.harmless_when_disabled));

@@ -616,13 +616,16 @@ impl<'d> Section<'d> {
 
     /// A non-empty `[[cxx_library]]`, `[[prebuilt_cxx_library]]` or `extra_deps` in this
     /// section: something that may stand in for a native library.
+    /// Does something in this section provide the native library that a build script's link
+    /// lines would: a `[[cxx_library]]`, a `[[prebuilt_cxx_library]]`, `extra_deps`, or link
+    /// flags in `rustc_flags` (`-lz`, `-l dylib=z`, `-L native=…`, `-Clink-arg=-lz`)?
     pub fn has_native_standin(&self) -> bool {
         ["cxx_library", "prebuilt_cxx_library", "extra_deps"].iter().any(|key| match self.get(key) {
             Some((_, Item::ArrayOfTables(a))) => !a.is_empty(),
             Some((_, Item::Value(Value::Array(a)))) => !a.is_empty(),
             Some((_, i)) => i.is_table_like(),
             None => false,
-        })
+        }) || self.strings("rustc_flags").iter().any(|f| is_link_flag(f.value))
     }
 }
 
@@ -660,6 +663,17 @@ pub struct EnvEntry<'d> {
     pub key_span: Range<usize>,
     pub value: &'d str,
     pub value_span: Range<usize>,
+}
+
+/// A rustc flag that links a native library or adds a search path.
+pub fn is_link_flag(f: &str) -> bool {
+    let f = f.trim();
+    f.starts_with("-l")
+        || f.starts_with("-L")
+        || f.starts_with("-Clink-arg")
+        || f.starts_with("-C link-arg")
+        || f.starts_with("-Clink-args")
+        || f.starts_with("--library")
 }
 
 pub fn strings_of(item: &Item) -> Vec<StrEntry<'_>> {

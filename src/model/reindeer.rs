@@ -12,6 +12,8 @@ pub struct LockedPackage {
     pub name: String,
     pub version: semver::Version,
     pub source: Option<String>,
+    /// Names of its dependencies in the lock (resolved for its enabled features).
+    pub dependencies: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +110,13 @@ impl ReindeerProject {
                             name: name.to_string(),
                             version,
                             source: t.get("source").and_then(|v| v.as_str()).map(String::from),
+                            dependencies: t
+                                .get("dependencies")
+                                .and_then(|d| d.as_array())
+                                .map(|a| {
+                                    a.iter().filter_map(|d| d.as_str()?.split(' ').next().map(String::from)).collect()
+                                })
+                                .unwrap_or_default(),
                         });
                     }
                 }

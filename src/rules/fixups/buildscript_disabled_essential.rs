@@ -5,10 +5,16 @@
 //! `[[cxx_library]]`, `[[prebuilt_cxx_library]]` or `extra_deps` standing in for its native
 //! library.
 //!
+//! Silent where something stands in for the build script: link flags in `rustc_flags`
+//! (`-lz`), a `[[cxx_library]]`/`[[prebuilt_cxx_library]]`/`extra_deps`, `cfgs` (for a crate
+//! whose build script emits cfgs), a feature that loads the library at run time (clang-sys
+//! `runtime`), or locked versions that have no build script at all (vendored or registry
+//! sources, the data table).
+//!
 //! The crate still builds, but wrongly: the cfgs and link lines its build script emits are
 //! missing (for PyO3 this has caused segfaults). Packages commonly disabled without harm
 //! (`quote`, `memoffset`) are never reported. The finding sits on `buildscript.run`. No fix.
-use super::{locked_versions, project_fixups};
+use super::{locked_versions, no_build_script, project_fixups, runtime_loading};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::fixups::Decision;
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
@@ -54,7 +60,14 @@ impl Check for BuildscriptDisabledEssential {
             let Some(entry) = entry.filter(|e| e.has_build_script) else { continue };
             let Some(level) = entry.level else { continue };
             let pattern = entry.name != name;
-            if pattern && f.has_native_standin() {
+            // Stand-ins: what the fixups give the crate in place of its build script's
+            // output (link flags, a C library, cfgs), a feature that loads the library at
+            // run time, or locked versions that have no build script at all.
+            if f.has_native_standin()
+                || (!pattern && f.sections.iter().any(|s| !s.strings("cfgs").is_empty()))
+                || runtime_loading(cx.project, pf.rp, name, f).is_some()
+                || no_build_script(cx.project, pf.rp, name, &versions, |v| !s.applies_to_version(v).is_false())
+            {
                 continue;
             }
             let anchor = if bs.legacy { bs.key_span.clone() } else { bs.run_anchor() };

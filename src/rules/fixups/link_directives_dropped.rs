@@ -1,13 +1,15 @@
 //! `fixup-link-directives-dropped` (R36): `buildscript.run = true` (or a run table) on a
 //! package with a `links` key (vendored manifest) or a `-sys` name, when neither
 //! `rustc_link_lib` nor `rustc_link_search` is set and no `[[cxx_library]]`,
-//! `[[prebuilt_cxx_library]]` or `extra_deps` provides the library.
+//! `[[prebuilt_cxx_library]]`, `extra_deps` or link flags in `rustc_flags` (`-lz`) provide
+//! the library, no feature loads it at run time (clang-sys `runtime`), and the locked
+//! versions are not known to lack a build script.
 //!
 //! The prelude drops `cargo:rustc-link-*` unless asked to forward them, so link errors show up
 //! later, in some binary. The finding sits on `buildscript.run`. Fix (unsafe): ask for the link
 //! lines with `rustc_link_lib = true`. (The `DEP_<LINKS>_*` part of the rule, which needs
 //! dependents' build scripts, is not implemented.)
-use super::{edit, locked_versions, project_fixups, vendored_links};
+use super::{edit, locked_versions, no_build_script, project_fixups, runtime_loading, vendored_links};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::fixups::{Decision, header_span, line_end};
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
@@ -33,7 +35,10 @@ impl Check for LinkDirectivesDropped {
             return;
         }
         let f = fx.fixups;
-        if f.has_native_standin() {
+        if f.has_native_standin()
+            || runtime_loading(cx.project, pf.rp, name, f).is_some()
+            || no_build_script(cx.project, pf.rp, name, &versions, |_| true)
+        {
             return;
         }
         for s in &f.sections {

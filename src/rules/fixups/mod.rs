@@ -279,3 +279,48 @@ pub fn replace_literal(file: FileId, text: &str, lit: &Range<usize>, new_value: 
     };
     edit(file, lit.clone(), content)
 }
+
+/// Why a package's native library is loaded at run time (a runtime-loading feature is on,
+/// [`crate::model::data::RuntimeLoading`]): the feature in the fixups' `features`, in the
+/// generated BUCK's library rule, or the dependency Cargo.lock lists only with the feature.
+pub fn runtime_loading(project: &Project, rp: &ReindeerProject, name: &str, f: &FixupsDoc<'_>) -> Option<String> {
+    project.data.runtime_loading.iter().filter(|r| r.name == name).find_map(|r| {
+        if f.sections.iter().any(|s| s.strings("features").iter().any(|x| x.value == r.feature)) {
+            return Some(format!("the fixups enable its `{}` feature", r.feature));
+        }
+        if let Some(dep) = &r.lock_dependency {
+            if rp.packages.iter().any(|p| p.name == name && p.dependencies.iter().any(|d| d == dep)) {
+                return Some(format!("Cargo.lock gives it `{dep}`, which only its `{}` feature pulls in", r.feature));
+            }
+        }
+        let buck = rp.buck_file?;
+        project.targets_in(buck).find_map(|i| {
+            let t = &project.targets[i];
+            let lib = crate::rules::util::split_versioned(project.name(t)).is_some_and(|(n, _)| n == name);
+            let on = lib
+                && project
+                    .attr(t, "features")
+                    .is_some_and(|v| v.strings().iter().any(|s| s.as_str() == Some(r.feature.as_str())));
+            on.then(|| format!("the generated BUCK builds it with its `{}` feature", r.feature))
+        })
+    })
+}
+
+/// Do all the locked versions of a package (that `applies` selects) certainly have no build
+/// script? False when nothing is locked or anything is unknown.
+pub fn no_build_script(
+    project: &Project,
+    rp: &ReindeerProject,
+    name: &str,
+    versions: &[semver::Version],
+    applies: impl Fn(&semver::Version) -> bool,
+) -> bool {
+    let mut any = false;
+    for v in versions.iter().filter(|v| applies(v)) {
+        any = true;
+        if !matches!(build_script(project, rp, name, v), BuildScript::No(_)) {
+            return false;
+        }
+    }
+    any
+}
