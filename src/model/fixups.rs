@@ -1699,6 +1699,37 @@ impl PlatformCfg for PlatformSet {
     }
 }
 
+/// Every target buck-lint knows, whatever reindeer.toml configures: the data table's
+/// platforms and rustc's built-in targets (from the `cfg-expr` crate's target list).
+pub fn known_platforms(data: &Data) -> Vec<PlatformSet> {
+    let mut out: Vec<PlatformSet> = data
+        .platforms
+        .iter()
+        .map(|p| PlatformSet { name: p.name.clone(), cfg: p.cfg.iter().cloned().collect(), complete: true })
+        .collect();
+    for t in ::cfg_expr::targets::ALL_BUILTINS {
+        let mut cfg: HashMap<String, Vec<String>> = HashMap::new();
+        let mut put = |k: &str, v: Option<String>| {
+            cfg.entry(k.to_string()).or_default().extend(v);
+        };
+        put("target_arch", Some(t.arch.as_str().to_string()));
+        put("target_os", t.os.as_ref().map(|o| o.as_str().to_string()));
+        put("target_env", t.env.as_ref().map(|e| e.as_str().to_string()));
+        put("target_vendor", t.vendor.as_ref().map(|v| v.as_str().to_string()));
+        put("target_abi", t.abi.as_ref().map(|a| a.as_str().to_string()));
+        put("target_pointer_width", Some(t.pointer_width.to_string()));
+        put("target_endian", Some(format!("{:?}", t.endian)));
+        for f in t.families.iter() {
+            put("target_family", Some(f.as_str().to_string()));
+            if matches!(f.as_str(), "unix" | "windows") {
+                put(f.as_str(), None);
+            }
+        }
+        out.push(PlatformSet { name: t.triple.as_str().to_string(), cfg, complete: true });
+    }
+    out
+}
+
 /// The platforms a Reindeer project builds for: its `[platform.*]` tables (with the data
 /// table's `rustc --print=cfg` of their triple), or Reindeer's six defaults.
 pub fn configured_platforms(rt: Option<&ReindeerDoc<'_>>, data: &Data) -> Vec<PlatformSet> {

@@ -5,13 +5,15 @@
 //! junk, non-ASCII in a string, an invalid semver requirement); buckify fails with "Bad
 //! platform expression". Warning: the section can never apply, because of a `feature = "…"`
 //! atom (always false in Reindeer), a cfg key no configured platform defines, or a predicate
-//! that is false on every configured platform (the `[platform.*]` tables of reindeer.toml, or
-//! Reindeer's six defaults, with the `rustc --print=cfg` data of their triples). The finding
-//! sits on the offending part of the key. No fix.
-use super::fixups_doc;
+//! that is false on every platform: the configured ones (the `[platform.*]` tables of
+//! reindeer.toml, or Reindeer's six defaults, with the `rustc --print=cfg` data of their
+//! triples) and every other triple buck-lint knows. A predicate that only the configured
+//! platforms rule out is dead configuration, reported by `fixup-cfg-dead`. The finding sits
+//! on the offending part of the key. No fix.
+use super::{fixups_doc, owner_platforms};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::{CfgExpr, PlatformCfg};
-use crate::model::fixups::{FixupsDoc, IssueKind, PlatformSet, SectionKind, configured_platforms};
+use crate::model::fixups::{FixupsDoc, IssueKind, SectionKind, known_platforms};
 use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -49,18 +51,8 @@ impl Check for CfgParse {
         if !sink.enabled(ID) || !cx.files.get(fx.file).reported {
             return;
         }
-        let p = cx.project;
-        let defaults;
-        let platforms: &[PlatformSet] = match fx.owner {
-            Some((rp, _)) => rp.platforms(p),
-            None => {
-                defaults = configured_platforms(None, &p.data);
-                &defaults
-            }
-        };
-        if platforms.is_empty() || platforms.iter().any(|x| !x.complete) {
-            return;
-        }
+        let Some(platforms) = owner_platforms(cx, fx) else { return };
+        let known = known_platforms(&cx.project.data);
         let names: Vec<&str> = platforms.iter().map(|x| x.name.as_str()).collect();
         let f = fx.fixups;
         for s in f.sections.iter().filter(|s| s.kind != SectionKind::Top) {
@@ -109,14 +101,16 @@ impl Check for CfgParse {
             if atom_findings > 0 {
                 continue;
             }
-            if platforms.iter().all(|x| pred.eval(x, None).is_false()) {
+            // false on every platform buck-lint knows: never true (a section that only the
+            // configured platforms rule out is dead configuration, `fixup-cfg-dead`)
+            if platforms.iter().chain(&known).all(|x| pred.eval(x, None).is_false()) {
                 sink.push(
                     Diagnostic::new(
                         ID,
                         Severity::Warning,
                         Span::new(fx.file, s.key_span.clone().unwrap_or(0..0)),
                         format!(
-                            "`{key}` is false on every configured platform ({}), so this section never applies",
+                            "`{key}` is false on every platform ({} and the other known targets), so this section never applies",
                             names.join(", ")
                         ),
                     )

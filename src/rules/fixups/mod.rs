@@ -5,6 +5,7 @@
 pub mod buildscript_disabled_essential;
 pub mod buildscript_undecided;
 pub mod buildscript_unused;
+pub mod cfg_dead;
 pub mod cfg_parse;
 pub mod cfg_restricted_field;
 pub mod cfg_via_rustc_flags;
@@ -26,7 +27,7 @@ use std::path::Path;
 use super::{Check, FileCx, FixupsCx, ProjectCx};
 use crate::diagnostic::Edit;
 use crate::model::Project;
-use crate::model::fixups::{FixupsDoc, ReindeerDoc, Section, SectionKind};
+use crate::model::fixups::{FixupsDoc, PlatformSet, ReindeerDoc, Section, SectionKind};
 use crate::model::reindeer::ReindeerProject;
 use crate::parse::Parsed;
 use crate::source::{FileId, FileKind, Span};
@@ -37,6 +38,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &unknown_key::UnknownKey,
     &cfg_restricted_field::CfgRestrictedField,
     &cfg_parse::CfgParse,
+    &cfg_dead::CfgDead,
     &buildscript_undecided::BuildscriptUndecided,
     &buildscript_unused::BuildscriptUnused,
     &orphan_dir::OrphanDir,
@@ -323,4 +325,14 @@ pub fn no_build_script(
         }
     }
     any
+}
+
+/// The platforms a fixups file is judged on: those of the Reindeer project that reads it, or
+/// Reindeer's defaults. `None` when any of them is incompletely known.
+pub fn owner_platforms<'a>(cx: &'a ProjectCx<'_>, fx: &FixupsCx<'a>) -> Option<std::borrow::Cow<'a, [PlatformSet]>> {
+    let platforms: std::borrow::Cow<'a, [PlatformSet]> = match fx.owner {
+        Some((rp, _)) => std::borrow::Cow::Borrowed(rp.platforms(cx.project)),
+        None => std::borrow::Cow::Owned(crate::model::fixups::configured_platforms(None, &cx.project.data)),
+    };
+    (!platforms.is_empty() && platforms.iter().all(|x| x.complete)).then_some(platforms)
 }
