@@ -82,6 +82,10 @@ pub struct ExecFacts {
     pub re_evidence: Option<Span>,
     /// The `[build] execution_platforms` value, when it resolved.
     pub platforms_key: Option<Span>,
+    /// Every address of the root `.buckconfig`'s `[buck2_re_client]` is this machine
+    /// (loopback, a Unix socket): the "remote" workers are a local runner (a sandbox or a
+    /// NativeLink/Buildbarn instance on the developer's machine). The first such address.
+    pub local_endpoint: Option<Span>,
     pub pipelining: Option<Pipelining>,
 }
 
@@ -267,7 +271,38 @@ pub fn compute(project: &Project) -> ExecFacts {
         }
     }
     facts.pipelining = Some(pipelining(project));
+    facts.local_endpoint = local_endpoint(project);
     facts
+}
+
+/// The `[buck2_re_client]` address keys of Buck2's RE client.
+const RE_ADDRESS_KEYS: &[&str] =
+    &["address", "engine_address", "action_cache_address", "cas_address", "bytestream_address"];
+
+/// The first RE address of the root `.buckconfig` when every one of them is this machine.
+fn local_endpoint(project: &Project) -> Option<Span> {
+    let id = project.root_buckconfig?;
+    let cfg = project.buckconfig(id)?;
+    let entries: Vec<_> = RE_ADDRESS_KEYS.iter().filter_map(|k| cfg.get("buck2_re_client", k)).collect();
+    let first = entries.first()?;
+    entries.iter().all(|e| is_local_address(&e.value)).then(|| Span::new(id, first.value_span.clone()))
+}
+
+/// `localhost:8980`, `grpc://127.0.0.1:8980`, `http://[::1]:50051`, `unix:///run/re.sock`.
+pub fn is_local_address(addr: &str) -> bool {
+    let a = addr.trim();
+    if a.starts_with("unix:") {
+        return true;
+    }
+    let rest = a.split_once("://").map_or(a, |(_, r)| r);
+    let host = if let Some(v6) = rest.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        rest.split(['/', ':']).next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host == "::1"
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// When the executor call sits in a helper function with parameters (not the rule impl
@@ -411,6 +446,19 @@ fn pipelining(project: &Project) -> Pipelining {
         on: found == 0 || without.is_some(),
         toolchain_without_switch: without,
         no_toolchain_found: found == 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn local_addresses() {
+        for a in ["localhost:8980", "grpc://127.0.0.1:8980", "http://[::1]:50051", "unix:///run/re.sock", "127.0.0.2:1"] {
+            assert!(super::is_local_address(a), "{a}");
+        }
+        for a in ["bb.example.com:8980", "grpc://172.17.0.1:30051", "grpcs://remote.buildbuddy.io", "10.0.0.1:1"] {
+            assert!(!super::is_local_address(a), "{a}");
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //! without a `"container-image"` key. EngFlow and BuildBuddy need an image for Linux and
 //! Windows remote execution; without one, actions are rejected or run in a default image whose
 //! toolchain does not match the local build. Backends whose workers fix the image (Buildbarn,
-//! NativeLink) set `[re] image-required = false`, which turns the rule off.
+//! NativeLink) set `[re] image-required = false`, which turns the rule off; so does a local
+//! runner (every `[buck2_re_client]` address of the root `.buckconfig` is this machine).
 //!
 //! Example: `remote_execution_properties = {"OSFamily": "Linux"}`. The finding sits on the dict
 //! (where it is written, with a related span at the use when it is a constant), because the
@@ -27,6 +28,10 @@ impl Check for ContainerImageMissing {
             return;
         }
         let p = cx.project;
+        // a local runner (every RE address is this machine) runs actions without an image
+        if p.exec().local_endpoint.is_some() {
+            return;
+        }
         let mut out = Findings::new(cx.files);
         for site in &p.exec().executors {
             if !site.remote_enabled(p) {

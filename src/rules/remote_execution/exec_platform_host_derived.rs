@@ -15,7 +15,8 @@
 //! `CommandExecutorConfig(remote_enabled = True, ...)`. The finding sits on the first
 //! host-derived attribute value in BUCK (or on the `host_info()` call in the `.bzl`), with
 //! related spans on the other host-derived values and on the executor's `remote_enabled`.
-//! No fix.
+//! Silent when every `[buck2_re_client]` address of the root `.buckconfig` is this machine
+//! (loopback, a Unix socket): a local runner shares the host's OS and CPU. No fix.
 use super::{Findings, is_true};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
@@ -114,6 +115,10 @@ impl Check for ExecPlatformHostDerived {
             return;
         }
         let p = cx.project;
+        // workers on this machine share its OS and CPU: host-derived constraints are right
+        if p.exec().local_endpoint.is_some() {
+            return;
+        }
         let mut out = Findings::new(cx.files);
         for site in &p.exec().executors {
             let Some(ti) = site.instance else { continue };
