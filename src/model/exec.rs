@@ -86,6 +86,9 @@ pub struct ExecFacts {
     /// (loopback, a Unix socket): the "remote" workers are a local runner (a sandbox or a
     /// NativeLink/Buildbarn instance on the developer's machine). The first such address.
     pub local_endpoint: Option<Span>,
+    /// The RE provider evident from the `[buck2_re_client]` addresses (a host name that
+    /// names it: `*.buildbuddy.io`, `*.engflow.com`, `buildbarn.*`, `nativelink.*`).
+    pub provider: Option<&'static str>,
     pub pipelining: Option<Pipelining>,
 }
 
@@ -272,7 +275,23 @@ pub fn compute(project: &Project) -> ExecFacts {
     }
     facts.pipelining = Some(pipelining(project));
     facts.local_endpoint = local_endpoint(project);
+    facts.provider = provider(project);
     facts
+}
+
+/// The provider that every `[buck2_re_client]` address names, if they agree on one.
+fn provider(project: &Project) -> Option<&'static str> {
+    let cfg = project.buckconfig(project.root_buckconfig?)?;
+    let mut found = None;
+    for e in RE_ADDRESS_KEYS.iter().filter_map(|k| cfg.get("buck2_re_client", k)) {
+        let v = e.value.to_ascii_lowercase();
+        let p = ["buildbuddy", "engflow", "buildbarn", "nativelink"].into_iter().find(|p| v.contains(p))?;
+        if found.is_some_and(|f| f != p) {
+            return None;
+        }
+        found = Some(p);
+    }
+    found
 }
 
 /// The `[buck2_re_client]` address keys of Buck2's RE client.

@@ -54,7 +54,7 @@ impl Check for ContainerImageInvalid {
             if !out.reported(u.origin) {
                 continue;
             }
-            let (_, problems) = check(cx.settings, &u.value);
+            let (_, problems) = check(cx, &u.value);
             for pr in problems {
                 if pr.kind == ImageProblemKind::Unpinned {
                     continue; // re-container-image-unpinned

@@ -42,9 +42,9 @@ impl Check for ContainerImageRegistryNotAllowed {
             if !out.reported(u.origin) {
                 continue;
             }
-            let (parsed, _) = check(cx.settings, &u.value);
+            let (parsed, _) = check(cx, &u.value);
             let Some(img) = parsed else { continue };
-            if img.scheme.is_none() && cx.settings.re.bare_image_names {
+            if img.scheme.is_none() && super::bare_image_names(cx) {
                 continue;
             }
             if registry_allowed(&img, &allowed) {

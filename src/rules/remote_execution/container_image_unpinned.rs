@@ -30,7 +30,7 @@ impl Check for ContainerImageUnpinned {
             if !out.reported(u.origin) {
                 continue;
             }
-            let (parsed, problems) = check(cx.settings, &u.value);
+            let (parsed, problems) = check(cx, &u.value);
             if parsed.is_none() {
                 continue;
             }

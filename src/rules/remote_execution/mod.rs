@@ -182,9 +182,21 @@ pub(crate) fn image_uses(project: &Project) -> Vec<ImageUse> {
     out
 }
 
-/// `check_image` with the `[re]` options.
-pub(crate) fn check(settings: &crate::config::Settings, value: &str) -> (Option<ParsedImage>, Vec<ImageProblem>) {
-    check_image(value, &ImageCheckOptions { bare_image_names: settings.re.bare_image_names })
+/// `check_image` with the `[re]` options. A scheme-less value is an opaque worker label (not
+/// an image) with `[re] bare-image-names = true`, and also when the provider is one whose
+/// `container-image` property selects workers (Buildbarn, NativeLink): named by `[re] provider`
+/// or evident from the root `.buckconfig`'s RE addresses.
+pub(crate) fn check(cx: &crate::rules::ProjectCx<'_>, value: &str) -> (Option<ParsedImage>, Vec<ImageProblem>) {
+    check_image(value, &ImageCheckOptions { bare_image_names: bare_image_names(cx) })
+}
+
+/// Is a scheme-less `container-image` a worker label here? (See [`check`].)
+pub(crate) fn bare_image_names(cx: &crate::rules::ProjectCx<'_>) -> bool {
+    cx.settings.re.bare_image_names
+        || matches!(
+            cx.settings.re.provider.as_deref().or(cx.project.exec().provider),
+            Some("buildbarn" | "nativelink")
+        )
 }
 
 /// The text of `range` within `value` for a label, when it is a proper part of it.
