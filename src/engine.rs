@@ -526,7 +526,7 @@ fn orphan_fixups(
         .filter(|f| {
             let mut owners =
                 layouts.iter().zip(&names).filter_map(|(l, n)| Some((l.fixups_package(&f.path)?, n))).peekable();
-            owners.peek().is_some() && owners.all(|(dir, n)| n.as_ref().is_some_and(|n| !n.contains(dir.as_ref())))
+            owners.peek().is_some() && owners.all(|(dir, n)| n.as_ref().is_some_and(|n| !n.contains(&dir)))
         })
         .map(|f| f.id)
         .collect()

@@ -23,15 +23,27 @@ pub struct RootConfig {
 
 /// The outermost directory containing a `.buckconfig`, searching upward from `start`.
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
-    let mut found = None;
+    let mut configs = Vec::new();
     let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
     while let Some(d) = dir {
         if d.join(".buckconfig").is_file() {
-            found = Some(d.to_path_buf());
+            configs.push(d.to_path_buf());
         }
         dir = d.parent();
     }
-    found
+    // The outermost `.buckconfig`, unless `start` lies in a directory its `[project] ignore`
+    // excludes: such a directory is a project of its own (a vendored or nested repository),
+    // so the next `.buckconfig` inward is the root.
+    let mut root = configs.pop()?;
+    while let Some(inner) = configs.pop() {
+        let ignore = build_globset(&root_config(&root).project_ignore);
+        let rel = rel_str(&inner, &root);
+        if !(ignore.is_match(&rel) || ignore.is_match(format!("{rel}/x"))) {
+            break;
+        }
+        root = inner;
+    }
+    Some(root)
 }
 
 /// Read `[buildfile]` names and `[project] ignore` from the root `.buckconfig` (and `.local`).
@@ -191,8 +203,16 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     }
     let all_roots = roots.clone();
     roots.retain(|r| !all_roots.iter().any(|o| o != r && r.starts_with(o)));
+    let saw_linked_dir = std::sync::atomic::AtomicBool::new(false);
     for walk_root in roots {
         let base = root.clone().unwrap_or_else(|| walk_root.clone());
+        // A directory named on the command line is linted even if `[project] ignore` or
+        // `--exclude` cover it (as ruff does), unless `--force-exclude`.
+        let rel_root = rel_str(&walk_root, &base);
+        let named_excluded = !opts.force_exclude
+            && walk_root != base
+            && walk_roots.contains(&walk_root)
+            && (project_ignore.is_match(&rel_root) || exclude.is_match(&rel_root));
         let mut wb = ignore::WalkBuilder::new(&walk_root);
         wb.hidden(false)
             .git_ignore(true)
@@ -201,7 +221,9 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             .ignore(true)
             .parents(true)
             .require_git(false)
-            .follow_links(false);
+            // symlinked directories are followed (`third-party/fixups -> ../fixups`);
+            // the walker reports loops, which are skipped with a warning
+            .follow_links(true);
         let base2 = base.clone();
         let pi = project_ignore.clone();
         let ex = exclude.clone();
@@ -214,11 +236,12 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                 return false;
             }
             let rel = rel_str(e.path(), &base2);
-            if e.depth() > 0 && (pi.is_match(&rel) || ex.is_match(&rel)) {
+            if e.depth() > 0 && !named_excluded && (pi.is_match(&rel) || ex.is_match(&rel)) {
                 return false;
             }
             true
         });
+        let saw_linked_dir = &saw_linked_dir;
         let names = out.root_config.build_file_names.clone();
         let walk_roots = &walk_roots;
         let found = &found;
@@ -229,6 +252,9 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             Box::new(move |res| {
                 match res {
                     Ok(entry) => {
+                        if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
+                            saw_linked_dir.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
                         if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
                             let p = entry.path();
                             if let Some(kind) = classify(p, &names) {
@@ -250,7 +276,16 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                     }
                     Err(err) => {
                         let path = error_path(&err).unwrap_or_default();
-                        errors.lock().unwrap().push((path, err.to_string()));
+                        if is_loop(&err) {
+                            skipped.lock().unwrap().push((path, "symbolic link loop (not followed again)".into()));
+                        } else if is_eloop(&err) {
+                            skipped
+                                .lock()
+                                .unwrap()
+                                .push((path, "broken symbolic link: it points at itself (a loop)".into()));
+                        } else {
+                            errors.lock().unwrap().push((path, err.to_string()));
+                        }
                     }
                 }
                 ignore::WalkState::Continue
@@ -258,6 +293,9 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         });
     }
     out.files = found.into_inner().unwrap().into_values().collect();
+    if saw_linked_dir.into_inner() {
+        out.files = dedup_linked(out.files, root.as_deref());
+    }
     let mut errs = errors.into_inner().unwrap();
     errs.sort();
     errs.dedup();
@@ -266,6 +304,57 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     sk.sort();
     out.skipped = sk;
     out
+}
+
+/// A file reached both through a symlinked directory and where it lives is read once. The
+/// path through the link wins only where nothing else reaches the file; otherwise the real
+/// location (the path without a link in it) is kept.
+fn dedup_linked(files: Vec<Found>, root: Option<&Path>) -> Vec<Found> {
+    let canon_root = root.and_then(|r| std::fs::canonicalize(r).ok());
+    let direct = |f: &Found, canon: &Path| match (root, &canon_root) {
+        (Some(r), Some(cr)) => f.path.strip_prefix(r).ok() == canon.strip_prefix(cr).ok(),
+        _ => false,
+    };
+    let mut by_canon: BTreeMap<PathBuf, Found> = BTreeMap::new();
+    for f in files {
+        let canon = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+        match by_canon.get_mut(&canon) {
+            Some(kept) => {
+                let reported = kept.reported || f.reported;
+                if direct(&f, &canon) && !direct(kept, &canon) {
+                    *kept = f;
+                }
+                kept.reported = reported;
+            }
+            None => {
+                by_canon.insert(canon, f);
+            }
+        }
+    }
+    let mut out: Vec<Found> = by_canon.into_values().collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
+        ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(v) => v.iter().any(is_loop),
+        _ => false,
+    }
+}
+
+/// "Too many levels of symbolic links" (ELOOP: 40 on Linux, 62 on macOS and the BSDs).
+fn is_eloop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Io(io) => matches!(io.raw_os_error(), Some(40 | 62)),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_eloop(err),
+        ignore::Error::WithLineNumber { err, .. } => is_eloop(err),
+        ignore::Error::Partial(v) => v.iter().any(is_eloop),
+        _ => false,
+    }
 }
 
 fn error_path(e: &ignore::Error) -> Option<PathBuf> {

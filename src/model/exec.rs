@@ -472,7 +472,8 @@ fn pipelining(project: &Project) -> Pipelining {
 mod tests {
     #[test]
     fn local_addresses() {
-        for a in ["localhost:8980", "grpc://127.0.0.1:8980", "http://[::1]:50051", "unix:///run/re.sock", "127.0.0.2:1"] {
+        for a in ["localhost:8980", "grpc://127.0.0.1:8980", "http://[::1]:50051", "unix:///run/re.sock", "127.0.0.2:1"]
+        {
             assert!(super::is_local_address(a), "{a}");
         }
         for a in ["bb.example.com:8980", "grpc://172.17.0.1:30051", "grpcs://remote.buildbuddy.io", "10.0.0.1:1"] {

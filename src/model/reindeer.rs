@@ -53,6 +53,8 @@ pub struct Layout {
     pub fixups_dir: PathBuf,
     pub manifest_path: PathBuf,
     pub lock_path: PathBuf,
+    /// The fixups directory with symbolic links resolved, when that differs.
+    pub fixups_dir_real: Option<PathBuf>,
 }
 
 impl Layout {
@@ -69,15 +71,25 @@ impl Layout {
             None => third_party_dir.join("Cargo.toml"),
         };
         let lock_path = manifest_path.parent().unwrap_or(Path::new("/")).join("Cargo.lock");
-        Layout { dir: dir.to_path_buf(), third_party_dir, fixups_dir, manifest_path, lock_path }
+        let fixups_dir_real = std::fs::canonicalize(&fixups_dir).ok().filter(|r| *r != fixups_dir);
+        Layout { dir: dir.to_path_buf(), third_party_dir, fixups_dir, manifest_path, lock_path, fixups_dir_real }
     }
 
     /// The package directory name of a fixups file of this layout (`<fixups_dir>/<dir>/fixups.toml`).
-    pub fn fixups_package<'p>(&self, path: &'p Path) -> Option<std::borrow::Cow<'p, str>> {
-        let rel = path.strip_prefix(&self.fixups_dir).ok()?;
-        let mut comps = rel.components();
-        let dir = comps.next()?.as_os_str().to_string_lossy();
-        (comps.count() == 1).then_some(dir)
+    /// A fixups directory reached through a symbolic link (`third-party/fixups -> ../fixups`)
+    /// holds files that discovery keeps at their real location: those match through the
+    /// link's target.
+    pub fn fixups_package(&self, path: &Path) -> Option<String> {
+        let package = |rel: &Path| {
+            let mut comps = rel.components();
+            let dir = comps.next()?.as_os_str().to_string_lossy().into_owned();
+            (comps.count() == 1).then_some(dir)
+        };
+        if let Ok(rel) = path.strip_prefix(&self.fixups_dir) {
+            return package(rel);
+        }
+        let real = self.fixups_dir_real.as_ref()?;
+        package(std::fs::canonicalize(path).ok()?.strip_prefix(real).ok()?)
     }
 }
 
@@ -94,7 +106,7 @@ impl ReindeerProject {
             let Some(doc) = project.toml(f.id) else { continue };
             let dir = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
             let layout = Layout::of(&dir, doc.as_table());
-            let Layout { dir, third_party_dir, fixups_dir, manifest_path, lock_path } = layout.clone();
+            let Layout { dir, third_party_dir, fixups_dir, manifest_path, lock_path, .. } = layout.clone();
             let lock = project.file_at(&lock_path);
             let mut packages = Vec::new();
             if let Some(ld) = lock.and_then(|l| project.toml(l)) {
@@ -128,7 +140,7 @@ impl ReindeerProject {
             let fixups = files
                 .iter()
                 .filter(|x| x.kind == FileKind::Fixups)
-                .filter_map(|x| Some((layout.fixups_package(&x.path)?.into_owned(), x.id)))
+                .filter_map(|x| Some((layout.fixups_package(&x.path)?, x.id)))
                 .collect();
             let vendored = match doc.get("vendor") {
                 Some(v) => v.as_bool().unwrap_or(true),

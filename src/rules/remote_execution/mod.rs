@@ -193,10 +193,7 @@ pub(crate) fn check(cx: &crate::rules::ProjectCx<'_>, value: &str) -> (Option<Pa
 /// Is a scheme-less `container-image` a worker label here? (See [`check`].)
 pub(crate) fn bare_image_names(cx: &crate::rules::ProjectCx<'_>) -> bool {
     cx.settings.re.bare_image_names
-        || matches!(
-            cx.settings.re.provider.as_deref().or(cx.project.exec().provider),
-            Some("buildbarn" | "nativelink")
-        )
+        || matches!(cx.settings.re.provider.as_deref().or(cx.project.exec().provider), Some("buildbarn" | "nativelink"))
 }
 
 /// The text of `range` within `value` for a label, when it is a proper part of it.
