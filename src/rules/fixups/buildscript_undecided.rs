@@ -1,7 +1,9 @@
 //! `fixup-buildscript-undecided` (R28): a locked third-party package known to have a build
 //! script (vendored `build.rs` or `[package] build`, an exact entry of the essential-buildscripts
 //! data table, or a `-build-script-run` target in the generated BUCK) whose fixups do not say
-//! whether to run it, on some configured platform.
+//! whether to run it, on some configured platform. With a generated BUCK file at hand, only
+//! the versions it declares a library for count (Reindeer leaves out packages of platforms
+//! reindeer.toml does not configure, and never asks about them).
 //!
 //! Reindeer only warns ("has a build script, but … does not say what to do with it") and
 //! leaves the script out; missing cfgs, `OUT_DIR` files and link lines surface later. A
@@ -108,7 +110,18 @@ fn check_package(
     let f = doc.map(|(_, _, f)| f);
     // (version, undecided platforms (empty = all), evidence)
     let mut undecided: Vec<(&semver::Version, Vec<&str>, String)> = Vec::new();
+    // Reindeer asks only about the packages it buckifies: with a generated BUCK at hand, a
+    // version it has no library rule for was left out (a platform reindeer.toml does not
+    // configure, a dev-only dependency), so its build script is nobody's concern.
+    let buckified = |v: &semver::Version| {
+        let Some(buck) = rp.buck_file else { return true };
+        let want = format!("{name}-{v}");
+        p.targets_in(buck).any(|i| p.name(&p.targets[i]) == want)
+    };
     for pkg in pkgs {
+        if !buckified(&pkg.version) {
+            continue;
+        }
         let BuildScript::Yes(evidence) = build_script(p, rp, name, &pkg.version) else { continue };
         let v = &pkg.version;
         match &f {
