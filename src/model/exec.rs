@@ -210,8 +210,18 @@ pub fn compute(project: &Project) -> ExecFacts {
         let tm = project.module_of(t.file).unwrap();
         let mut attrs = HashMap::new();
         for a in call.args() {
+            let v = || value::eval(&a.value().to_expr(), &Scope::module(t.file, tm), project);
             if let Some(n) = a.name() {
-                attrs.insert(n.to_string(), value::eval(&a.value().to_expr(), &Scope::module(t.file, tm), project));
+                attrs.insert(n.to_string(), v());
+            } else if a.kind() == super::ir::ArgKind::KwArgs {
+                // `**COMMON`: a dict of attributes written elsewhere
+                if let Value::Dict(items) = v().value {
+                    for (k, val) in items {
+                        if let Some(k) = k.as_str() {
+                            attrs.insert(k.to_string(), val);
+                        }
+                    }
+                }
             }
         }
         for s in sites {
@@ -349,11 +359,14 @@ fn helper_bindings(
         let scope = Scope { file, module: m, function: Some(caller), bindings: None, attrs: Some(attrs) };
         for e in &caller.exprs {
             walk_calls(e, &mut |c| {
-                if c.callee_name().as_deref() != Some(helper.name.as_str()) || c.has_kwargs_splat() {
+                if c.callee_name().as_deref() != Some(helper.name.as_str()) {
                     return;
                 }
                 let mut b = HashMap::new();
                 let mut positional = helper.params.iter().filter(|p| p.kind == super::ir::ParamKind::Normal);
+                // `*args` / `**kwargs` whose value is unknown: every parameter not bound
+                // explicitly is unknown too (not its default)
+                let mut opaque = false;
                 for a in &c.args {
                     match a.kind {
                         super::ir::ArgKind::Positional => {
@@ -366,7 +379,34 @@ fn helper_bindings(
                                 b.insert(n.to_string(), value::eval(&a.value, &scope, project));
                             }
                         }
-                        _ => {}
+                        super::ir::ArgKind::Args => match value::eval(&a.value, &scope, project).value {
+                            Value::List(items) => {
+                                for v in items {
+                                    if let Some(p) = positional.next() {
+                                        b.insert(p.name.clone(), v);
+                                    }
+                                }
+                            }
+                            _ => opaque = true,
+                        },
+                        super::ir::ArgKind::KwArgs => match value::eval(&a.value, &scope, project).value {
+                            Value::Dict(items) => {
+                                for (k, v) in items {
+                                    match k.as_str() {
+                                        Some(k) => {
+                                            b.insert(k.to_string(), v);
+                                        }
+                                        None => opaque = true,
+                                    }
+                                }
+                            }
+                            _ => opaque = true,
+                        },
+                    }
+                }
+                if opaque {
+                    for p in &helper.params {
+                        b.entry(p.name.clone()).or_insert_with(Val::unknown);
                     }
                 }
                 for p in &helper.params {

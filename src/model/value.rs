@@ -360,6 +360,13 @@ fn binop(a: Val, op: BinOp, b: Val, file: FileId, e: &Expr) -> Val {
             x.extend(y);
             lit(Value::Dict(x), file, e)
         }
+        // `unknown | {...}`: the right side's keys are known (they win); the rest is not, which
+        // an unknown key says (readers that need every key give up on such a dict)
+        (BinOp::BitOr, Value::Unknown, Value::Dict(y)) => {
+            let mut x = vec![(Val::unknown(), Val::unknown())];
+            x.extend(y);
+            lit(Value::Dict(x), file, e)
+        }
         (BinOp::Percent, Value::Str(fmt), arg) => {
             let args: Vec<Val> = match arg {
                 Value::List(v) => v,
