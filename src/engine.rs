@@ -182,7 +182,10 @@ fn hand_over(sink: &dyn FileSink, streamed: &mut Vec<Streamed>, files: &Files, r
 fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, base: &Path) {
     diags.retain(|d| {
         let f = files.get(d.primary.file);
-        f.reported && f.restrict.allows(d.rule) && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
+        f.reported
+            && f.restrict.allows(d.rule)
+            && (!f.nolint.load(std::sync::atomic::Ordering::Relaxed) || Restrict::is_meta(d.rule))
+            && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
     });
     for d in diags.iter_mut() {
         if let Some(s) = settings.severity.get(d.rule) {
@@ -542,6 +545,17 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+/// A `@nolint` marker in a comment of the file's header (the comment lines before the first
+/// other line), as in Meta's and Buck2's own files: lint rules are off for the file, but
+/// syntax errors are still reported (Buck2 still fails to load it).
+fn has_nolint_marker(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#') || l.starts_with("//"))
+        .take(50)
+        .any(|l| l.split_whitespace().any(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '@') == "@nolint"))
+}
+
 /// Is a Starlark file worth keeping as context for cross-file rules?
 fn context_relevant(kind: FileKind, text: &str) -> bool {
     match kind {
@@ -577,7 +591,6 @@ fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> Fil
     }
 }
 
-/// Cell name → root directory, from the root `.buckconfig` (for finding referenced packages).
 /// Roots of the dependency cells: the cells named in `[lint] dependency-cells` (the prelude
 /// by default) and the `[external_cells]` of the root `.buckconfig`, wherever they live, but
 /// never the root cell itself, and not a cell that a path named on the command line lies in.
@@ -607,6 +620,7 @@ fn dependency_roots(
     out
 }
 
+/// Cell name → root directory, from the root `.buckconfig` (for finding referenced packages).
 fn cell_roots(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> HashMap<String, PathBuf> {
     let mut cells = HashMap::new();
     let Some(root) = root else { return cells };
@@ -782,6 +796,9 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             };
         }
     };
+    if has_nolint_marker(&text) {
+        entry.nolint.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     if !reported && shared.prefilter && kind.is_starlark() && !context_relevant(kind, &text) {
         return FileOutput {
             diagnostics: Vec::new(),

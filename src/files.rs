@@ -18,6 +18,8 @@ pub struct FileEntry {
     pub reported: bool,
     /// Which findings may be reported on the file at all.
     pub restrict: Restrict,
+    /// The file's header says `@nolint` (set while it is processed): only `meta` findings.
+    pub nolint: std::sync::atomic::AtomicBool,
     text: OnceLock<Option<(Arc<str>, LineIndex)>>,
 }
 
@@ -35,9 +37,13 @@ pub enum Restrict {
 }
 
 impl Restrict {
+    /// Is the rule one of the `meta` rules (syntax, I/O and internal errors, suppressions)?
+    pub fn is_meta(rule: &str) -> bool {
+        crate::rules::registry::get(rule).is_some_and(|r| r.category == crate::rules::registry::Category::Meta)
+    }
+
     pub fn allows(self, rule: &str) -> bool {
-        let meta =
-            || crate::rules::registry::get(rule).is_some_and(|r| r.category == crate::rules::registry::Category::Meta);
+        let meta = || Restrict::is_meta(rule);
         match self {
             Restrict::None => true,
             // not even syntax errors: Buck2 parses a dependency's build files only when a
@@ -67,6 +73,7 @@ impl Files {
             kind,
             reported,
             restrict: Restrict::None,
+            nolint: Default::default(),
             text: OnceLock::new(),
         });
         id
