@@ -603,6 +603,31 @@ impl<'d> Section<'d> {
         out
     }
 
+    /// Env entries of legacy `[[buildscript]]` elements (`[buildscript.gen_srcs]` and
+    /// `[buildscript.rustc_flags]` with `env`/`path_env`), with the table they sit in
+    /// (`buildscript.gen_srcs.env`).
+    pub fn legacy_env_entries(&self) -> Vec<(String, EnvEntry<'d>)> {
+        let mut out = Vec::new();
+        let elements: Vec<&'d dyn TableLike> = match self.table.get("buildscript") {
+            Some(Item::ArrayOfTables(a)) => a.iter().map(|t| t as &dyn TableLike).collect(),
+            Some(Item::Value(Value::Array(a))) => {
+                a.iter().filter_map(|v| v.as_inline_table()).map(|t| t as &dyn TableLike).collect()
+            }
+            _ => Vec::new(),
+        };
+        for el in elements {
+            for sub in ["gen_srcs", "rustc_flags"] {
+                let Some(t) = el.get(sub).and_then(|x| x.as_table_like()) else { continue };
+                for key in ["env", "path_env"] {
+                    if let Some(env) = t.get(key).and_then(|e| e.as_table_like()) {
+                        out.extend(env_entries(env).into_iter().map(|e| (format!("buildscript.{sub}.{key}"), e)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every string env entry of the section.
     pub fn env_entries(&self) -> Vec<(EnvKind, EnvEntry<'d>)> {
         let mut out = Vec::new();

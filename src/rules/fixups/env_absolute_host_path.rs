@@ -1,5 +1,6 @@
 //! `fixup-env-absolute-host-path` (R33): an env value in fixups (`[env]`,
-//! `[buildscript.run.env]`, `[buildscript.build.env]`, in any section) or in a Rust library
+//! `[buildscript.run.env]`, `[buildscript.build.env]`, the `env`/`path_env` of legacy
+//! `[[buildscript]]` `gen_srcs`/`rustc_flags` tables, in any section) or in a Rust library
 //! rule's `env` in BUCK that is an absolute host path (`/usr/`, `/opt/`, `/home/`, `/Users/`,
 //! `/root/`, `C:\`), uses `$HOME` or `~/`, or climbs out of the repository into `.cargo/`.
 //!
@@ -66,9 +67,10 @@ impl Check for EnvAbsoluteHostPath {
         if let Some(doc) = fixups_doc(cx) {
             let f = FixupsDoc::analyze(doc);
             for s in &f.sections {
-                for (kind, e) in s.env_entries() {
+                let current = s.env_entries().into_iter().map(|(kind, e)| (kind.table_name().to_string(), e));
+                for (table, e) in current.chain(s.legacy_env_entries()) {
                     if let Some(why) = host_path(e.value) {
-                        let what = format!("`{}.{}`", kind.table_name(), e.key);
+                        let what = format!("`{table}.{}`", e.key);
                         sink.push(diagnostic(Span::new(cx.file.id, e.value_span.clone()), &what, why));
                     }
                 }
