@@ -201,18 +201,23 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             roots.push(r.clone());
         }
     }
+    // A directory named on the command line that `[project] ignore` or `--exclude` covers is
+    // linted anyway (as ruff does), unless `--force-exclude`: it is walked on its own, since
+    // the walk of an enclosing root skips it.
+    let named_excluded = |r: &Path| {
+        let Some(base) = root.as_deref() else { return false };
+        let rel = rel_str(r, base);
+        !opts.force_exclude
+            && r != base
+            && walk_roots.iter().any(|w| w == r)
+            && (project_ignore.is_match(&rel) || exclude.is_match(&rel))
+    };
     let all_roots = roots.clone();
-    roots.retain(|r| !all_roots.iter().any(|o| o != r && r.starts_with(o)));
+    roots.retain(|r| named_excluded(r) || !all_roots.iter().any(|o| o != r && r.starts_with(o)));
     let saw_linked_dir = std::sync::atomic::AtomicBool::new(false);
     for walk_root in roots {
         let base = root.clone().unwrap_or_else(|| walk_root.clone());
-        // A directory named on the command line is linted even if `[project] ignore` or
-        // `--exclude` cover it (as ruff does), unless `--force-exclude`.
-        let rel_root = rel_str(&walk_root, &base);
-        let named_excluded = !opts.force_exclude
-            && walk_root != base
-            && walk_roots.contains(&walk_root)
-            && (project_ignore.is_match(&rel_root) || exclude.is_match(&rel_root));
+        let named_excluded = named_excluded(&walk_root);
         let mut wb = ignore::WalkBuilder::new(&walk_root);
         wb.hidden(false)
             .git_ignore(true)

@@ -74,7 +74,7 @@ impl Check for BuildscriptDisabledEssential {
             let what = if bs.legacy { "`buildscript = []`" } else { "`buildscript.run = false`" };
             let why = if pattern {
                 format!(
-                    "as a `{}` package it normally emits the link lines for its native library, and no `[[cxx_library]]`, `[[prebuilt_cxx_library]]` or `extra_deps` stands in for it",
+                    "as a `{}` package it normally emits the link lines for its native library, and no `[[cxx_library]]`, `[[prebuilt_cxx_library]]`, `extra_deps` or `-l` link flag stands in for it",
                     entry.name
                 )
             } else {

@@ -1,0 +1,32 @@
+# The remote platform: fixed Linux x86_64 constraints, limited hybrid, a pinned image.
+_IMAGE = "docker://gcr.io/flame-public/rbe-ubuntu22-04@sha256:" + "4a5c6e4b1b2f0a7d9e3c8b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e"
+
+def _remote_platform_impl(ctx: AnalysisContext) -> list[Provider]:
+    constraints = dict()
+    constraints.update(ctx.attrs.cpu_configuration[ConfigurationInfo].constraints)
+    constraints.update(ctx.attrs.os_configuration[ConfigurationInfo].constraints)
+    cfg = ConfigurationInfo(constraints = constraints, values = {})
+    platform = ExecutionPlatformInfo(
+        label = ctx.label.raw_target(),
+        configuration = cfg,
+        executor_config = CommandExecutorConfig(
+            local_enabled = True,
+            remote_enabled = True,
+            use_limited_hybrid = True,
+            remote_execution_properties = {
+                "OSFamily": "Linux",
+                "container-image": _IMAGE,
+            },
+            remote_execution_use_case = "buck2-default",
+            remote_output_paths = "output_paths",
+        ),
+    )
+    return [DefaultInfo(), platform, ExecutionPlatformRegistrationInfo(platforms = [platform])]
+
+remote_platform = rule(
+    impl = _remote_platform_impl,
+    attrs = {
+        "cpu_configuration": attrs.dep(providers = [ConfigurationInfo]),
+        "os_configuration": attrs.dep(providers = [ConfigurationInfo]),
+    },
+)

@@ -1,0 +1,1 @@
+// Placeholder: Reindeer needs a target to resolve the dependencies.
