@@ -7,7 +7,7 @@
 //!
 //! Silent where something stands in for the build script: link flags in `rustc_flags`
 //! (`-lz`), a `[[cxx_library]]`/`[[prebuilt_cxx_library]]`/`extra_deps`, `cfgs` (for a crate
-//! whose build script emits cfgs), a feature that loads the library at run time (clang-sys
+//! whose build script emits cfgs), an `OUT_DIR` supplied in `env` (pre-generated output), a feature that loads the library at run time (clang-sys
 //! `runtime`), or locked versions that have no build script at all (vendored or registry
 //! sources, the data table).
 //!
@@ -16,7 +16,7 @@
 //! (`quote`, `memoffset`) are never reported. The finding sits on `buildscript.run`. No fix.
 use super::{locked_versions, no_build_script, project_fixups, runtime_loading};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::fixups::Decision;
+use crate::model::fixups::{Decision, EnvKind};
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -65,6 +65,10 @@ impl Check for BuildscriptDisabledEssential {
             // run time, or locked versions that have no build script at all.
             if f.has_native_standin()
                 || (!pattern && f.sections.iter().any(|s| !s.strings("cfgs").is_empty()))
+                // the build script's output, supplied some other way
+                || f.sections.iter().any(|s| {
+                    s.env_entries().iter().any(|(k, e)| *k == EnvKind::Library && e.key == "OUT_DIR")
+                })
                 || runtime_loading(cx.project, pf.rp, name, f).is_some()
                 || no_build_script(cx.project, pf.rp, name, &versions, |v| !s.applies_to_version(v).is_false())
             {
