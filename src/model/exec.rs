@@ -508,6 +508,9 @@ fn pipelining(project: &Project) -> Pipelining {
     }
 }
 
+#[allow(dead_code)]
+fn _lookup_is_object_safe(_: &dyn ModuleLookup) {}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -521,6 +524,3 @@ mod tests {
         }
     }
 }
-
-#[allow(dead_code)]
-fn _lookup_is_object_safe(_: &dyn ModuleLookup) {}
