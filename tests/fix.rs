@@ -425,6 +425,9 @@ fn every_tree_fixes_idempotently_and_still_parses() {
             eprintln!("{name}: {l}");
         }
         let once = snapshot(d.path());
+        if let Some(lost) = lost_comments(&original, &once) {
+            failures.push(format!("{name}: --fix lost comments: {lost}"));
+        }
         for f in &broken_before {
             if once.get(f) != original.get(f) {
                 failures.push(format!("{name}: {f} had syntax errors before fixing but was written"));
@@ -446,4 +449,66 @@ fn every_tree_fixes_idempotently_and_still_parses() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Whole-line and trailing `#` comments of each file, except suppression comments (which
+/// `unused-suppression`'s fix removes on purpose); `None` when every comment of `before` is
+/// still in `after` (as a multiset, per file), else the lost ones.
+fn lost_comments(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Option<String> {
+    fn comments(b: &[u8]) -> Vec<String> {
+        String::from_utf8_lossy(b)
+            .lines()
+            .filter_map(|l| l.find('#').map(|i| l[i..].trim().to_string()))
+            .filter(|c| !c.contains("buck-lint:"))
+            .collect()
+    }
+    let mut lost = Vec::new();
+    for (path, bytes) in before {
+        let mut have = after.get(path).map(|b| comments(b)).unwrap_or_default();
+        for c in comments(bytes) {
+            match have.iter().position(|h| *h == c) {
+                Some(i) => {
+                    have.remove(i);
+                }
+                None => lost.push(format!("{path}: {c}")),
+            }
+        }
+    }
+    (!lost.is_empty()).then(|| lost.join("; "))
+}
+
+/// A legacy fixups tree written the way real ones are (comments between keys, inside tables,
+/// after values, between `[[buildscript]]` elements): `--fix --unsafe-fixes` migrates it
+/// completely in one run and keeps every comment.
+#[test]
+fn legacy_migration_keeps_every_comment_and_completes_in_one_run() {
+    let d = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        (".buckconfig", "[cells]\n  root = .\n  prelude = prelude\n"),
+        ("third-party/reindeer.toml", "vendor = false\n"),
+        ("third-party/Cargo.toml", "[package]\nname = \"top\"\nversion = \"0.0.0\"\n"),
+        (
+            "third-party/Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"ring\"\nversion = \"0.17.8\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"num-bigint\"\nversion = \"0.4.6\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"top\"\nversion = \"0.0.0\"\ndependencies = [\"num-bigint\", \"ring\"]\n",
+        ),
+        (
+            "third-party/fixups/ring/fixups.toml",
+            "# ring builds its C and assembly with a cxx_library\nbuildscript = []\n\n# Generate a C/C++ build rule for all the C code\n[[platform_fixup.'cfg(all(target_arch = \"x86_64\", target_os = \"linux\"))'.buildscript]]\n[platform_fixup.'cfg(all(target_arch = \"x86_64\", target_os = \"linux\"))'.buildscript.cxx_library]\nname = \"ring-c-asm-elf-x86_64\"\nsrcs = [ \"crypto/**/*.c\", \"pregenerated/*x86_64*-elf.S\" ]\n# Exclude C AES because we've got the x86_64 one\nexclude = [ \"crypto/fipsmodule/aes/aes.c\" ]  # see crypto/fipsmodule/aes\ninclude_paths = [\"include\"]\ncompiler_flags = [\"-Wno-error\"]\n\n[platform_fixup.'cfg(target_os = \"windows\")']\n# the MSVC build needs the prefix too\nversion = \"=0.17.8\"\n",
+        ),
+        (
+            "third-party/fixups/num-bigint/fixups.toml",
+            "# num-bigint probes u64_digit and has_try_from\n[[buildscript]]\n[buildscript.rustc_flags]\n\n# and writes radix_bases.rs\n[[buildscript]]\n[buildscript.gen_srcs]\n# the generated file is included from src/biguint/convert.rs\nenv = { BIGINT_RADIX = \"10\" }  # decimal\n",
+        ),
+    ];
+    for (path, text) in files {
+        let p = d.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let before = snapshot(d.path());
+    let o = run(d.path(), &["check", "--format", "concise", "--fix", "--unsafe-fixes", "--isolated"], None);
+    let after = snapshot(d.path());
+    assert_eq!(lost_comments(&before, &after), None, "{}\n{}", o.stdout, o.stderr);
+    let o = run(d.path(), &["check", "--format", "concise", "--isolated"], None);
+    assert!(!o.stdout.contains("legacy"), "the migration must be complete after one run:\n{}", o.stdout);
 }

@@ -115,7 +115,13 @@ fn element_fix(
     }
     let generic = "write `buildscript.run = true` (its `OUT_DIR` and flags are wired in automatically); move build-script env to `[buildscript.run.env]` and cxx tables to the top level".to_string();
     if count != 1 {
-        return (generic, None);
+        return match all_elements_fix(f, file, headers, section, element_start) {
+            Some(fix) => (
+                "write `buildscript.run = true` once, with the build-script env in `[buildscript.run.env]`".into(),
+                Some(fix),
+            ),
+            None => (generic, None),
+        };
     }
     let Some(region) = element_region(f.text, headers, element_start, table) else { return (generic, None) };
     let Some(prefix) = section_prefix(f.text, section) else { return (generic, None) };
@@ -142,7 +148,7 @@ fn element_fix(
         let lines = env.map(|e| kv_source_lines(f.text, e)).unwrap_or(Some(String::new()));
         let edits = match lines {
             Some(lines) if !lines.is_empty() => {
-                Some(vec![edit(file, region, format!("[{prefix}buildscript.run.env]\n{lines}"))])
+                Some(vec![keeping_comments(f.text, file, region, format!("[{prefix}buildscript.run.env]\n{lines}"))])
             }
             Some(_) => run_true_edits(f, file, headers, section, &prefix, region),
             None => None,
@@ -174,7 +180,7 @@ fn element_fix(
             Some(Fix {
                 applicability: Applicability::Unsafe,
                 description: "Move the cxx tables out of `[[buildscript]]`".into(),
-                edits: vec![edit(file, region, out)],
+                edits: vec![keeping_comments(f.text, file, region, out)],
             }),
         );
     }
@@ -211,9 +217,73 @@ fn subkey_fix(
         Some(Fix {
             applicability: Applicability::Unsafe,
             description: format!("Move `buildscript.{name}` to a top-level `[[{name}]]`"),
-            edits: vec![edit(file, regions[0].clone(), src)],
+            edits: vec![keeping_comments(f.text, file, regions[0].clone(), src)],
         }),
     )
+}
+
+/// Several `[[buildscript]]` elements that each ask for the script's `rustc_flags` or
+/// `gen_srcs` (the old way of running it) become one `buildscript.run = true`, with their
+/// `gen_srcs` env in `[buildscript.run.env]`. The fix sits on the first element and covers
+/// them all; `None` when an element holds anything else or the elements are not one block.
+fn all_elements_fix(
+    f: &FixupsDoc<'_>,
+    file: FileId,
+    headers: &[usize],
+    section: &Section<'_>,
+    element_start: usize,
+) -> Option<Fix> {
+    let toml_edit::Item::ArrayOfTables(elements) = section.buildscript()?.item else { return None };
+    if elements.iter().next()?.span()?.start != element_start {
+        return None;
+    }
+    let mut regions: Vec<Range<usize>> = Vec::new();
+    let mut env_lines = String::new();
+    let mut env_keys: Vec<String> = Vec::new();
+    for t in elements.iter() {
+        for (k, v) in t.iter() {
+            match k {
+                "rustc_flags" if v.as_table_like().is_some_and(|t| t.is_empty()) => {}
+                "gen_srcs" => {
+                    let g = v.as_table_like()?;
+                    if let Some(env) = g.get("env") {
+                        let env = env.as_table_like()?;
+                        for (ek, _) in env.iter() {
+                            if env_keys.iter().any(|x| x == ek) {
+                                return None;
+                            }
+                            env_keys.push(ek.to_string());
+                        }
+                        env_lines.push_str(&kv_source_lines(f.text, env)?);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        regions.push(element_region(f.text, headers, t.span()?.start, t)?);
+    }
+    let region = regions.first()?.start..regions.last()?.end;
+    // one block: between the elements only blank and comment lines (carried over)
+    for w in regions.windows(2) {
+        if f.text[w[0].end..w[1].start].lines().any(|l| !l.trim().is_empty() && !l.trim().starts_with('#')) {
+            return None;
+        }
+    }
+    if headers.iter().any(|h| region.contains(h) && !regions.iter().any(|r| r.contains(h))) {
+        return None;
+    }
+    let prefix = section_prefix(f.text, section)?;
+    let prefix = output_prefix(f, section, &region).unwrap_or(prefix);
+    let edits = if env_lines.is_empty() {
+        run_true_edits(f, file, headers, section, &prefix, region)?
+    } else {
+        vec![keeping_comments(f.text, file, region, format!("[{prefix}buildscript.run.env]\n{env_lines}"))]
+    };
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        description: format!("Replace the {} `[[buildscript]]` elements with `buildscript.run = true`", elements.len()),
+        edits,
+    })
 }
 
 /// Edits replacing `region` (an element) with `buildscript.run = true` in its section.
@@ -229,22 +299,22 @@ fn run_true_edits(
     // Is the element the first header of the file (so it sits in the root body already)?
     let first_header = headers.first().copied().unwrap_or(usize::MAX);
     if section.kind == SectionKind::Top && line_start(f.text, first_header) >= region.start {
-        return Some(vec![edit(file, region, LINE)]);
+        return Some(vec![keeping_comments(f.text, file, region, LINE.into())]);
     }
     if section.kind != SectionKind::Top && section.header_span.is_none() {
         // an implicit section: define it explicitly at the element's place
         let table = prefix.trim_end_matches('.');
-        return Some(vec![edit(file, region, format!("[{table}]\n{LINE}"))]);
+        return Some(vec![keeping_comments(f.text, file, region, format!("[{table}]\n{LINE}"))]);
     }
     let at = section_insertion_point(f, section, headers)?;
     if at == region.start {
-        return Some(vec![edit(file, region, LINE)]);
+        return Some(vec![keeping_comments(f.text, file, region, LINE.into())]);
     }
     if at > region.start && at < region.end {
         return None;
     }
     Some(vec![
-        edit(file, region, ""),
+        keeping_comments(f.text, file, region, String::new()),
         edit(file, at..at, crate::model::fixups::line_insertion(f.text, at, LINE.trim_end())),
     ])
 }
@@ -292,7 +362,8 @@ fn element_region(
     Some(line_start(text, element_start)..body_end(text, headers, last))
 }
 
-/// `K = V` lines of a table's string entries, copied from the source.
+/// `K = V` lines of a table's entries, copied from the source with the comment lines above
+/// each key and the comment after its value (a comment moves with its key).
 fn kv_source_lines(text: &str, t: &dyn toml_edit::TableLike) -> Option<String> {
     let mut out = String::new();
     for (k, v) in t.iter() {
@@ -300,11 +371,71 @@ fn kv_source_lines(text: &str, t: &dyn toml_edit::TableLike) -> Option<String> {
             continue;
         }
         v.as_value()?;
-        let ks = t.key(k)?.span()?;
+        let key = t.key(k)?;
+        let ks = key.span()?;
         let vs = v.span()?;
-        out.push_str(&format!("{} = {}\n", &text[ks], &text[vs]));
+        let (ls, le) = (crate::model::fixups::line_start(text, ks.start), crate::model::fixups::line_end(text, vs.end));
+        let own_line = text[ls..ks.start].trim().is_empty() && {
+            let rest = text[vs.end..le].trim();
+            rest.is_empty() || rest.starts_with('#')
+        };
+        if !own_line {
+            // an entry of an inline table: just the pair
+            out.push_str(&format!("{} = {}\n", &text[ks], &text[vs]));
+            continue;
+        }
+        // the key's own line (with its trailing comment) and the comment lines above it
+        let above = key.leaf_decor().prefix().and_then(|p| p.span()).map_or(ks.start, |p| p.start.min(ks.start));
+        let chunk = &text[crate::model::fixups::line_start(text, above)..le];
+        out.push_str(chunk.trim_start_matches(['\r', '\n']));
+        if !chunk.ends_with('\n') {
+            out.push('\n');
+        }
     }
     Some(out)
+}
+
+/// The comments of `text` (whole-line and after a value, trimmed), in order.
+fn comment_lines(text: &str) -> Vec<&str> {
+    text.lines().filter_map(comment_of).collect()
+}
+
+/// The `# …` comment of a TOML line, outside strings.
+fn comment_of(line: &str) -> Option<&str> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return Some(line[i..].trim()),
+            None => {}
+        }
+    }
+    None
+}
+
+/// A fix never drops a comment it was not asked to remove: the comments of the replaced
+/// region (whole-line, or after a value) that `content` does not carry already go before it,
+/// each on its own line.
+fn keeping_comments(text: &str, file: FileId, region: Range<usize>, content: String) -> Edit {
+    let mut have = comment_lines(&content);
+    let mut carried = String::new();
+    for c in comment_lines(&text[region.clone()]) {
+        match have.iter().position(|h| *h == c) {
+            Some(i) => {
+                have.remove(i);
+            }
+            None => {
+                carried.push_str(c);
+                carried.push('\n');
+            }
+        }
+    }
+    edit(file, region, format!("{carried}{content}"))
 }
 
 /// `[[<prefix>name]]` blocks with the key/values of a cxx table (or of each element).
