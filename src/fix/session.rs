@@ -7,7 +7,9 @@
 //! - a fix did not remove its finding (same rule and message still reported where the fix
 //!   edited), or
 //! - the file has a finding of a rule it did not have before (other than
-//!   `unused-suppression`, which a successful fix can cause and which has a fix itself).
+//!   `unused-suppression`, which a successful fix can cause and which has a fix itself, and
+//!   `fixups-buck-out-of-sync`: a stale generated BUCK is reported, not a reason to keep
+//!   legacy syntax).
 //!
 //! A fix that is to blame is never tried again. When a file with several fixes fails and the
 //! culprit is unknown, the file is fixed one fix per pass from then on, so the culprit shows.
@@ -27,6 +29,11 @@ use super::apply::{
 
 /// Lint-and-fix passes, including passes whose fixes were discarded.
 pub const MAX_PASSES: usize = 10;
+
+/// New findings that never make a fix fail: `unused-suppression` (a successful fix can cause
+/// it, and it has a fix itself) and `fixups-buck-out-of-sync` (a fixups migration can show
+/// that the generated BUCK is stale; that is reported, and the migration is kept).
+const DO_NOT_BLOCK: &[&str] = &["unused-suppression", "fixups-buck-out-of-sync"];
 
 /// One file the fixer looked at.
 #[derive(Debug)]
@@ -421,7 +428,7 @@ impl<'a> Session<'a> {
                     })
                 })
             };
-            if let Some(rule) = after.difference(&before).find(|r| **r != "unused-suppression" && !fixable_next_pass(r))
+            if let Some(rule) = after.difference(&before).find(|r| !DO_NOT_BLOCK.contains(*r) && !fixable_next_pass(r))
             {
                 let reason = match *rule {
                     "syntax-error" => "the fixed file no longer parses".to_string(),
