@@ -444,6 +444,7 @@ pub fn summarize(result: &engine::RunResult, unsafe_fixes: bool) -> Summary {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
         fixable: result.findings().filter(|d| fixable(d, unsafe_fixes)).count(),
+        unsafe_fixable: result.findings().filter(|d| d.fix.is_some() && !fixable(d, unsafe_fixes)).count(),
     }
 }
 

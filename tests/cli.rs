@@ -345,3 +345,34 @@ fn introspection() {
     let o = run_in(d.path(), &["check", "--statistics", "--format", "concise", "--isolated"]);
     assert!(o.stdout.contains("    1  proc-macro-missing-crate-attr"), "{}", o.stdout);
 }
+
+/// `buck-lint rules --format json | head -c 300`: when stdout closes early, buck-lint ends
+/// quietly (killed by SIGPIPE like any Unix filter), not with a panic and exit 101.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    for args in [&["rules", "--format", "json"][..], &["explain", "re-full-hybrid-racing"][..], &["data", "--dump"][..]] {
+        let mut child = std::process::Command::new(bin())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut buf = [0u8; 300];
+        let mut out = child.stdout.take().unwrap();
+        out.read_exact(&mut buf[..50]).unwrap();
+        drop(out);
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(o.status.code() != Some(101), "{args:?}: {:?}", o.status);
+        assert!(o.status.success() || o.status.signal() == Some(libc_sigpipe()), "{args:?}: {:?}", o.status);
+    }
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13
+}

@@ -10,7 +10,7 @@
 //!                   "column", "end_line", "end_column", "message"}], "help", "url",
 //!                   "fix": null | {"applicability", "description", "edits": [{"path",
 //!                   "line", "column", "end_line", "end_column", "content"}]}}],
-//!  "summary": {"files", "errors", "warnings", "infos", "fixable"}}
+//!  "summary": {"files", "errors", "warnings", "infos", "fixable", "unsafe_fixable"}}
 //! ```
 //!
 //! Lines and columns are 1-based, columns count Unicode scalar values, ends are exclusive.
@@ -221,7 +221,7 @@ mod tests {
 
         assert_eq!(v["version"], json!(1));
         assert_eq!(v["tool"], json!({"name": "buck-lint", "version": "9.8.7"}));
-        assert_eq!(v["summary"], json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 1}));
+        assert_eq!(v["summary"], json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 0, "unsafe_fixable": 1}));
         let d = &v["diagnostics"];
         assert_eq!(d.as_array().unwrap().len(), 2);
 

@@ -71,12 +71,16 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings whose fix the run's `--fix` would apply (safe ones; unsafe ones too with
+    /// `--unsafe-fixes`).
     pub fixable: usize,
+    /// Findings with an unsafe fix that only `--unsafe-fixes` applies (0 when given).
+    pub unsafe_fixable: usize,
 }
 
 impl Summary {
-    /// Count `diags` by severity; `fixable` counts findings that carry a fix (of any
-    /// applicability — callers that know the fix flags may overwrite it).
+    /// Count `diags` by severity, and their safe and unsafe fixes (callers that know the fix
+    /// flags may overwrite the counts).
     pub fn from_diagnostics(files: usize, diags: &[Diagnostic]) -> Summary {
         let mut s = Summary { files, ..Summary::default() };
         for d in diags {
@@ -85,8 +89,10 @@ impl Summary {
                 Severity::Warning => s.warnings += 1,
                 Severity::Info => s.infos += 1,
             }
-            if d.fix.is_some() {
-                s.fixable += 1;
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(crate::diagnostic::Applicability::Safe) => s.fixable += 1,
+                Some(_) => s.unsafe_fixable += 1,
+                None => {}
             }
         }
         s
@@ -198,8 +204,11 @@ pub fn summary_line(summary: &Summary) -> String {
         }
     };
     let mut line = format!("Found {counts} in {files}");
-    if summary.fixable > 0 {
-        line.push_str(&format!(" ({} fixable with `--fix`)", summary.fixable));
+    match (summary.fixable, summary.unsafe_fixable) {
+        (0, 0) => {}
+        (n, 0) => line.push_str(&format!(" ({n} fixable with `--fix`)")),
+        (0, m) => line.push_str(&format!(" ({m} fixable with `--fix --unsafe-fixes`)")),
+        (n, m) => line.push_str(&format!(" ({n} fixable with `--fix`, {m} more with `--unsafe-fixes`)")),
     }
     line.push('.');
     line
@@ -326,8 +335,15 @@ mod tests {
 
     #[test]
     fn summary_lines() {
-        let s = Summary { files: 12, errors: 3, warnings: 2, infos: 1, fixable: 2 };
+        let s = Summary { files: 12, errors: 3, warnings: 2, infos: 1, fixable: 2, unsafe_fixable: 0 };
         assert_eq!(summary_line(&s), "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`).");
+        let s = Summary { unsafe_fixable: 3, ..s };
+        assert_eq!(
+            summary_line(&s),
+            "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`, 3 more with `--unsafe-fixes`)."
+        );
+        let s = Summary { fixable: 0, ..s };
+        assert_eq!(summary_line(&s), "Found 3 errors, 2 warnings and 1 info in 12 files (3 fixable with `--fix --unsafe-fixes`).");
         let s = Summary { files: 1, errors: 1, ..Summary::default() };
         assert_eq!(summary_line(&s), "Found 1 error in 1 file.");
         let s = Summary { files: 3, warnings: 1, infos: 2, ..Summary::default() };
@@ -341,7 +357,7 @@ mod tests {
         let fx = test_support::fixture();
         let diags = test_support::diagnostics(&fx);
         let s = Summary::from_diagnostics(2, &diags);
-        assert_eq!(s, Summary { files: 2, errors: 1, warnings: 1, infos: 0, fixable: 1 });
+        assert_eq!(s, Summary { files: 2, errors: 1, warnings: 1, infos: 0, fixable: 0, unsafe_fixable: 1 });
     }
 
     #[test]
