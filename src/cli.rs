@@ -289,7 +289,16 @@ fn check(mut a: CheckArgs) -> i32 {
     // explicit paths that do not exist are usage errors
     for p in &a.paths {
         if p.as_os_str() != "-" && !p.exists() {
-            eprintln!("error: `{}`: no such file or directory", p.display());
+            // `exists` follows links: say why a link that is there does not resolve
+            let why = match std::fs::symlink_metadata(p) {
+                Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(p) {
+                    Err(e) if matches!(e.raw_os_error(), Some(40 | 62)) => "symbolic link loop".to_string(),
+                    Err(e) => format!("broken symbolic link ({e})"),
+                    Ok(_) => "no such file or directory".to_string(),
+                },
+                _ => "no such file or directory".to_string(),
+            };
+            eprintln!("error: `{}`: {why}", p.display());
             return 2;
         }
     }
@@ -426,6 +435,15 @@ fn finish(
     }
     for (p, why) in &result.skipped {
         eprintln!("warning: skipped {p}: {why}");
+    }
+    if result.files_checked == 0 && result.io_errors.is_empty() {
+        eprintln!(
+            "warning: no files to lint found (Buck2 build files, .bzl/.bxl, .buckconfig, reindeer.toml, fixups.toml)"
+        );
+    } else if result.root.is_none() {
+        eprintln!(
+            "warning: no .buckconfig in or above the linted paths: cells, labels and the cross-file rules had no project root"
+        );
     }
     for (p, e) in &result.io_errors {
         eprintln!("error: {p}: {e}");

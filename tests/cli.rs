@@ -353,7 +353,8 @@ fn introspection() {
 fn closed_stdout_ends_quietly() {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
-    for args in [&["rules", "--format", "json"][..], &["explain", "re-full-hybrid-racing"][..], &["data", "--dump"][..]] {
+    for args in [&["rules", "--format", "json"][..], &["explain", "re-full-hybrid-racing"][..], &["data", "--dump"][..]]
+    {
         let mut child = std::process::Command::new(bin())
             .args(args)
             .stdout(std::process::Stdio::piped())
@@ -375,4 +376,41 @@ fn closed_stdout_ends_quietly() {
 #[cfg(unix)]
 fn libc_sigpipe() -> i32 {
     13
+}
+
+/// Quiet success where something is wrong gets a one-line warning on stderr.
+#[cfg(unix)]
+#[test]
+fn nothing_to_lint_is_said_not_passed_over() {
+    // an empty directory, a tree with no Buck2 files
+    let d = tree(&[("README.md", "nothing here\n")]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stderr.contains("warning: no files to lint found"), "{}", o.stderr);
+
+    // Buck2 files but no .buckconfig anywhere above them
+    let d = tree(&[("lib/BUCK", "filegroup(name = \"a\", srcs = [])\n")]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert!(o.stderr.contains("warning: no .buckconfig in or above the linted paths"), "{}", o.stderr);
+
+    // a FIFO named on the command line
+    let d = tree(&[(".buckconfig", "[cells]\n  root = .\n")]);
+    let fifo = d.path().join("BUCK");
+    let ok = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    if ok {
+        let o = run_in(d.path(), &["check", "BUCK", "--format", "concise", "--isolated"]);
+        assert!(o.stderr.contains("warning: skipped BUCK: not a regular file"), "{}", o.stderr);
+        std::fs::remove_file(&fifo).unwrap();
+    }
+
+    // a symbolic link loop named on the command line
+    std::os::unix::fs::symlink("loop", d.path().join("loop")).unwrap();
+    let o = run_in(d.path(), &["check", "loop", "--format", "concise", "--isolated"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("`loop`: symbolic link loop"), "{}", o.stderr);
+
+    // a file of a kind buck-lint does not read
+    std::fs::write(d.path().join("notes.txt"), "x\n").unwrap();
+    let o = run_in(d.path(), &["check", "notes.txt", "--format", "concise", "--isolated"]);
+    assert!(o.stderr.contains("warning: skipped notes.txt: not a file buck-lint reads"), "{}", o.stderr);
 }

@@ -80,6 +80,8 @@ fn manifest_lists_both_hooks_and_selects_buck2_files() {
         assert!(text.contains(&format!("entry: {entry}\n")), "entry `{entry}` missing");
     }
     assert_eq!(text.matches("language: rust\n").count(), 2);
+    // one process per commit: one summary, cross-file rules over every changed file together
+    assert_eq!(text.matches("require_serial: true").count(), 2, "both hooks run serially");
     let regexes = files_regexes(&text);
     assert_eq!(regexes.len(), 2);
     assert_eq!(regexes[0], regexes[1]);
@@ -214,6 +216,8 @@ fn hooks_run_through_pre_commit_try_repo() {
     let out = try_repo("buck-lint");
     let shown = show(&out);
     assert!(!out.status.success(), "the lint hook should fail:\n{shown}");
+    // require_serial: one process, one summary for the commit
+    assert_eq!(shown.matches("Found ").count(), 1, "{shown}");
     assert!(shown.contains("http-archive-unpinned-or-api-url"), "{shown}");
     assert!(shown.contains("third_party/BUCK"), "{shown}");
 

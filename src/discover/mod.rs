@@ -183,13 +183,24 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             if opts.force_exclude && excluded {
                 continue;
             }
-            if let Some(kind) = classify(p, &out.root_config.build_file_names) {
-                found.lock().unwrap().insert(p.clone(), Found { path: p.clone(), kind, reported: true });
+            match classify(p, &out.root_config.build_file_names) {
+                Some(kind) => {
+                    found.lock().unwrap().insert(p.clone(), Found { path: p.clone(), kind, reported: true });
+                }
+                None => skipped.lock().unwrap().push((
+                    p.clone(),
+                    "not a file buck-lint reads (build files, .bzl/.bxl, .buckconfig, reindeer.toml, fixups.toml, Cargo.lock)".into(),
+                )),
             }
             continue;
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk_roots.push(p.clone()),
+            // a FIFO, socket or device: nothing to lint, but say so
+            Ok(m) if !m.is_file() => skipped
+                .lock()
+                .unwrap()
+                .push((p.clone(), "not a regular file or directory (a FIFO, socket or device)".into())),
             Ok(_) => {}
             Err(e) => errors.lock().unwrap().push((p.clone(), e.to_string())),
         }

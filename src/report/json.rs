@@ -221,7 +221,10 @@ mod tests {
 
         assert_eq!(v["version"], json!(1));
         assert_eq!(v["tool"], json!({"name": "buck-lint", "version": "9.8.7"}));
-        assert_eq!(v["summary"], json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 0, "unsafe_fixable": 1}));
+        assert_eq!(
+            v["summary"],
+            json!({"files": 2, "errors": 1, "warnings": 1, "infos": 0, "fixable": 0, "unsafe_fixable": 1})
+        );
         let d = &v["diagnostics"];
         assert_eq!(d.as_array().unwrap().len(), 2);
 

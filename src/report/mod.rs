@@ -343,7 +343,10 @@ mod tests {
             "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`, 3 more with `--unsafe-fixes`)."
         );
         let s = Summary { fixable: 0, ..s };
-        assert_eq!(summary_line(&s), "Found 3 errors, 2 warnings and 1 info in 12 files (3 fixable with `--fix --unsafe-fixes`).");
+        assert_eq!(
+            summary_line(&s),
+            "Found 3 errors, 2 warnings and 1 info in 12 files (3 fixable with `--fix --unsafe-fixes`)."
+        );
         let s = Summary { files: 1, errors: 1, ..Summary::default() };
         assert_eq!(summary_line(&s), "Found 1 error in 1 file.");
         let s = Summary { files: 3, warnings: 1, infos: 2, ..Summary::default() };
