@@ -156,3 +156,9 @@ fn nested_ignored_project_uses_its_own_buckconfig() {
         o.stderr
     );
 }
+
+#[test]
+fn buckconfig_include_missing_and_cycle() {
+    let o = expect_tree("buckconfig-includes");
+    assert_eq!(o.stdout.matches("buckconfig-include-invalid").count(), 2, "{}", o.stdout);
+}

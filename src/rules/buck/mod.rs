@@ -1,5 +1,6 @@
 //! Rules about BUCK files and the prelude's Rust rules.
 pub mod buck_dialect;
+pub mod buckconfig_include_invalid;
 pub mod buildscript_env_wrong_config_macro;
 pub mod buildscript_wiring_mismatch;
 pub mod dep_on_private_versioned_target;
@@ -23,4 +24,5 @@ pub static CHECKS: &[&dyn Check] = &[
     &http_archive_unpinned_or_api_url::HttpArchiveUnpinnedOrApiUrl,
     &dep_on_private_versioned_target::DepOnPrivateVersionedTarget,
     &python_ext_unsupported_in_oss_prelude::PythonExtUnsupportedInOssPrelude,
+    &buckconfig_include_invalid::BuckconfigIncludeInvalid,
 ];
