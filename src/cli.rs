@@ -1,7 +1,7 @@
 //! Command-line interface.
 
-use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -146,10 +146,15 @@ pub struct CheckArgs {
     /// List the fixes that were applied (and show fix previews in full output).
     #[arg(long)]
     pub show_fixes: bool,
+    /// Write the findings to this file instead of stdout (any format; the summary line and
+    /// warnings still go to stderr).
+    #[arg(long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
 }
 
 /// Entry point; returns the process exit code.
 pub fn main_with_args(args: Vec<String>) -> i32 {
+    started();
     let args = insert_default_command(args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
@@ -194,19 +199,35 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
     }
 }
 
+/// GitHub's runner understands the severities `error`, `warning` and `notice`: `info` lines
+/// go to a second matcher whose default severity is `notice`.
 const MATCHER: &str = r#"{
   "problemMatcher": [
     {
       "owner": "buck-lint",
       "pattern": [
         {
-          "regexp": "^(.+?):(\\d+):(\\d+): (error|warning|info)\\[([a-z0-9-]+)\\]: (.*)$",
+          "regexp": "^(.+?):(\\d+):(\\d+): (error|warning)\\[([a-z0-9-]+)\\]: (.*)$",
           "file": 1,
           "line": 2,
           "column": 3,
           "severity": 4,
           "code": 5,
           "message": 6
+        }
+      ]
+    },
+    {
+      "owner": "buck-lint-notice",
+      "severity": "notice",
+      "pattern": [
+        {
+          "regexp": "^(.+?):(\\d+):(\\d+): info\\[([a-z0-9-]+)\\]: (.*)$",
+          "file": 1,
+          "line": 2,
+          "column": 3,
+          "code": 4,
+          "message": 5
         }
       ]
     }
@@ -352,8 +373,15 @@ fn check(mut a: CheckArgs) -> i32 {
     }
     // Line-oriented formats: each file's own findings are written as soon as they are final
     // (in path order); cross-file findings follow.
+    let out = match output(&a) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", a.output_file.as_deref().unwrap_or(Path::new("-")).display());
+            return 2;
+        }
+    };
     let sink = StdoutSink {
-        writer: std::sync::Mutex::new(report::StreamWriter::new(std::io::stdout(), format, report_opts)),
+        writer: std::sync::Mutex::new(report::StreamWriter::new(out, format, report_opts)),
         error: std::sync::Mutex::new(None),
     };
     let result = engine::run_streaming(&opts, &settings, &sink);
@@ -376,7 +404,7 @@ impl engine::FileSink for CollectSink {
 
 /// Writes streamed findings to stdout; remembers the first write error.
 struct StdoutSink {
-    writer: std::sync::Mutex<report::StreamWriter<std::io::Stdout>>,
+    writer: std::sync::Mutex<report::StreamWriter<Box<dyn std::io::Write + Send>>>,
     error: std::sync::Mutex<Option<std::io::Error>>,
 }
 
@@ -394,26 +422,52 @@ impl engine::FileSink for StdoutSink {
 }
 
 /// The output format (`full` on a terminal, else `concise`, unless chosen) and its options.
+/// Where the findings go: `--output-file`, or stdout.
+fn output(a: &CheckArgs) -> std::io::Result<Box<dyn std::io::Write + Send>> {
+    Ok(match &a.output_file {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => Box::new(std::io::stdout()),
+    })
+}
+
 fn output_format(a: &CheckArgs) -> (Format, ReportOptions) {
-    let is_tty = std::io::stdout().is_terminal();
+    let is_tty = a.output_file.is_none() && std::io::stdout().is_terminal();
     let format = a.format.unwrap_or(if is_tty { Format::Full } else { Format::Concise });
     let color = match a.color.unwrap_or(Color::Auto) {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    (format, ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION") })
+    (
+        format,
+        ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION"), invocation: None },
+    )
 }
 
 /// Print a run's findings in the chosen format and compute the exit code.
 pub fn emit(result: &engine::RunResult, settings: &config::Settings, a: &CheckArgs) -> i32 {
-    let (format, opts) = output_format(a);
+    let (format, mut opts) = output_format(a);
+    opts.invocation = Some(report::Invocation {
+        exit_code: exit_code(result, settings, a.exit_zero),
+        start: started(),
+        end: std::time::SystemTime::now(),
+    });
     let summary = summarize(result, a.unsafe_fixes);
-    let mut out = std::io::stdout().lock();
-    let error = report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts).err();
-    drop(out);
+    let error = match output(a) {
+        Ok(mut out) => report::write_report(&mut out, format, &result.diagnostics, &result.files, &summary, &opts)
+            .and_then(|()| out.flush())
+            .err(),
+        Err(e) => Some(e),
+    };
     finish(result, settings, a, format, error)
 }
+
+/// When this process started (recorded by [`main_with_args`]).
+fn started() -> std::time::SystemTime {
+    *START.get_or_init(std::time::SystemTime::now)
+}
+
+static START: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
 
 /// After the findings: write errors, statistics, skipped files, the summary line; the exit code.
 fn finish(

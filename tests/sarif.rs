@@ -229,3 +229,78 @@ fn github_annotations_escape_what_the_runner_decodes() {
     }
     assert!(saw_r16, "{text}");
 }
+
+/// Code scanning: every result has a `partialFingerprints` entry that survives unrelated edits
+/// (lines inserted above it), and the run records its invocation (exit code, times).
+#[test]
+fn sarif_fingerprints_are_stable_across_line_shifts_and_invocation_is_recorded() {
+    let d = tempfile::tempdir().unwrap();
+    let buck = "http_archive(\n    name = \"foo-1.0.0.crate\",\n    urls = [\"https://static.crates.io/crates/foo/1.0.0/download\"],\n)\n";
+    std::fs::write(d.path().join(".buckconfig"), "[cells]\n  root = .\n").unwrap();
+    std::fs::write(d.path().join("BUCK"), buck).unwrap();
+    let fingerprints = |dir: &Path| -> (Vec<String>, Value) {
+        let out = run_in(dir, &["check", "--format", "sarif", "--isolated"]);
+        let log = assert_valid_sarif(&out);
+        let fps = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["buckLintFinding/v1"].as_str().unwrap().to_string())
+            .collect();
+        (fps, log)
+    };
+    let (before, log) = fingerprints(d.path());
+    assert!(!before.is_empty());
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["exitCode"], 1);
+    assert_eq!(inv["executionSuccessful"], true);
+    for k in ["startTimeUtc", "endTimeUtc"] {
+        let t = inv[k].as_str().unwrap();
+        assert!(t.len() == 24 && t.ends_with('Z') && t.as_bytes()[10] == b'T', "{k}: {t}");
+    }
+    std::fs::write(d.path().join("BUCK"), format!("# a comment\n\n# and another\n{buck}")).unwrap();
+    let (after, log) = fingerprints(d.path());
+    assert_eq!(before, after, "unrelated edits above the finding must not change its fingerprint");
+    assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 5);
+}
+
+/// `--output-file` writes any format to a file; the summary still goes to stderr.
+#[test]
+fn output_file_takes_the_findings() {
+    let dir = manifest_dir();
+    let out_path = tempfile::NamedTempFile::new().unwrap().into_temp_path();
+    for format in ["sarif", "concise", "json"] {
+        let out = run_in(
+            dir,
+            &["check", "testdata/pyo3-remote", "--format", format, "--output-file", out_path.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.is_empty(), "{format}: stdout must stay empty");
+        let written = std::fs::read_to_string(&out_path).unwrap();
+        assert!(written.contains("pipelined-nondeterministic-crate"), "{format}: {written}");
+    }
+}
+
+/// The problem matcher for `--format concise`: errors and warnings keep their severity, `info`
+/// (which the Actions runner does not know) becomes a `notice`.
+#[test]
+fn matcher_maps_info_to_notice() {
+    let out = run_in(manifest_dir(), &["matcher"]);
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let matchers = m["problemMatcher"].as_array().unwrap();
+    let find = |line: &str| -> Option<(String, String)> {
+        matchers.iter().find_map(|mm| {
+            let p = &mm["pattern"][0];
+            let re = regex::Regex::new(p["regexp"].as_str().unwrap()).unwrap();
+            let c = re.captures(line)?;
+            let sev = match p.get("severity").and_then(|s| s.as_u64()) {
+                Some(i) => c[i as usize].to_string(),
+                None => mm["severity"].as_str().unwrap().to_string(),
+            };
+            Some((sev, c[p["code"].as_u64().unwrap() as usize].to_string()))
+        })
+    };
+    assert_eq!(find("a/BUCK:1:2: error[x-y]: m"), Some(("error".into(), "x-y".into())));
+    assert_eq!(find("a/BUCK:1:2: warning[x-y]: m"), Some(("warning".into(), "x-y".into())));
+    assert_eq!(find("a/BUCK:1:2: info[x-y]: m"), Some(("notice".into(), "x-y".into())));
+}

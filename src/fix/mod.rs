@@ -131,7 +131,8 @@ fn stdin_mode(text: &str, applied: &[AppliedFix], final_run: &RunResult, setting
         Color::Auto => is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let summary = cli::summarize(final_run, a.unsafe_fixes);
-    let ropts = ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION") };
+    let ropts =
+        ReportOptions { color, show_fixes: a.show_fixes, tool_version: env!("CARGO_PKG_VERSION"), invocation: None };
     let mut err = stderr.lock();
     let _ = report::write_report(&mut err, format, &final_run.diagnostics, &final_run.files, &summary, &ropts);
     for (p, e) in &final_run.io_errors {

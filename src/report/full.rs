@@ -297,7 +297,7 @@ mod tests {
     use crate::report::test_support::*;
 
     fn opts(show_fixes: bool) -> ReportOptions {
-        ReportOptions { color: false, show_fixes, tool_version: "0.0.0" }
+        ReportOptions { color: false, show_fixes, tool_version: "0.0.0", invocation: None }
     }
 
     fn render_all(diags: &[Diagnostic], fx: &Fixture, o: &ReportOptions) -> String {
@@ -365,7 +365,7 @@ mod tests {
     fn color_uses_escapes_and_hyperlinks() {
         let fx = fixture();
         let diags = diagnostics(&fx);
-        let o = ReportOptions { color: true, show_fixes: true, tool_version: "0.0.0" };
+        let o = ReportOptions { color: true, show_fixes: true, tool_version: "0.0.0", invocation: None };
         let out = render_all(&diags[..1], &fx, &o);
         assert!(out.contains("\u{1b}]8;;"), "hyperlink: {out:?}");
         assert!(out.contains("\u{1b}[31m  - "), "{out:?}");

@@ -111,11 +111,21 @@ pub struct ReportOptions {
     pub show_fixes: bool,
     /// `env!("CARGO_PKG_VERSION")` of the binary.
     pub tool_version: &'static str,
+    /// The run, for SARIF's `invocations`: exit code and start/end times.
+    pub invocation: Option<Invocation>,
+}
+
+/// How the run went, for formats that record it (SARIF).
+#[derive(Clone, Copy, Debug)]
+pub struct Invocation {
+    pub exit_code: i32,
+    pub start: std::time::SystemTime,
+    pub end: std::time::SystemTime,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { color: false, show_fixes: false, tool_version: env!("CARGO_PKG_VERSION") }
+        ReportOptions { color: false, show_fixes: false, tool_version: env!("CARGO_PKG_VERSION"), invocation: None }
     }
 }
 

@@ -30,9 +30,21 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<SarifInvocation>,
     column_kind: &'static str,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     results: Vec<SarifResult<'a>>,
+}
+
+/// How the run went (SARIF §3.20).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifInvocation {
+    execution_successful: bool,
+    exit_code: i32,
+    start_time_utc: String,
+    end_time_utc: String,
 }
 
 #[derive(Serialize)]
@@ -105,6 +117,8 @@ struct SarifResult<'a> {
     related_locations: Vec<RelatedLocation<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<Fix<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    partial_fingerprints: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -193,11 +207,79 @@ fn build<'a>(diags: &'a [Diagnostic], files: &'a Files, opts: &'a ReportOptions,
                     rules: registry::RULES.iter().map(rule).collect(),
                 },
             },
+            invocations: opts
+                .invocation
+                .iter()
+                .map(|i| SarifInvocation {
+                    // exit 1 means findings: the run itself worked
+                    execution_successful: i.exit_code != 2,
+                    exit_code: i.exit_code,
+                    start_time_utc: utc(i.start),
+                    end_time_utc: utc(i.end),
+                })
+                .collect(),
             column_kind: "unicodeCodePoints",
             original_uri_base_ids: base_ids,
-            results: diags.iter().map(|d| result(d, files)).collect(),
+            results: {
+                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                diags
+                    .iter()
+                    .map(|d| {
+                        let fp = fingerprint(d, files);
+                        let n = seen.entry(fp.clone()).or_default();
+                        *n += 1;
+                        let mut r = result(d, files);
+                        r.partial_fingerprints.insert(FINGERPRINT_KEY, format!("{fp}:{n}"));
+                        r
+                    })
+                    .collect()
+            },
         }],
     }
+}
+
+/// The `partialFingerprints` key: GitHub code scanning matches alerts across commits by it.
+const FINGERPRINT_KEY: &str = "buckLintFinding/v1";
+
+/// A fingerprint stable across line shifts: the rule, the file, the finding's own source text
+/// (whitespace-folded) and its message, hashed with 64-bit FNV-1a. Identical findings in one
+/// file are told apart by an occurrence number appended by the caller.
+fn fingerprint(d: &Diagnostic, files: &Files) -> String {
+    let text = files.text(d.primary.file).unwrap_or_default();
+    let own = text.get(d.primary.start as usize..d.primary.end as usize).unwrap_or("");
+    let own: Vec<&str> = own.split_whitespace().collect();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [d.rule, files.display(d.primary.file), &own.join(" "), &d.message] {
+        for b in part.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// RFC 3339 UTC time, `2026-12-03T17:11:20.123Z`.
+fn utc(t: std::time::SystemTime) -> String {
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // civil date from days since 1970-01-01 (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        d.subsec_millis()
+    )
 }
 
 fn level(s: Severity) -> &'static str {
@@ -261,6 +343,7 @@ fn result<'a>(d: &'a Diagnostic, files: &'a Files) -> SarifResult<'a> {
             })
             .collect(),
         fixes: d.fix.as_ref().and_then(|fix| fix_of(fix, files)).into_iter().collect(),
+        partial_fingerprints: BTreeMap::new(),
     }
 }
 

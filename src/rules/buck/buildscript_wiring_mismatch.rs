@@ -99,7 +99,8 @@ impl Check for BuildscriptWiringMismatch {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };
-        let declared: Vec<&str> = module.calls.iter().filter_map(|c| c.name_arg().map(|(n, _)| n)).collect();
+        let declared: rustc_hash::FxHashSet<&str> =
+            module.calls.iter().filter_map(|c| c.name_arg().map(|(n, _)| n)).collect();
         for c in &module.calls {
             let Some(callee) = c.callee_name() else { continue };
             if !is_rust_library_rule(&callee, cx.settings, None) {
