@@ -4,7 +4,8 @@
 //!
 //! Prints files/s, MB/s and peak RSS of a full `buck-lint check`, the parse-only time of
 //! the same tree (`--select syntax-error`), the cross-file overhead on one generated BUCK
-//! file of 5,000 targets, and the median time of a single-file run on a 100 KB .bzl.
+//! file of 5,000 targets, the median time of a single-file run on a 100 KB .bzl, and the
+//! scaling of one large generated BUCK file (5, 10, 20 and 50 MB: time per MB, peak RSS).
 //!
 //! Run: `cargo bench --bench throughput` (env BENCH_FILES scales the tree, default 20000).
 
@@ -163,4 +164,40 @@ fn main() {
         .collect();
     v.sort();
     println!("single 100 KB .bzl: median {:.1} ms over 11 runs (budget <= 20 ms)", v[5].as_secs_f64() * 1e3);
+
+    // One large generated BUCK file (Reindeer-shaped rules, no checksums, so every rule has a
+    // finding): time per MB must stay flat (within 1.5x) from 5 to 50 MB.
+    println!("single large BUCK file (generated rules): size, wall time, time per MB, peak RSS");
+    let mut per_mb = Vec::new();
+    for mb in [5usize, 10, 20, 50] {
+        let big = tempfile::tempdir().unwrap();
+        std::fs::write(big.path().join(".buckconfig"), "[cells]\n  root = .\n").unwrap();
+        let text = large_buck(mb << 20);
+        std::fs::write(big.path().join("BUCK"), &text).unwrap();
+        let (t, rss) = measure(bin, big.path(), &["check", "BUCK", "--format", "concise", "--isolated", "--exit-zero"]);
+        let m = text.len() as f64 / (1 << 20) as f64;
+        per_mb.push(t.as_secs_f64() / m);
+        println!(
+            "  {m:5.1} MB: {:6.2} s, {:5.0} ms/MB, {:4} MB RSS",
+            t.as_secs_f64(),
+            t.as_secs_f64() * 1e3 / m,
+            rss / 1024
+        );
+    }
+    let (lo, hi) = per_mb.iter().fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+    println!("  time per MB varies {:.2}x across sizes (budget <= 1.5x)", hi / lo);
+}
+
+/// A BUCK file of `bytes` bytes of Reindeer-style `http_archive` + `cargo.rust_library` rules.
+fn large_buck(bytes: usize) -> String {
+    let mut out = String::from("load(\"@prelude//rust:cargo_package.bzl\", \"cargo\")\n\n");
+    let mut i = 0usize;
+    while out.len() < bytes {
+        let prev = i.saturating_sub(1);
+        out.push_str(&format!(
+            "http_archive(\n    name = \"crate{i}-1.0.0.crate\",\n    strip_prefix = \"crate{i}-1.0.0\",\n    urls = [\"https://static.crates.io/crates/crate{i}/1.0.0/download\"],\n    visibility = [],\n)\n\ncargo.rust_library(\n    name = \"crate{i}-1.0.0\",\n    srcs = [\":crate{i}-1.0.0.crate\"],\n    crate = \"crate{i}\",\n    crate_root = \"crate{i}-1.0.0.crate/src/lib.rs\",\n    edition = \"2021\",\n    features = [\"default\", \"std\"],\n    visibility = [],\n    deps = [\":crate{prev}-1.0.0\"],\n)\n\n"
+        ));
+        i += 1;
+    }
+    out
 }
