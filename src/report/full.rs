@@ -99,20 +99,23 @@ impl Report {
         let mut message = d.message.clone();
         let mut labels = Vec::new();
         let mut related = Vec::new();
+        let line_of = |sp: Span| files.line_cols(sp).0.line;
         match &source {
             Some(src) => {
                 let label = d.label.clone().unwrap_or_else(|| short_label(&d.message));
                 labels.push(LabeledSpan::new_primary_with_span(
                     Some(label).filter(|l| !l.is_empty()),
-                    source_span(src.inner(), d.primary),
+                    source_span(src.inner(), clip(src.inner(), d.primary)),
                 ));
             }
             None => message = format!("{message} ({})", location(files, d.primary)),
         }
+        let primary_line = line_of(d.primary);
         for rel in &d.related {
-            if rel.span.file == file
-                && let Some(src) = &source
-            {
+            // a span far from the primary one gets a snippet of its own (miette would show
+            // every line between them)
+            let near = rel.span.file == file && line_of(rel.span).abs_diff(primary_line) <= NEAR_LINES;
+            if near && let Some(src) = &source {
                 labels.push(LabeledSpan::new_with_span(
                     Some(rel.message.clone()).filter(|m| !m.is_empty()),
                     source_span(src.inner(), rel.span),
@@ -134,12 +137,15 @@ impl Report {
         }
     }
 
-    /// A related span in another file: its own source and a labelled span.
+    /// A related span in another file, or far away in the same one: its own source and a
+    /// labelled span.
     fn related(span: Span, message: &str, files: &Files) -> Report {
         let source = named_source(files, span.file);
         let mut text = if message.is_empty() { "related location".to_string() } else { message.to_string() };
         let labels = match &source {
-            Some(src) => vec![LabeledSpan::new_primary_with_span(None, source_span(src.inner(), span))],
+            Some(src) => {
+                vec![LabeledSpan::new_primary_with_span(None, source_span(src.inner(), clip(src.inner(), span)))]
+            }
             None => {
                 text = format!("{text} ({})", location(files, span));
                 Vec::new()
@@ -207,6 +213,24 @@ fn named_source(files: &Files, file: crate::source::FileId) -> Option<NamedSourc
 }
 
 /// A byte span clamped to the text and to char boundaries, as miette wants it.
+/// Related spans within this many lines of the primary one share its snippet.
+const NEAR_LINES: u32 = 10;
+
+/// Spans longer than this many lines are shown by their first line.
+const MAX_SPAN_LINES: usize = 30;
+
+/// A span cut to its first line when it covers more than [`MAX_SPAN_LINES`] lines, so that no
+/// finding prints a whole large call or table.
+fn clip(text: &str, span: Span) -> Span {
+    let (start, end) = (span.start as usize, (span.end as usize).min(text.len()));
+    let Some(body) = text.get(start..end) else { return span };
+    if body.matches('\n').count() <= MAX_SPAN_LINES {
+        return span;
+    }
+    let first = body.find('\n').unwrap_or(body.len());
+    Span { end: (start + first) as u32, ..span }
+}
+
 fn source_span(text: &str, span: Span) -> SourceSpan {
     let start = clamp_to_char_boundary(text, span.start as usize);
     let end = clamp_to_char_boundary(text, span.end as usize).max(start);
@@ -303,6 +327,40 @@ mod tests {
     fn render_all(diags: &[Diagnostic], fx: &Fixture, o: &ReportOptions) -> String {
         let h = handler(o, 100);
         diags.iter().map(|d| render(&h, d, &fx.files, o)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// No finding prints a whole large call: a span over more than MAX_SPAN_LINES lines is
+    /// shown by its first line, and a related span far away gets its own snippet.
+    #[test]
+    fn long_spans_and_far_labels_stay_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("platform(\n");
+        for i in 0..180 {
+            text.push_str(&format!("    \"k{i}\": \"v\",\n"));
+        }
+        text.push_str(")\n");
+        for i in 0..40 {
+            text.push_str(&format!("x{i} = {i}\n"));
+        }
+        let path = dir.path().join("BUCK");
+        std::fs::write(&path, &text).unwrap();
+        let mut files = Files::new();
+        let id = files.add(path, "BUCK".into(), crate::source::FileKind::Build, true);
+        let end_of_call = text.find(")\n").unwrap() as u32 + 1;
+        let x39 = text.find("x39").unwrap() as u32;
+        let d = Diagnostic::new(
+            "re-container-image-missing",
+            Severity::Warning,
+            Span { file: id, start: 0, end: end_of_call },
+            "no container image",
+        )
+        .with_related(Span { file: id, start: x39, end: x39 + 3 }, "used here");
+        let o = opts(false);
+        let out = render(&handler(&o, 100), &d, &files, &o);
+        let source_lines =
+            out.lines().filter(|l| l.trim_start().split(' ').next().is_some_and(|n| n.parse::<u32>().is_ok())).count();
+        assert!(source_lines < 15, "{source_lines} source lines:\n{out}");
+        assert!(out.contains("used here") && out.contains("222"), "{out}");
     }
 
     #[test]
