@@ -796,6 +796,8 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             };
         }
     };
+    // the decoded text is a copy: free the bytes now (a generated BUCK file can be 50 MB)
+    drop(bytes);
     if has_nolint_marker(&text) {
         entry.nolint.store(true, std::sync::atomic::Ordering::Relaxed);
     }
