@@ -2,6 +2,7 @@
 //! syntax errors at the parser's position; other rules then skip it.
 
 pub mod buckconfig;
+pub mod chunked;
 pub mod starlark;
 
 use crate::model::ir::{self, Module};
@@ -15,7 +16,8 @@ pub struct SyntaxError {
 
 pub enum Parsed {
     Starlark {
-        ast: Box<starlark_syntax::syntax::AstModule>,
+        /// `None` for a large file parsed in pieces ([`chunked`]).
+        ast: Option<Box<starlark_syntax::syntax::AstModule>>,
         module: Module,
     },
     Toml(Box<toml_edit::Document<String>>),
@@ -65,17 +67,28 @@ fn decode_str(bytes: &[u8]) -> Result<(&str, bool), SyntaxError> {
     }
 }
 
+/// Parse and lower a whole Starlark file.
+fn parse_starlark(display: &str, text: &str) -> ParseOutcome {
+    match starlark::parse(display, text) {
+        Ok(ast) => {
+            let module = ir::lower(&ast);
+            ParseOutcome { parsed: Parsed::Starlark { ast: Some(Box::new(ast)), module }, errors: Vec::new() }
+        }
+        Err(e) => {
+            ParseOutcome { parsed: Parsed::Failed, errors: vec![SyntaxError { message: e.message, span: e.span }] }
+        }
+    }
+}
+
 pub fn parse(kind: FileKind, display: &str, text: &str) -> ParseOutcome {
     match kind {
-        FileKind::Build | FileKind::Package | FileKind::Bzl => match starlark::parse(display, text) {
-            Ok(ast) => {
-                let module = ir::lower(&ast);
-                ParseOutcome { parsed: Parsed::Starlark { ast: Box::new(ast), module }, errors: Vec::new() }
+        FileKind::Build | FileKind::Package | FileKind::Bzl if text.len() >= chunked::MIN_BYTES => {
+            match chunked::parse_lowered(display, text) {
+                Some(module) => ParseOutcome { parsed: Parsed::Starlark { ast: None, module }, errors: Vec::new() },
+                None => parse_starlark(display, text),
             }
-            Err(e) => {
-                ParseOutcome { parsed: Parsed::Failed, errors: vec![SyntaxError { message: e.message, span: e.span }] }
-            }
-        },
+        }
+        FileKind::Build | FileKind::Package | FileKind::Bzl => parse_starlark(display, text),
         FileKind::BuckConfig => {
             let cfg = buckconfig::parse(text);
             let errors =
