@@ -162,3 +162,10 @@ fn buckconfig_include_missing_and_cycle() {
     let o = expect_tree("buckconfig-includes");
     assert_eq!(o.stdout.matches("buckconfig-include-invalid").count(), 2, "{}", o.stdout);
 }
+
+#[test]
+fn crate_sources_decide_env_path_macros() {
+    let o = expect_tree("precision-crate-sources");
+    assert_eq!(o.stdout.matches("env-path-macro-absolutized").count(), 2, "{}", o.stdout);
+    assert!(!o.stdout.contains("MIME_TYPES_GENERATED_PATH"), "{}", o.stdout);
+}

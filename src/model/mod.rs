@@ -4,6 +4,7 @@
 
 pub mod call_ref;
 pub mod cfg_expr;
+pub mod crate_src;
 pub mod data;
 pub mod exec;
 pub mod fixups;

@@ -5,6 +5,9 @@
 //! That is fine for `include!`, but an `env!()` value then depends on the cwd. Info, or
 //! warning when the repository runs actions remotely. The generated
 //! `OUT_DIR = "$(location …[out_dir])"` entry is exempt (R01 covers crates that misuse it).
+//! Where this machine has the crate's sources (vendored, or in Cargo's registry), they decide:
+//! silent when every `env!("KEY")` sits inside `include!`/`include_str!`/`include_bytes!` (or
+//! there is none), and the help names the first use as a value otherwise.
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::value::Value;
 use crate::rules::{Check, ProjectCx, Sink};
@@ -18,6 +21,33 @@ const MACROS: &[&str] = &["$(location ", "$(location_exec ", "$(exe ", "$(exe_ta
 
 pub fn uses_path_macro(v: &str) -> bool {
     MACROS.iter().any(|m| v.contains(m))
+}
+
+/// What a crate's sources (when this machine has them) do with `env!("KEY")`.
+pub enum KeyUse {
+    /// No sources, or they could not be read.
+    Unknown,
+    /// Never as a value: only inside `include!`-family macros, or not at all.
+    Harmless,
+    /// As a value, first at this place (`src/lib.rs:157`).
+    AsValue(String),
+}
+
+/// Read the sources of the locked versions of `pkg` (all of them must agree).
+pub fn key_use(p: &crate::model::Project, pkg: &str, versions: &[semver::Version], key: &str) -> KeyUse {
+    let mut harmless = false;
+    for rp in &p.reindeer {
+        for v in versions {
+            let Some(dir) = crate::rules::fixups::vendored_dir(rp, pkg, v) else { continue };
+            let Some(uses) = crate::model::crate_src::env_uses(&dir) else { return KeyUse::Unknown };
+            if let Some(u) = uses.iter().find(|u| u.key == key && !u.in_include) {
+                let rel = u.file.strip_prefix(&dir).unwrap_or(&u.file).to_string_lossy().replace('\\', "/");
+                return KeyUse::AsValue(format!("{pkg} {v} {rel}:{}", u.line));
+            }
+            harmless = true;
+        }
+    }
+    if harmless { KeyUse::Harmless } else { KeyUse::Unknown }
 }
 
 impl Check for EnvPathMacroAbsolutized {
@@ -47,13 +77,23 @@ impl Check for EnvPathMacroAbsolutized {
                         continue;
                     }
                     let Some(at) = v.origin else { continue };
+                    // the crate's own sources settle it when this machine has them
+                    let used = match crate::rules::util::split_versioned(p.name(t)) {
+                        Some((pkg, ver)) => key_use(p, pkg, &[ver], key),
+                        None => KeyUse::Unknown,
+                    };
+                    let help = match &used {
+                        KeyUse::Harmless => continue,
+                        KeyUse::AsValue(at) => format!("the crate uses it as a value ({at}): pass a relative path, or read it at run time"),
+                        KeyUse::Unknown => "fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time".to_string(),
+                    };
                     let mut d = Diagnostic::new(
                         ID,
                         severity,
                         at,
                         format!("env `{key}` of `{}` becomes an absolute path in each action's working directory; an `env!(\"{key}\")` value then depends on where the action runs", p.name(t)),
                     )
-                    .with_help("fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time");
+                    .with_help(help);
                     if let Some(r) = re {
                         d = d.with_related(r, "remote execution is enabled here");
                     }

@@ -7,7 +7,7 @@
 //! repository runs actions remotely. The BUCK part of the rule lives in `rules/determinism`.
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::fixups::EnvKind;
-use crate::rules::determinism::env_path_macro_absolutized::uses_path_macro;
+use crate::rules::determinism::env_path_macro_absolutized::{KeyUse, key_use, uses_path_macro};
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -34,6 +34,15 @@ impl Check for FxEnvPathMacroAbsolutized {
                 if e.key == "OUT_DIR" && e.value.starts_with("$(location ") && e.value.ends_with("[out_dir])") {
                     continue;
                 }
+                let help = match fx.owner.map(|(rp, pkg)| {
+                    key_use(p, pkg, &crate::rules::fixups::locked_versions(rp, pkg), e.key)
+                }) {
+                    Some(KeyUse::Harmless) => continue,
+                    Some(KeyUse::AsValue(at)) => {
+                        format!("the crate uses it as a value ({at}): pass a relative path, or read it at run time")
+                    }
+                    _ => "fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time".to_string(),
+                };
                 let re = *re.get_or_insert_with(|| p.exec().re_evidence);
                 let mut d = Diagnostic::new(
                     ID,
@@ -45,7 +54,7 @@ impl Check for FxEnvPathMacroAbsolutized {
                     ),
                 )
                 .with_label("absolutized path macro")
-                .with_help("fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time");
+                .with_help(help);
                 if let Some(r) = re {
                     d = d.with_related(r, "remote execution is enabled here");
                 }
