@@ -169,3 +169,11 @@ fn crate_sources_decide_env_path_macros() {
     assert_eq!(o.stdout.matches("env-path-macro-absolutized").count(), 2, "{}", o.stdout);
     assert!(!o.stdout.contains("MIME_TYPES_GENERATED_PATH"), "{}", o.stdout);
 }
+
+#[test]
+fn crate_sources_show_embedding_crates_no_table_lists() {
+    let o = expect_tree("precision-source-embedding");
+    assert!(o.stdout.contains("error[pipelined-nondeterministic-crate]: path-baker 0.2.0"), "{}", o.stdout);
+    assert!(o.stdout.contains("error[proc-macro-consumes-nondeterministic-rlib]"), "{}", o.stdout);
+    assert!(!o.stdout.contains("table-only"), "{}", o.stdout);
+}

@@ -19,6 +19,8 @@ pub struct EnvUse {
     pub line: usize,
     /// Inside `include!`, `include_str!` or `include_bytes!`.
     pub in_include: bool,
+    /// Features that an enclosing item's `#[cfg(feature = "…")]` requires (all of them).
+    pub features: Vec<String>,
 }
 
 /// How many `.rs` files a scan reads at most (a crate is far smaller; this bounds hostile trees).
@@ -43,6 +45,20 @@ pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
     Some(out)
 }
 
+/// [`env_uses`], computed once per directory and run (several rules ask about the same
+/// crate).
+pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<PathBuf, Option<std::sync::Arc<Vec<EnvUse>>>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(crate_dir) {
+        return hit.clone();
+    }
+    let uses = env_uses(crate_dir).map(std::sync::Arc::new);
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(crate_dir.to_path_buf(), uses.clone());
+    uses
+}
+
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 16 || out.len() > MAX_FILES {
         return;
@@ -64,9 +80,57 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
 }
 
 fn walk(tokens: TokenStream, in_include: bool, file: &Path, out: &mut Vec<EnvUse>) {
+    walk_in(tokens, in_include, &[], file, out)
+}
+
+/// The features a `cfg(…)` attribute body names with `feature = "…"` (outside `not(…)`).
+fn cfg_features(attr: &proc_macro2::Group) -> Vec<String> {
+    let toks: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let Some(TokenTree::Ident(cfg)) = toks.first() else { return Vec::new() };
+    if cfg != "cfg" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    fn scan(ts: TokenStream, out: &mut Vec<String>) {
+        let v: Vec<TokenTree> = ts.into_iter().collect();
+        for (i, t) in v.iter().enumerate() {
+            match t {
+                TokenTree::Ident(id) if id == "feature" => {
+                    if let (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(l))) = (v.get(i + 1), v.get(i + 2)) {
+                        if eq.as_char() == '=' {
+                            out.push(l.to_string().trim_matches('"').to_string());
+                        }
+                    }
+                }
+                TokenTree::Ident(id) if id == "not" || id == "any" => {}
+                TokenTree::Group(g) if !matches!(v.get(i.wrapping_sub(1)), Some(TokenTree::Ident(n)) if n == "not" || n == "any") => {
+                    scan(g.stream(), out)
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(TokenTree::Group(g)) = toks.get(1) {
+        scan(g.stream(), &mut out);
+    }
+    out
+}
+
+fn walk_in(tokens: TokenStream, in_include: bool, features: &[String], file: &Path, out: &mut Vec<EnvUse>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    // features of a `#[cfg(feature = …)]` attribute, for the item that follows it
+    let mut pending: Vec<String> = Vec::new();
     let mut i = 0;
     while i < trees.len() {
+        let here: Vec<String> = features.iter().chain(&pending).cloned().collect();
+        // `# [ … ]`: an attribute
+        if let (TokenTree::Punct(hash), Some(TokenTree::Group(g))) = (&trees[i], trees.get(i + 1)) {
+            if hash.as_char() == '#' && g.delimiter() == proc_macro2::Delimiter::Bracket {
+                pending.extend(cfg_features(g));
+                i += 2;
+                continue;
+            }
+        }
         // `name ! ( … )`
         if let (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) =
             (&trees[i], trees.get(i + 1), trees.get(i + 2))
@@ -83,19 +147,28 @@ fn walk(tokens: TokenStream, in_include: bool, file: &Path, out: &mut Vec<EnvUse
                                     file: file.to_path_buf(),
                                     line: lit.span().start().line,
                                     in_include,
+                                    features: here.clone(),
                                 });
                             }
                         }
                     }
-                    "include" | "include_str" | "include_bytes" => walk(g.stream(), true, file, out),
-                    _ => walk(g.stream(), in_include, file, out),
+                    "include" | "include_str" | "include_bytes" => walk_in(g.stream(), true, &here, file, out),
+                    _ => walk_in(g.stream(), in_include, &here, file, out),
                 }
                 i += 3;
                 continue;
             }
         }
-        if let TokenTree::Group(g) = &trees[i] {
-            walk(g.stream(), in_include, file, out);
+        match &trees[i] {
+            TokenTree::Group(g) => {
+                walk_in(g.stream(), in_include, &here, file, out);
+                // a braced body ends the item the attribute was on
+                if g.delimiter() == proc_macro2::Delimiter::Brace {
+                    pending.clear();
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == ';' => pending.clear(),
+            _ => {}
         }
         i += 1;
     }
@@ -119,6 +192,13 @@ pub const TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/text.txt"));
 pub fn path() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("OUT_DIR"))
 }
+#[cfg(feature = "resolve-config")]
+pub fn config_path() -> std::path::PathBuf {
+    let mut p = std::path::PathBuf::from(env!("OUT_DIR"));
+    p.push("config.txt");
+    p
+}
+pub const AFTER: &str = env!("CARGO_PKG_NAME");
 mod gen;
 "##,
         )
@@ -127,7 +207,19 @@ mod gen;
             .unwrap();
         std::fs::write(d.path().join("build.rs"), "fn main() { let _ = env!(\"CARGO\"); }\n").unwrap();
         let uses = env_uses(d.path()).unwrap();
-        let got: Vec<(&str, usize, bool)> = uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include)).collect();
-        assert_eq!(got, [("MY_VAR", 1, false), ("OUT_DIR", 4, true), ("OUT_DIR", 5, true), ("OUT_DIR", 7, false)]);
+        let got: Vec<(&str, usize, bool, Vec<String>)> =
+            uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include, u.features.clone())).collect();
+        let none = Vec::<String>::new;
+        assert_eq!(
+            got,
+            [
+                ("MY_VAR", 1, false, none()),
+                ("OUT_DIR", 4, true, none()),
+                ("OUT_DIR", 5, true, none()),
+                ("OUT_DIR", 7, false, none()),
+                ("OUT_DIR", 11, false, vec!["resolve-config".to_string()]),
+                ("CARGO_PKG_NAME", 15, false, none()),
+            ]
+        );
     }
 }

@@ -47,7 +47,44 @@ pub fn is_rust_lib(project: &Project, settings: &Settings, rule: &str) -> bool {
 /// One `select()` alternative of `features`: its key and the feature names with spans.
 type FeatureAlt = (Option<String>, Vec<(String, Option<Span>)>);
 
-/// Every Rust library matching the env-embedding table.
+/// Why a crate version counts as embedding a path: a knowledge-table entry, or its sources.
+struct Evidence {
+    embeds: String,
+    versions: String,
+    features: Vec<String>,
+    level: Severity,
+    source: String,
+}
+
+/// The crate's own sources, where this machine has them (vendored, or Cargo's registry): an
+/// `env!(key)` used as a value (not inside `include!`-family macros) by code that the enabled
+/// `features` compile.
+fn source_evidence(
+    project: &Project,
+    package: &str,
+    version: &semver::Version,
+    key: &str,
+    features: &[&str],
+) -> Option<Evidence> {
+    for rp in &project.reindeer {
+        let Some(dir) = crate::rules::fixups::vendored_dir(rp, package, version) else { continue };
+        let uses = crate::model::crate_src::env_uses_cached(&dir)?;
+        let u = uses
+            .iter()
+            .find(|u| u.key == key && !u.in_include && u.features.iter().all(|f| features.contains(&f.as_str())))?;
+        let rel = u.file.strip_prefix(&dir).unwrap_or(&u.file).to_string_lossy().replace('\\', "/");
+        return Some(Evidence {
+            embeds: format!("`env!(\"{key}\")` as a value at {rel}:{}", u.line),
+            versions: format!("={version}, read from its sources"),
+            features: u.features.clone(),
+            level: Severity::Error,
+            source: dir.display().to_string(),
+        });
+    }
+    None
+}
+
+/// Every Rust library matching the env-embedding table, or whose sources embed the path.
 pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
     let mut out = Vec::new();
     for (ti, t) in project.targets.iter().enumerate() {
@@ -98,7 +135,17 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
             }
             for (fkey, feats) in feature_alts {
                 let names: Vec<&str> = feats.iter().map(|(n, _)| n.as_str()).collect();
-                let Some(entry) = project.data.env_embedding_for(&package, &version, &names) else { continue };
+                let from_table = project.data.env_embedding_for(&package, &version, &names).map(|e| Evidence {
+                    embeds: e.embeds.clone(),
+                    versions: e.versions.to_string(),
+                    features: e.features.clone(),
+                    level: e.level,
+                    source: e.source.clone(),
+                });
+                let Some(entry) = from_table.or_else(|| source_evidence(project, &package, &version, env_key, &names))
+                else {
+                    continue;
+                };
                 let feature_span =
                     entry.features.first().and_then(|f| feats.iter().find(|(n, _)| n == f).and_then(|(_, s)| *s));
                 out.push(Flagged {
@@ -108,11 +155,11 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
                     env_key,
                     env_span,
                     feature_span,
-                    embeds: entry.embeds.clone(),
-                    versions: entry.versions.to_string(),
-                    features: entry.features.clone(),
+                    embeds: entry.embeds,
+                    versions: entry.versions,
+                    features: entry.features,
                     level: entry.level,
-                    source: entry.source.clone(),
+                    source: entry.source,
                     when: fkey.or_else(|| key.map(String::from)),
                 });
                 break;
