@@ -177,3 +177,12 @@ fn crate_sources_show_embedding_crates_no_table_lists() {
     assert!(o.stdout.contains("error[proc-macro-consumes-nondeterministic-rlib]"), "{}", o.stdout);
     assert!(!o.stdout.contains("table-only"), "{}", o.stdout);
 }
+
+#[test]
+fn cargo_env_missing_from_crate_sources() {
+    let o = expect_tree("precision-cargo-env");
+    assert_eq!(o.stdout.matches("fixup-cargo-env-missing").count(), 2, "{}", o.stdout);
+    for silent in ["greeter", "lazy-info"] {
+        assert!(!o.stdout.contains(silent), "{}", o.stdout);
+    }
+}

@@ -21,6 +21,9 @@ pub struct EnvUse {
     pub in_include: bool,
     /// Features that an enclosing item's `#[cfg(feature = "…")]` requires (all of them).
     pub features: Vec<String>,
+    /// `option_env!` (an unset variable is `None`), not `env!` (an unset variable fails to
+    /// compile).
+    pub optional: bool,
 }
 
 /// How many `.rs` files a scan reads at most (a crate is far smaller; this bounds hostile trees).
@@ -148,6 +151,7 @@ fn walk_in(tokens: TokenStream, in_include: bool, features: &[String], file: &Pa
                                     line: lit.span().start().line,
                                     in_include,
                                     features: here.clone(),
+                                    optional: name == "option_env",
                                 });
                             }
                         }

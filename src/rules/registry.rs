@@ -151,6 +151,7 @@ pub static RULES: &[RuleMeta] = &[
     rule!("fixup-version-matches-nothing", None, Fixups, Warning, true, None),
     rule!("fixup-cfg-dead", None, Fixups, Info, true, None),
     rule!("buckconfig-include-invalid", None, Buck, Error, true, None),
+    rule!("fixup-cargo-env-missing", None, Fixups, Warning, true, None),
     rule!("re-container-image-registry-not-allowed", None, RemoteExecution, Warning, false, None),
     rule!("internal-error", None, Meta, Error, true, None),
     rule!("io-error", None, Meta, Error, true, None),

@@ -5,6 +5,7 @@
 pub mod buildscript_disabled_essential;
 pub mod buildscript_undecided;
 pub mod buildscript_unused;
+pub mod cargo_env_missing;
 pub mod cfg_dead;
 pub mod cfg_parse;
 pub mod cfg_restricted_field;
@@ -39,6 +40,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &cfg_restricted_field::CfgRestrictedField,
     &cfg_parse::CfgParse,
     &cfg_dead::CfgDead,
+    &cargo_env_missing::CargoEnvMissing,
     &buildscript_undecided::BuildscriptUndecided,
     &buildscript_unused::BuildscriptUnused,
     &orphan_dir::OrphanDir,
