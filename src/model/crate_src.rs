@@ -24,28 +24,61 @@ pub struct EnvUse {
     /// `option_env!` (an unset variable is `None`), not `env!` (an unset variable fails to
     /// compile).
     pub optional: bool,
+    /// Compiled only under a `cfg` that is not just features (`test`, a target, `not(…)`):
+    /// whether a library build compiles it is unknown.
+    pub gated: bool,
 }
 
 /// How many `.rs` files a scan reads at most (a crate is far smaller; this bounds hostile trees).
 const MAX_FILES: usize = 5_000;
 
-/// Every `env!`/`option_env!` use in the crate's `.rs` files (its `src/` and any other
-/// directory but `target/`, tests, benches and examples). `None` when a file cannot be read
-/// or tokenised: the facts are then unknown.
+/// Every `env!`/`option_env!` use in the crate's library: `src/lib.rs` and the module files
+/// it declares (`mod x;` → `x.rs` or `x/mod.rs`), with the `cfg` gates of the declarations
+/// carried down (a module behind `#[cfg(feature = "f")]` needs `f`). `None` when the crate has
+/// no `src/lib.rs`, or a file cannot be read or tokenised: the facts are then unknown.
 pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
-    let mut files = Vec::new();
-    collect_rs(crate_dir, &mut files, 0);
-    if files.len() > MAX_FILES {
+    let lib = crate_dir.join("src/lib.rs");
+    if !lib.is_file() {
         return None;
     }
-    files.sort();
+    let mut queue: Vec<(PathBuf, Gate)> = vec![(lib, Gate::default())];
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).ok()?;
+    let mut seen = 0usize;
+    while let Some((file, gate)) = queue.pop() {
+        seen += 1;
+        if seen > MAX_FILES {
+            return None;
+        }
+        let text = std::fs::read_to_string(&file).ok()?;
         let tokens = TokenStream::from_str(&text).ok()?;
-        walk(tokens, false, &f, &mut out);
+        let mut cx = Walk { file: &file, out: &mut out, mods: Vec::new() };
+        cx.walk(tokens, false, &gate);
+        // `mod x;` of lib.rs / mod.rs is `x.rs` beside it; of `a.rs`, `a/x.rs`
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = match stem.as_str() {
+            "lib" | "mod" | "main" => file.parent().unwrap_or(crate_dir).to_path_buf(),
+            _ => file.with_extension(""),
+        };
+        for (name, g) in cx.mods {
+            let flat = base.join(format!("{name}.rs"));
+            let nested = base.join(&name).join("mod.rs");
+            if flat.is_file() {
+                queue.push((flat, g));
+            } else if nested.is_file() {
+                queue.push((nested, g));
+            }
+        }
     }
+    out.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Some(out)
+}
+
+/// What encloses a place: the features its `cfg`s require, and whether some `cfg` is more
+/// than features.
+#[derive(Debug, Clone, Default)]
+struct Gate {
+    features: Vec<String>,
+    gated: bool,
 }
 
 /// [`env_uses`], computed once per directory and run (several rules ask about the same
@@ -62,119 +95,135 @@ pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> 
     uses
 }
 
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 16 || out.len() > MAX_FILES {
-        return;
+/// The features a `cfg(…)` attribute requires, or `None` when it is not a `cfg`; `gated`
+/// when it tests anything but features (or negates one).
+fn cfg_gate(attr: &proc_macro2::Group) -> Option<Gate> {
+    let toks: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let Some(TokenTree::Ident(cfg)) = toks.first() else { return None };
+    if cfg != "cfg" {
+        return None;
     }
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    for e in rd.filter_map(Result::ok) {
-        let p = e.path();
-        let Ok(t) = e.file_type() else { continue };
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if t.is_dir() {
-            if !matches!(name.as_ref(), "target" | "tests" | "benches" | "examples" | ".git") {
-                collect_rs(&p, out, depth + 1);
+    let Some(TokenTree::Group(body)) = toks.get(1) else { return None };
+    let mut gate = Gate::default();
+    fn scan(ts: TokenStream, gate: &mut Gate) {
+        let v: Vec<TokenTree> = ts.into_iter().collect();
+        let mut i = 0;
+        while i < v.len() {
+            match &v[i] {
+                TokenTree::Ident(id) if id == "feature" => match (v.get(i + 1), v.get(i + 2)) {
+                    (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(l))) if eq.as_char() == '=' => {
+                        gate.features.push(l.to_string().trim_matches('"').to_string());
+                        i += 3;
+                        continue;
+                    }
+                    _ => gate.gated = true,
+                },
+                TokenTree::Ident(id) if id == "all" => {
+                    if let Some(TokenTree::Group(g)) = v.get(i + 1) {
+                        scan(g.stream(), gate);
+                        i += 2;
+                        continue;
+                    }
+                }
+                TokenTree::Punct(p) if p.as_char() == ',' => {}
+                // `any`, `not`, `test`, `unix`, `target_os = …`, …
+                _ => gate.gated = true,
             }
-        } else if t.is_file() && name.ends_with(".rs") && name != "build.rs" {
-            out.push(p);
+            i += 1;
         }
     }
+    scan(body.stream(), &mut gate);
+    Some(gate)
 }
 
-fn walk(tokens: TokenStream, in_include: bool, file: &Path, out: &mut Vec<EnvUse>) {
-    walk_in(tokens, in_include, &[], file, out)
+struct Walk<'a> {
+    file: &'a Path,
+    out: &'a mut Vec<EnvUse>,
+    /// `mod name;` declarations, with the gate of their attributes.
+    mods: Vec<(String, Gate)>,
 }
 
-/// The features a `cfg(…)` attribute body names with `feature = "…"` (outside `not(…)`).
-fn cfg_features(attr: &proc_macro2::Group) -> Vec<String> {
-    let toks: Vec<TokenTree> = attr.stream().into_iter().collect();
-    let Some(TokenTree::Ident(cfg)) = toks.first() else { return Vec::new() };
-    if cfg != "cfg" {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    fn scan(ts: TokenStream, out: &mut Vec<String>) {
-        let v: Vec<TokenTree> = ts.into_iter().collect();
-        for (i, t) in v.iter().enumerate() {
-            match t {
-                TokenTree::Ident(id) if id == "feature" => {
-                    if let (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(l))) = (v.get(i + 1), v.get(i + 2)) {
-                        if eq.as_char() == '=' {
-                            out.push(l.to_string().trim_matches('"').to_string());
+impl Walk<'_> {
+    fn walk(&mut self, tokens: TokenStream, in_include: bool, gate: &Gate) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        // the `cfg` of attributes before the item that follows them
+        let mut pending = Gate::default();
+        let mut i = 0;
+        while i < trees.len() {
+            let mut here = gate.clone();
+            here.features.extend(pending.features.iter().cloned());
+            here.gated |= pending.gated;
+            // `# [ … ]` (or `#![ … ]`, which gates the whole enclosing item or file)
+            if let TokenTree::Punct(hash) = &trees[i] {
+                if hash.as_char() == '#' {
+                    let inner = matches!(trees.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
+                    let at = if inner { i + 2 } else { i + 1 };
+                    if let Some(TokenTree::Group(g)) = trees.get(at) {
+                        if g.delimiter() == proc_macro2::Delimiter::Bracket {
+                            if let Some(c) = cfg_gate(g) {
+                                pending.features.extend(c.features);
+                                pending.gated |= c.gated;
+                            }
+                            i = at + 1;
+                            continue;
                         }
                     }
                 }
-                TokenTree::Ident(id) if id == "not" || id == "any" => {}
-                TokenTree::Group(g) if !matches!(v.get(i.wrapping_sub(1)), Some(TokenTree::Ident(n)) if n == "not" || n == "any") => {
-                    scan(g.stream(), out)
+            }
+            // `mod name ;`
+            if let (TokenTree::Ident(kw), Some(TokenTree::Ident(name)), Some(TokenTree::Punct(semi))) =
+                (&trees[i], trees.get(i + 1), trees.get(i + 2))
+            {
+                if kw == "mod" && semi.as_char() == ';' {
+                    self.mods.push((name.to_string().trim_start_matches("r#").to_string(), here));
+                    pending = Gate::default();
+                    i += 3;
+                    continue;
                 }
-                _ => {}
             }
-        }
-    }
-    if let Some(TokenTree::Group(g)) = toks.get(1) {
-        scan(g.stream(), &mut out);
-    }
-    out
-}
-
-fn walk_in(tokens: TokenStream, in_include: bool, features: &[String], file: &Path, out: &mut Vec<EnvUse>) {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    // features of a `#[cfg(feature = …)]` attribute, for the item that follows it
-    let mut pending: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < trees.len() {
-        let here: Vec<String> = features.iter().chain(&pending).cloned().collect();
-        // `# [ … ]`: an attribute
-        if let (TokenTree::Punct(hash), Some(TokenTree::Group(g))) = (&trees[i], trees.get(i + 1)) {
-            if hash.as_char() == '#' && g.delimiter() == proc_macro2::Delimiter::Bracket {
-                pending.extend(cfg_features(g));
-                i += 2;
-                continue;
-            }
-        }
-        // `name ! ( … )`
-        if let (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) =
-            (&trees[i], trees.get(i + 1), trees.get(i + 2))
-        {
-            if bang.as_char() == '!' {
-                let name = name.to_string();
-                match name.as_str() {
-                    "env" | "option_env" => {
-                        if let Some(TokenTree::Literal(lit)) = g.stream().into_iter().next() {
-                            let s = lit.to_string();
-                            if let Some(key) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-                                out.push(EnvUse {
-                                    key: key.to_string(),
-                                    file: file.to_path_buf(),
-                                    line: lit.span().start().line,
-                                    in_include,
-                                    features: here.clone(),
-                                    optional: name == "option_env",
-                                });
+            // `name ! ( … )`
+            if let (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) =
+                (&trees[i], trees.get(i + 1), trees.get(i + 2))
+            {
+                if bang.as_char() == '!' {
+                    let name = name.to_string();
+                    match name.as_str() {
+                        "env" | "option_env" => {
+                            if let Some(TokenTree::Literal(lit)) = g.stream().into_iter().next() {
+                                let s = lit.to_string();
+                                if let Some(key) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                                    self.out.push(EnvUse {
+                                        key: key.to_string(),
+                                        file: self.file.to_path_buf(),
+                                        line: lit.span().start().line,
+                                        in_include,
+                                        features: here.features.clone(),
+                                        optional: name == "option_env",
+                                        gated: here.gated,
+                                    });
+                                }
                             }
                         }
+                        "include" | "include_str" | "include_bytes" => self.walk(g.stream(), true, &here),
+                        _ => self.walk(g.stream(), in_include, &here),
                     }
-                    "include" | "include_str" | "include_bytes" => walk_in(g.stream(), true, &here, file, out),
-                    _ => walk_in(g.stream(), in_include, &here, file, out),
-                }
-                i += 3;
-                continue;
-            }
-        }
-        match &trees[i] {
-            TokenTree::Group(g) => {
-                walk_in(g.stream(), in_include, &here, file, out);
-                // a braced body ends the item the attribute was on
-                if g.delimiter() == proc_macro2::Delimiter::Brace {
-                    pending.clear();
+                    i += 3;
+                    continue;
                 }
             }
-            TokenTree::Punct(p) if p.as_char() == ';' => pending.clear(),
-            _ => {}
+            match &trees[i] {
+                TokenTree::Group(g) => {
+                    self.walk(g.stream(), in_include, &here);
+                    // a braced body ends the item the attributes were on
+                    if g.delimiter() == proc_macro2::Delimiter::Brace {
+                        pending = Gate::default();
+                    }
+                }
+                TokenTree::Punct(p) if p.as_char() == ';' => pending = Gate::default(),
+                _ => {}
+            }
+            i += 1;
         }
-        i += 1;
     }
 }
 
@@ -203,26 +252,37 @@ pub fn config_path() -> std::path::PathBuf {
     p
 }
 pub const AFTER: &str = env!("CARGO_PKG_NAME");
+#[cfg(feature = "schemas")]
+mod schemas;
 mod gen;
+#[cfg(test)]
+mod tests {
+    const T: &str = env!("CARGO_MANIFEST_DIR");
+}
 "##,
         )
         .unwrap();
         std::fs::write(d.path().join("src/gen/mod.rs"), "pub const V: Option<&str> = option_env!(\"MY_VAR\");\n")
             .unwrap();
+        std::fs::write(d.path().join("src/schemas.rs"), "pub const S: &str = env!(\"SCHEMA_DIR\");\n").unwrap();
+        std::fs::write(d.path().join("src/unused.rs"), "pub const U: &str = env!(\"NOT_A_MODULE\");\n").unwrap();
         std::fs::write(d.path().join("build.rs"), "fn main() { let _ = env!(\"CARGO\"); }\n").unwrap();
         let uses = env_uses(d.path()).unwrap();
-        let got: Vec<(&str, usize, bool, Vec<String>)> =
-            uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include, u.features.clone())).collect();
+        let got: Vec<(&str, usize, bool, Vec<String>, bool)> =
+            uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include, u.features.clone(), u.gated)).collect();
         let none = Vec::<String>::new;
+        let rc = || vec!["resolve-config".to_string()];
         assert_eq!(
             got,
             [
-                ("MY_VAR", 1, false, none()),
-                ("OUT_DIR", 4, true, none()),
-                ("OUT_DIR", 5, true, none()),
-                ("OUT_DIR", 7, false, none()),
-                ("OUT_DIR", 11, false, vec!["resolve-config".to_string()]),
-                ("CARGO_PKG_NAME", 15, false, none()),
+                ("MY_VAR", 1, false, none(), false),
+                ("OUT_DIR", 4, true, none(), false),
+                ("OUT_DIR", 5, true, none(), false),
+                ("OUT_DIR", 7, false, none(), false),
+                ("OUT_DIR", 11, false, rc(), false),
+                ("CARGO_PKG_NAME", 15, false, none(), false),
+                ("CARGO_MANIFEST_DIR", 21, false, none(), true),
+                ("SCHEMA_DIR", 1, false, vec!["schemas".to_string()], false),
             ]
         );
     }

@@ -41,6 +41,10 @@ pub fn key_use(p: &crate::model::Project, pkg: &str, versions: &[semver::Version
             let Some(dir) = crate::rules::fixups::vendored_dir(rp, pkg, v) else { continue };
             let Some(uses) = crate::model::crate_src::env_uses_cached(&dir) else { return KeyUse::Unknown };
             if let Some(u) = uses.iter().find(|u| u.key == key && !u.in_include) {
+                if u.gated {
+                    // compiled only under a `cfg` we cannot evaluate: unknown
+                    return KeyUse::Unknown;
+                }
                 let rel = u.file.strip_prefix(&dir).unwrap_or(&u.file).to_string_lossy().replace('\\', "/");
                 return KeyUse::AsValue(format!("{pkg} {v} {rel}:{}", u.line));
             }

@@ -68,6 +68,7 @@ impl Check for CargoEnvMissing {
                 for u in uses.iter() {
                     let key = u.key.as_str();
                     if u.optional
+                        || u.gated
                         || !CARGO_ENV_NAMES.contains(&key)
                         || ALWAYS_SET.contains(&key)
                         || have.iter().any(|h| h == key)
