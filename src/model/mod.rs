@@ -96,6 +96,7 @@ pub struct Project {
     pub reindeer: Vec<reindeer::ReindeerProject>,
     pub data: data::Data,
     exec: std::sync::OnceLock<exec::ExecFacts>,
+    known_platforms: std::sync::OnceLock<Vec<fixups::PlatformSet>>,
     file_paths: HashMap<PathBuf, FileId>,
     file_kinds: HashMap<FileId, (FileKind, PathBuf)>,
 }
@@ -135,6 +136,7 @@ impl Project {
             reindeer: Vec::new(),
             data: data::Data::load(settings),
             exec: std::sync::OnceLock::new(),
+            known_platforms: std::sync::OnceLock::new(),
             file_paths: HashMap::default(),
             file_kinds: HashMap::default(),
         };
@@ -146,6 +148,11 @@ impl Project {
         p.index_targets(files);
         p.reindeer = reindeer::ReindeerProject::discover(&p, files);
         p
+    }
+
+    /// Every target buck-lint knows ([`fixups::known_platforms`]), computed once per run.
+    pub fn known_platforms(&self) -> &[fixups::PlatformSet] {
+        self.known_platforms.get_or_init(|| fixups::known_platforms(&self.data))
     }
 
     /// Execution facts (RE, pipelining, executors), computed once per run.

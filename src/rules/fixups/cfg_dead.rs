@@ -10,7 +10,7 @@
 use super::owner_platforms;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::{CfgExpr, PlatformCfg};
-use crate::model::fixups::{SectionKind, known_platforms};
+use crate::model::fixups::SectionKind;
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -28,7 +28,7 @@ impl Check for CfgDead {
             return;
         }
         let Some(platforms) = owner_platforms(cx, fx) else { return };
-        let known = known_platforms(&cx.project.data);
+        let known = cx.project.known_platforms();
         let names: Vec<&str> = platforms.iter().map(|x| x.name.as_str()).collect();
         for s in fx.fixups.sections.iter().filter(|s| s.kind != SectionKind::Top) {
             let Some(pred) = &s.pred else { continue };

@@ -13,7 +13,7 @@
 use super::{fixups_doc, owner_platforms};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::{CfgExpr, PlatformCfg};
-use crate::model::fixups::{FixupsDoc, IssueKind, SectionKind, known_platforms};
+use crate::model::fixups::{FixupsDoc, IssueKind, SectionKind};
 use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
@@ -52,7 +52,7 @@ impl Check for CfgParse {
             return;
         }
         let Some(platforms) = owner_platforms(cx, fx) else { return };
-        let known = known_platforms(&cx.project.data);
+        let known = cx.project.known_platforms();
         let names: Vec<&str> = platforms.iter().map(|x| x.name.as_str()).collect();
         let f = fx.fixups;
         for s in f.sections.iter().filter(|s| s.kind != SectionKind::Top) {
@@ -103,7 +103,7 @@ impl Check for CfgParse {
             }
             // false on every platform buck-lint knows: never true (a section that only the
             // configured platforms rule out is dead configuration, `fixup-cfg-dead`)
-            if platforms.iter().chain(&known).all(|x| pred.eval(x, None).is_false()) {
+            if platforms.iter().chain(known).all(|x| pred.eval(x, None).is_false()) {
                 sink.push(
                     Diagnostic::new(
                         ID,
