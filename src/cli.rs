@@ -150,6 +150,12 @@ pub struct CheckArgs {
     /// warnings still go to stderr).
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+    /// Report only findings that are not in this baseline (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Entry point; returns the process exit code.
@@ -347,7 +353,7 @@ fn check(mut a: CheckArgs) -> i32 {
         fail_on: a.fail_on.map(Severity::from),
         exclude: a.exclude.clone(),
     };
-    let settings = match config::resolve(config_path.as_deref(), &overrides) {
+    let mut settings = match config::resolve(config_path.as_deref(), &overrides) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -356,6 +362,33 @@ fn check(mut a: CheckArgs) -> i32 {
     };
     let opts =
         RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
+    if let Some(out) = &a.write_baseline {
+        // every current finding, whatever an existing baseline says
+        let sink = CollectSink(std::sync::Mutex::new(Vec::new()));
+        let mut result = engine::run_streaming(&opts, &settings, &sink);
+        let mut all = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        all.append(&mut result.diagnostics);
+        let root = result.root.clone().unwrap_or_else(|| cwd.clone());
+        return match crate::baseline::write(out, &all, &result.files, &root) {
+            Ok(n) => {
+                eprintln!("Wrote {n} findings to the baseline `{}`.", out.display());
+                if result.io_errors.is_empty() { 0 } else { 2 }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the baseline `{}`: {e}", out.display());
+                2
+            }
+        };
+    }
+    if let Some(path) = a.baseline.clone().or_else(|| settings.baseline_path.clone()) {
+        match crate::baseline::Baseline::load(&path) {
+            Ok(b) => settings.baseline = Some(std::sync::Arc::new(b)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     if a.fix || a.diff {
         return crate::fix::run_fix(&opts, &settings, &a);
     }
@@ -489,6 +522,32 @@ fn finish(
     }
     for (p, why) in &result.skipped {
         eprintln!("warning: skipped {p}: {why}");
+    }
+    if let Some(b) = &settings.baseline {
+        // only entries of files this run linted can be stale (a run over part of the tree
+        // says nothing about the rest)
+        let linted: std::collections::HashSet<String> = result
+            .files
+            .iter()
+            .filter(|f| f.reported)
+            .map(|f| {
+                let root = result.root.as_deref().unwrap_or(Path::new(""));
+                f.path.strip_prefix(root).unwrap_or(&f.path).to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        let stale: Vec<_> = b.stale().into_iter().filter(|(_, path, _)| linted.contains(path)).collect();
+        if !stale.is_empty() {
+            eprintln!(
+                "warning: {} baseline {} in `{}` no longer {} a finding (fixed, or the code moved to another file); shrink it with --write-baseline",
+                stale.len(),
+                if stale.len() == 1 { "entry" } else { "entries" },
+                b.path.display(),
+                if stale.len() == 1 { "matches" } else { "match" }
+            );
+            for (rule, path, message) in stale.iter().take(10) {
+                eprintln!("  {path}: [{rule}] {message}");
+            }
+        }
     }
     if result.files_checked == 0 && result.io_errors.is_empty() {
         eprintln!(

@@ -186,6 +186,7 @@ fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, bas
             && f.restrict.allows(d.rule)
             && (!f.nolint.load(std::sync::atomic::Ordering::Relaxed) || Restrict::is_meta(d.rule))
             && settings.is_enabled_for(d.rule, &rel_to(&f.path, base), &f.display)
+            && !settings.baseline.as_ref().is_some_and(|b| b.absorbs(d, files, base))
     });
     for d in diags.iter_mut() {
         if let Some(s) = settings.severity.get(d.rule) {

@@ -5,6 +5,7 @@
 //! driven by [`engine`] and configured by [`config`]; [`suppress`] applies inline
 //! suppression comments; [`lsp`] serves the same engine to editors.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -414,3 +414,54 @@ fn nothing_to_lint_is_said_not_passed_over() {
     let o = run_in(d.path(), &["check", "notes.txt", "--format", "concise", "--isolated"]);
     assert!(o.stderr.contains("warning: skipped notes.txt: not a file buck-lint reads"), "{}", o.stderr);
 }
+
+/// Baselines: written once, they hide the findings they hold through unrelated edits; a new
+/// problem still shows; a fixed one leaves a stale entry that is reported.
+#[test]
+fn baseline_round_trip() {
+    let buck = "http_archive(\n    name = \"a.crate\",\n    urls = [\"https://static.crates.io/crates/a/1.0.0/download\"],\n)\n\nhttp_archive(\n    name = \"b.crate\",\n    urls = [\"https://static.crates.io/crates/b/1.0.0/download\"],\n)\n";
+    let d = tree(&[(".buckconfig", "[cells]\n  root = .\n"), ("third_party/BUCK", buck)]);
+    let o = run_in(d.path(), &["check", "--format", "concise", "--isolated"]);
+    assert_eq!(o.stdout.lines().count(), 2, "{}", o.stdout);
+
+    let o = run_in(d.path(), &["check", "--isolated", "--write-baseline", "buck-lint-baseline.json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("Wrote 2 findings"), "{}", o.stderr);
+    let written = std::fs::read_to_string(d.path().join("buck-lint-baseline.json")).unwrap();
+    assert!(written.contains("\"path\": \"third_party/BUCK\"") && !written.contains("\"line\""), "{written}");
+
+    let base = ["check", "--format", "concise", "--isolated", "--baseline", "buck-lint-baseline.json"];
+    let o = run_in(d.path(), &base);
+    assert_eq!((o.stdout.as_str(), o.code), ("", 0), "{}", o.stderr);
+
+    // unrelated edits above the findings move them; the baseline still holds them
+    std::fs::write(d.path().join("third_party/BUCK"), format!("# vendored crates\n\n{buck}")).unwrap();
+    let o = run_in(d.path(), &base);
+    assert_eq!((o.stdout.as_str(), o.code), ("", 0), "{}", o.stderr);
+
+    // a new problem is reported
+    std::fs::write(
+        d.path().join("third_party/BUCK"),
+        format!("# vendored crates\n\n{buck}\nhttp_archive(\n    name = \"c.crate\",\n    urls = [\"https://static.crates.io/crates/c/1.0.0/download\"],\n)\n"),
+    )
+    .unwrap();
+    let o = run_in(d.path(), &base);
+    assert_eq!(o.stdout.lines().count(), 1, "{}", o.stdout);
+    assert!(o.stdout.contains("`c.crate`"), "{}", o.stdout);
+
+    // fixing one leaves a stale entry, which is reported
+    let fixed = buck.replacen(
+        "    name = \"a.crate\",\n",
+        "    name = \"a.crate\",\n    sha256 = \"0000000000000000000000000000000000000000000000000000000000000001\",\n",
+        1,
+    );
+    std::fs::write(d.path().join("third_party/BUCK"), fixed).unwrap();
+    let o = run_in(d.path(), &base);
+    assert_eq!((o.stdout.as_str(), o.code), ("", 0), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("warning: 1 baseline entry in `buck-lint-baseline.json` no longer matches"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("`a.crate`"), "{}", o.stderr);
+}

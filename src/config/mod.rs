@@ -86,6 +86,10 @@ pub struct Settings {
     /// only `meta` findings are reported on their files unless `lint-dependency-cells`.
     pub dependency_cells: Vec<String>,
     pub lint_dependency_cells: bool,
+    /// `--baseline` / `[lint] baseline`: findings it holds are not reported.
+    pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
+    /// `[lint] baseline` as written, resolved against the config file's directory.
+    pub baseline_path: Option<PathBuf>,
     pub re: ReOptions,
     pub reindeer: ReindeerOptions,
     pub buck: BuckOptions,
@@ -106,6 +110,8 @@ impl Default for Settings {
             exclude: Vec::new(),
             dependency_cells: vec!["prelude".into()],
             lint_dependency_cells: false,
+            baseline: None,
+            baseline_path: None,
             re: ReOptions::default(),
             reindeer: ReindeerOptions::default(),
             buck: BuckOptions::default(),
@@ -200,6 +206,7 @@ const LINT_KEYS: &[&str] = &[
     "per-file-ignores",
     "dependency-cells",
     "lint-dependency-cells",
+    "baseline",
 ];
 const RE_KEYS: &[&str] =
     &["provider", "require-digest", "image-required", "bare-image-names", "allowed-registries", "allowed-properties"];
@@ -301,6 +308,12 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
         }
         if let Some(v) = t.get("lint-dependency-cells") {
             settings.lint_dependency_cells = boolean(v, "lint-dependency-cells", path)?;
+        }
+        if let Some(v) = t.get("baseline") {
+            let b = v
+                .as_str()
+                .ok_or_else(|| ConfigError(format!("{}: `baseline` must be a path string", path.display())))?;
+            settings.baseline_path = Some(path.parent().unwrap_or(Path::new(".")).join(b));
         }
         if let Some(v) = t.get("fail-on") {
             let s = v.as_str().ok_or_else(|| ConfigError(format!("{}: `fail-on` must be a string", path.display())))?;

@@ -188,6 +188,23 @@ impl<W: std::io::Write> StreamWriter<W> {
     }
 }
 
+/// A fingerprint of a finding that is stable across line shifts: the rule, the file `path`,
+/// the finding's own source text (whitespace-folded) and its message, hashed with 64-bit
+/// FNV-1a. Used by SARIF's `partialFingerprints` and by baselines.
+pub fn fingerprint(d: &Diagnostic, files: &Files, path: &str) -> String {
+    let text = files.text(d.primary.file).unwrap_or_default();
+    let own = text.get(d.primary.start as usize..d.primary.end as usize).unwrap_or("");
+    let own: Vec<&str> = own.split_whitespace().collect();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [d.rule, path, &own.join(" "), &d.message] {
+        for b in part.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
 /// The one-line human summary, e.g.
 /// "Found 3 errors, 2 warnings and 1 info in 12 files (2 fixable with `--fix`)." or
 /// "All checks passed (12 files)."

@@ -225,7 +225,7 @@ fn build<'a>(diags: &'a [Diagnostic], files: &'a Files, opts: &'a ReportOptions,
                 diags
                     .iter()
                     .map(|d| {
-                        let fp = fingerprint(d, files);
+                        let fp = super::fingerprint(d, files, files.display(d.primary.file));
                         let n = seen.entry(fp.clone()).or_default();
                         *n += 1;
                         let mut r = result(d, files);
@@ -240,23 +240,6 @@ fn build<'a>(diags: &'a [Diagnostic], files: &'a Files, opts: &'a ReportOptions,
 
 /// The `partialFingerprints` key: GitHub code scanning matches alerts across commits by it.
 const FINGERPRINT_KEY: &str = "buckLintFinding/v1";
-
-/// A fingerprint stable across line shifts: the rule, the file, the finding's own source text
-/// (whitespace-folded) and its message, hashed with 64-bit FNV-1a. Identical findings in one
-/// file are told apart by an occurrence number appended by the caller.
-fn fingerprint(d: &Diagnostic, files: &Files) -> String {
-    let text = files.text(d.primary.file).unwrap_or_default();
-    let own = text.get(d.primary.start as usize..d.primary.end as usize).unwrap_or("");
-    let own: Vec<&str> = own.split_whitespace().collect();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [d.rule, files.display(d.primary.file), &own.join(" "), &d.message] {
-        for b in part.bytes().chain([0u8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
 
 /// RFC 3339 UTC time, `2026-12-03T17:11:20.123Z`.
 fn utc(t: std::time::SystemTime) -> String {
