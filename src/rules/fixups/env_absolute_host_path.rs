@@ -2,7 +2,10 @@
 //! `[buildscript.run.env]`, `[buildscript.build.env]`, the `env`/`path_env` of legacy
 //! `[[buildscript]]` `gen_srcs`/`rustc_flags` tables, in any section) or in a Rust library
 //! rule's `env` in BUCK that is an absolute host path (`/usr/`, `/opt/`, `/home/`, `/Users/`,
-//! `/root/`, `C:\`), uses `$HOME` or `~/`, or climbs out of the repository into `.cargo/`.
+//! `/root/`, `C:\`), uses `$HOME` or `~/`, or climbs out of the repository into `.cargo/`;
+//! and an attribute of a toolchain definition in BUCK (`system_rust_toolchain`,
+//! `system_cxx_toolchain`, any `*_toolchain` call) that points into one user's home (`/Users/…`,
+//! `/home/…`, `~/.rustup/…`, `~/.cargo/bin`, `$HOME`); system paths are the norm there.
 //!
 //! Local Buck2 is not sandboxed, so these values work locally and fail in the RE container;
 //! they also tie cache entries to one host. Values where `/` is just data (`"/"`, `"/lib.rs"`,
@@ -45,6 +48,20 @@ pub fn host_path(value: &str) -> Option<&'static str> {
     None
 }
 
+/// A path that belongs to one user's machine (a home directory, `~`, `$HOME`, a rustup or
+/// cargo install): for toolchain attributes, where system paths (`/usr/bin/clang`) are the
+/// norm and exist in RE images too.
+fn user_host_path(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    let user = ["/home/", "/Users/", "/root/"].iter().any(|p| v.starts_with(p))
+        || v.contains("$HOME")
+        || v.contains("${HOME}")
+        || v.starts_with("~/")
+        || v.contains("/.rustup/")
+        || v.contains("/.cargo/bin");
+    user.then(|| host_path(v).unwrap_or("is a path in one user's home directory"))
+}
+
 fn diagnostic(span: Span, what: &str, why: &str) -> Diagnostic {
     Diagnostic::new(
         ID,
@@ -83,6 +100,20 @@ impl Check for EnvAbsoluteHostPath {
         let Parsed::Starlark { module, .. } = cx.parsed else { return };
         for call in &module.calls {
             let Some(callee) = call.callee_name() else { continue };
+            // toolchain definitions: `system_rust_toolchain(rustc = "/Users/…/rustc")`,
+            // `system_cxx_toolchain(compiler = "/home/…/clang")`, a sysroot, a JDK home
+            if callee.rsplit('.').next().is_some_and(|c| c.ends_with("_toolchain")) {
+                for a in call.args.iter().filter(|a| a.kind == crate::model::ir::ArgKind::Named) {
+                    let attr = a.name.as_deref().unwrap_or_default();
+                    for (value, r) in crate::rules::util::list_string_literals(&a.value) {
+                        if let Some(why) = user_host_path(value) {
+                            let span = Span { file: cx.file.id, start: r.start, end: r.end };
+                            sink.push(diagnostic(span, &format!("toolchain attribute `{attr}`"), why));
+                        }
+                    }
+                }
+                continue;
+            }
             if !is_rust_library_rule(&callee, cx.settings, None) {
                 continue;
             }
