@@ -95,3 +95,75 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Legacy fixups fragments of the forms real repositories have; comments are woven in.
+const LEGACY: &[&str] = &[
+    "buildscript = []\n",
+    "[[buildscript]]\n[buildscript.rustc_flags]\n",
+    "[[buildscript]]\n[buildscript.gen_srcs]\nenv = { GEN_MODE = \"fast\" }\n",
+    "[[platform_fixup.'cfg(target_os = \"linux\")'.buildscript]]\n[platform_fixup.'cfg(target_os = \"linux\")'.buildscript.cxx_library]\nname = \"c-part\"\nsrcs = [\"src/**/*.c\"]\nheaders = [\"include/**/*.h\"]\ninclude_paths = [\"include\"]\n",
+    "[platform_fixup.'cfg(target_os = \"windows\")']\nversion = \"=1.0.0\"\n[platform_fixup.'cfg(target_os = \"windows\")'.env]\nWIN_FLAG = \"1\"\n",
+    "extra_src = [\"README.md\"]\n",
+];
+
+/// The whole-line and trailing comments of a text (a multiset, sorted).
+fn comments(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text.lines().filter_map(|l| l.find('#').map(|i| l[i..].trim().to_string())).collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `--fix --unsafe-fixes` on generated legacy fixups with comments between lines and after
+    /// values: no comment is lost.
+    #[test]
+    fn legacy_migrations_keep_every_comment(
+        parts in proptest::collection::vec(0..LEGACY.len(), 1..4),
+        marks in proptest::collection::vec((0..40usize, any::<bool>()), 0..6),
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        let mut lines: Vec<String> = Vec::new();
+        for p in parts {
+            if seen.insert(p) {
+                lines.extend(LEGACY[p].lines().map(String::from));
+                lines.push(String::new());
+            }
+        }
+        for (k, (at, trailing)) in marks.into_iter().enumerate() {
+            let i = at % lines.len();
+            let can_trail = lines[i].contains(" = ") && !lines[i].contains('#');
+            if trailing && can_trail {
+                lines[i].push_str(&format!("  # note {k}"));
+            } else {
+                lines.insert(i, format!("# note {k}"));
+            }
+        }
+        let text = lines.join("\n") + "\n";
+        let d = tempfile::tempdir().unwrap();
+        let files = [
+            (".buckconfig", "[cells]\n  root = .\n  prelude = prelude\n".to_string()),
+            ("third-party/reindeer.toml", "vendor = false\n".to_string()),
+            ("third-party/Cargo.toml", "[package]\nname = \"top\"\nversion = \"0.0.0\"\n".to_string()),
+            ("third-party/Cargo.lock", "version = 4\n\n[[package]]\nname = \"demo\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"top\"\nversion = \"0.0.0\"\ndependencies = [\"demo\"]\n".to_string()),
+            ("third-party/fixups/demo/fixups.toml", text.clone()),
+        ];
+        for (p, t) in &files {
+            let path = d.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        let f = run_in(d.path(), &["check", "--fix", "--unsafe-fixes", "--format", "concise", "--isolated", "--exit-zero"]);
+        prop_assert!(f.code == 0 || f.code == 1, "fix run failed: {}", f.stderr);
+        let after = std::fs::read_to_string(d.path().join("third-party/fixups/demo/fixups.toml")).unwrap();
+        let (want, got) = (comments(&text), comments(&after));
+        let mut missing = want.clone();
+        for g in &got {
+            if let Some(i) = missing.iter().position(|w| w == g) {
+                missing.remove(i);
+            }
+        }
+        prop_assert!(missing.is_empty(), "lost {:?}\n--- before\n{}\n--- after\n{}", missing, text, after);
+    }
+}

@@ -12,7 +12,7 @@
 //! written in current syntax (`['cfg(P)']`), so the section needs no R24 step afterwards.
 use std::ops::Range;
 
-use super::{edit, fixups_doc, section_insertion_point, section_prefix};
+use super::{edit, fixups_doc, keeping_comments, section_insertion_point, section_prefix};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::fixups::{
     FixupsDoc, IssueKind, LegacyBuildscript, Section, SectionKind, body_end, header_starts, line_start, section_headers,
@@ -393,49 +393,6 @@ fn kv_source_lines(text: &str, t: &dyn toml_edit::TableLike) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// The comments of `text` (whole-line and after a value, trimmed), in order.
-fn comment_lines(text: &str) -> Vec<&str> {
-    text.lines().filter_map(comment_of).collect()
-}
-
-/// The `# …` comment of a TOML line, outside strings.
-fn comment_of(line: &str) -> Option<&str> {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some('"') if escaped => escaped = false,
-            Some('"') if c == '\\' => escaped = true,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => return Some(line[i..].trim()),
-            None => {}
-        }
-    }
-    None
-}
-
-/// A fix never drops a comment it was not asked to remove: the comments of the replaced
-/// region (whole-line, or after a value) that `content` does not carry already go before it,
-/// each on its own line.
-fn keeping_comments(text: &str, file: FileId, region: Range<usize>, content: String) -> Edit {
-    let mut have = comment_lines(&content);
-    let mut carried = String::new();
-    for c in comment_lines(&text[region.clone()]) {
-        match have.iter().position(|h| *h == c) {
-            Some(i) => {
-                have.remove(i);
-            }
-            None => {
-                carried.push_str(c);
-                carried.push('\n');
-            }
-        }
-    }
-    edit(file, region, format!("{carried}{content}"))
 }
 
 /// `[[<prefix>name]]` blocks with the key/values of a cxx table (or of each element).

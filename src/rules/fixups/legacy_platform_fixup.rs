@@ -11,7 +11,7 @@
 //! `version` key's removal is deleted when sub-tables keep the section.
 use std::collections::{HashMap, HashSet};
 
-use super::{deletions, edit, fixups_doc};
+use super::{deletions, edit, fixups_doc, keeping_comments};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::cfg_expr::CfgExpr;
 use crate::model::fixups::{
@@ -236,7 +236,7 @@ fn section_rename_edits(f: &FixupsDoc<'_>, file: FileId, s: &Section<'_>, new: &
         only_blank.then_some((h.start, body))
     });
     if let Some((_, body)) = &drop_header {
-        edits.push(edit(file, deletion_with_blank_lines(f.text, body.clone()), ""));
+        edits.push(keeping_comments(f.text, file, deletion_with_blank_lines(f.text, body.clone()), String::new()));
     }
     for h in headers {
         if drop_header.as_ref().is_some_and(|(dh, _)| *dh == h) {
@@ -252,7 +252,7 @@ fn section_rename_edits(f: &FixupsDoc<'_>, file: FileId, s: &Section<'_>, new: &
         edits.push(edit(file, r, quote_key(new)));
     }
     if let (Some(v), None) = (&s.legacy_version, &drop_header) {
-        edits.push(edit(file, kv_lines(f.text, &v.key_span, &v.value_span), ""));
+        edits.push(keeping_comments(f.text, file, kv_lines(f.text, &v.key_span, &v.value_span), String::new()));
     }
     Some(edits)
 }
@@ -267,7 +267,7 @@ fn empty_platform_fixup_header(f: &FixupsDoc<'_>, file: FileId, headers: &[usize
     match header_span(item) {
         Some(h) => {
             let r = line_start(f.text, h.start)..body_end(f.text, headers, h.start);
-            vec![edit(file, deletion_with_blank_lines(f.text, r), "")]
+            vec![keeping_comments(f.text, file, deletion_with_blank_lines(f.text, r), String::new())]
         }
         None => Vec::new(),
     }
