@@ -156,6 +156,9 @@ pub struct CheckArgs {
     /// Write every current finding to this baseline file and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
     pub write_baseline: Option<PathBuf>,
+    /// List the files that would be linted (path and kind) and exit.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 /// Entry point; returns the process exit code.
@@ -362,6 +365,22 @@ fn check(mut a: CheckArgs) -> i32 {
     };
     let opts =
         RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
+    if a.show_files {
+        let (found, skipped) = engine::reported_files(&opts, &settings);
+        for (p, kind, restrict) in &found {
+            let note = match restrict {
+                crate::files::Restrict::None => "",
+                crate::files::Restrict::Dependency => "\t(dependency cell: io/internal errors only)",
+                crate::files::Restrict::OrphanFixups => "\t(orphan fixups: fixup-orphan-dir only)",
+            };
+            println!("{p}\t{kind:?}{note}");
+        }
+        for (p, why) in &skipped {
+            eprintln!("warning: skipped {p}: {why}");
+        }
+        eprintln!("{} files", found.len());
+        return 0;
+    }
     if let Some(out) = &a.write_baseline {
         // every current finding, whatever an existing baseline says
         let sink = CollectSink(std::sync::Mutex::new(Vec::new()));

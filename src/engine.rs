@@ -207,9 +207,16 @@ fn sort_dedup(diags: &mut Vec<Diagnostic>, files: &Files) {
     diags.dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
 }
 
-fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
-    let mut phase = Phase::start();
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+/// Discovery and the engine's choice of files: what a run reads, and what it reports on.
+struct Selected {
+    disc: discover::Discovery,
+    files: Files,
+    overlays: HashMap<PathBuf, String>,
+    third_party_dirs: Vec<PathBuf>,
+    cells: HashMap<String, PathBuf>,
+}
+
+fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
     let stdin_path = opts.stdin.as_ref().map(|(p, _)| discover::normalize(&cwd.join(p)));
     let mut paths = opts.paths.clone();
     if let Some(p) = &stdin_path {
@@ -235,21 +242,43 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     let third_party_dirs: Vec<PathBuf> = layouts.iter().map(|l| l.third_party_dir.clone()).collect();
     for f in &disc.files {
         if matches!(f.kind, FileKind::CargoLock | FileKind::CargoToml)
-            && !f.reported_explicitly(&paths, &cwd)
+            && !f.reported_explicitly(&paths, cwd)
             && !lock_dirs.iter().any(|d| f.path.parent() == Some(d.as_path()))
         {
             continue;
         }
-        let display = crate::source::display_path(&f.path, &cwd);
+        let display = crate::source::display_path(&f.path, cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
     let cells = cell_roots(disc.root.as_deref(), &overlays);
     if !settings.lint_dependency_cells {
-        let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, &cwd, &overlays);
+        let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, cwd, &overlays);
         files.restrict_below(&roots, Restrict::Dependency);
     }
-    let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(&cwd));
+    let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(cwd));
     files.restrict(&orphans, Restrict::OrphanFixups);
+    Selected { disc, files, overlays, third_party_dirs, cells }
+}
+
+/// The files a run would report on (display path, kind, and why some get only some findings),
+/// in path order: for `check --show-files`.
+pub fn reported_files(
+    opts: &RunOptions,
+    settings: &Settings,
+) -> (Vec<(String, FileKind, Restrict)>, Vec<(String, String)>) {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let sel = select(opts, settings, &cwd);
+    let mut out: Vec<(String, FileKind, Restrict)> =
+        sel.files.iter().filter(|f| f.reported).map(|f| (f.display.clone(), f.kind, f.restrict)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    let skipped = sel.disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
+    (out, skipped)
+}
+
+fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
+    let mut phase = Phase::start();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let Selected { disc, files, overlays, third_party_dirs, cells } = select(opts, settings, &cwd);
     phase.done("discovery");
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();

@@ -465,3 +465,18 @@ fn baseline_round_trip() {
     );
     assert!(o.stderr.contains("`a.crate`"), "{}", o.stderr);
 }
+
+/// `--show-files` lists what a run reports on, with the files that get only some findings.
+#[test]
+fn show_files_lists_kinds_and_restrictions() {
+    let o = run_in(&repo(), &["check", "testdata/precision-reindeer-generations", "--show-files", "--isolated"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("precision-reindeer-generations/third-party/rust/BUCK\tBuild\n"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("fixups/winreg/fixups.toml\tFixups\t(orphan fixups: fixup-orphan-dir only)"),
+        "{}",
+        o.stdout
+    );
+    let o = run_in(&repo(), &["check", "testdata/precision-vendored-prelude", "--show-files", "--isolated"]);
+    assert!(o.stdout.contains("prelude/platforms/defs.bzl\tBzl\t(dependency cell"), "{}", o.stdout);
+}
