@@ -260,15 +260,15 @@ fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
     Selected { disc, files, overlays, third_party_dirs, cells }
 }
 
-/// The files a run would report on (display path, kind, and why some get only some findings),
-/// in path order: for `check --show-files`.
-pub fn reported_files(
-    opts: &RunOptions,
-    settings: &Settings,
-) -> (Vec<(String, FileKind, Restrict)>, Vec<(String, String)>) {
+/// A reported file: display path, kind, and which findings it may get.
+pub type ReportedFile = (String, FileKind, Restrict);
+
+/// The files a run would report on, in path order, and the paths discovery skipped (with
+/// why): for `check --show-files`.
+pub fn reported_files(opts: &RunOptions, settings: &Settings) -> (Vec<ReportedFile>, Vec<(String, String)>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let sel = select(opts, settings, &cwd);
-    let mut out: Vec<(String, FileKind, Restrict)> =
+    let mut out: Vec<ReportedFile> =
         sel.files.iter().filter(|f| f.reported).map(|f| (f.display.clone(), f.kind, f.restrict)).collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     let skipped = sel.disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
