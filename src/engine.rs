@@ -223,18 +223,19 @@ fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
         paths.retain(|x| x.as_os_str() != "-");
         paths.push(p.clone());
     }
-    let disc = discover::discover(&DiscoverOptions {
-        paths: &paths,
-        exclude: &settings.exclude,
-        force_exclude: opts.force_exclude,
-        stdin_path: stdin_path.as_deref(),
-    });
-    let mut files = Files::new();
     let mut overlays: HashMap<PathBuf, String> =
         opts.overlays.iter().map(|(p, t)| (discover::normalize(&cwd.join(p)), t.clone())).collect();
     if let (Some(p), Some((_, text))) = (&stdin_path, &opts.stdin) {
         overlays.insert(p.clone(), text.clone());
     }
+    let disc = discover::discover(&DiscoverOptions {
+        paths: &paths,
+        exclude: &settings.exclude,
+        force_exclude: opts.force_exclude,
+        stdin_path: stdin_path.as_deref(),
+        overlays: Some(&overlays),
+    });
+    let mut files = Files::new();
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
     let layouts = reindeer_layouts(&disc.files, &overlays);
     let lock_dirs: Vec<PathBuf> =

@@ -48,11 +48,16 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
 
 /// Read `[buildfile]` names and `[project] ignore` from the root `.buckconfig` (and `.local`).
 pub fn root_config(root: &Path) -> RootConfig {
+    root_config_with(root, &|p| std::fs::read_to_string(p).ok())
+}
+
+/// [`root_config`], reading the files through `read` (which may return unsaved texts).
+pub fn root_config_with(root: &Path, read: &dyn Fn(&Path) -> Option<String>) -> RootConfig {
     let mut rc = RootConfig::default();
     let mut name: Option<Vec<String>> = None;
     let mut name_v2: Option<Vec<String>> = None;
     for file in [".buckconfig", ".buckconfig.local"] {
-        let Ok(text) = std::fs::read_to_string(root.join(file)) else { continue };
+        let Some(text) = read(&root.join(file)) else { continue };
         let cfg = buckconfig::parse(&text);
         if let Some(e) = cfg.get("buildfile", "name") {
             name = Some(buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect());
@@ -120,6 +125,9 @@ pub struct DiscoverOptions<'a> {
     pub force_exclude: bool,
     /// A stdin buffer's path: treated as an explicitly named file even if absent on disk.
     pub stdin_path: Option<&'a Path>,
+    /// Unsaved texts by absolute path (the fixer's edits, an editor's buffers): the root
+    /// `.buckconfig` is read from here when present.
+    pub overlays: Option<&'a std::collections::HashMap<PathBuf, String>>,
 }
 
 fn build_globset(patterns: &[String]) -> globset::GlobSet {
@@ -160,7 +168,8 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         })
         .collect();
     let root = abs.first().and_then(|p| find_project_root(p));
-    let root_config = root.as_deref().map(root_config).unwrap_or_else(|| RootConfig {
+    let read = |p: &Path| opts.overlays.and_then(|o| o.get(p).cloned()).or_else(|| std::fs::read_to_string(p).ok());
+    let root_config = root.as_deref().map(|r| root_config_with(r, &read)).unwrap_or_else(|| RootConfig {
         build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
         project_ignore: Vec::new(),
     });

@@ -10,6 +10,7 @@ pub mod proc_macro_exec_compatible_with_dropped;
 pub mod proc_macro_inner_target_dep;
 pub mod proc_macro_missing_crate_attr;
 pub mod python_ext_unsupported_in_oss_prelude;
+pub mod vendored_crate_build_file;
 
 use super::Check;
 
@@ -25,4 +26,5 @@ pub static CHECKS: &[&dyn Check] = &[
     &dep_on_private_versioned_target::DepOnPrivateVersionedTarget,
     &python_ext_unsupported_in_oss_prelude::PythonExtUnsupportedInOssPrelude,
     &buckconfig_include_invalid::BuckconfigIncludeInvalid,
+    &vendored_crate_build_file::VendoredCrateBuildFile,
 ];

@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", sorted_vector_map::len());
+}

@@ -1,0 +1,4 @@
+//! Stand-in sources for the fixture.
+pub fn fmt(n: u64) -> String {
+    n.to_string()
+}
