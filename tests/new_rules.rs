@@ -91,3 +91,15 @@ fn vendored_crate_build_file_fix_adds_section_or_key() {
         assert_eq!(std::fs::read_to_string(d.path().join(".buckconfig")).unwrap(), want);
     }
 }
+
+#[test]
+fn bxl_needs_execution_platforms_fires() {
+    let o = expect_tree("bxl-actions");
+    assert_eq!(count(&o, "bxl-needs-execution-platforms"), 1, "{}", o.stdout);
+}
+
+#[test]
+fn bxl_needs_execution_platforms_twin_is_silent() {
+    let o = expect_tree("bxl-actions-silent");
+    assert_eq!(count(&o, "bxl-needs-execution-platforms"), 0, "{}", o.stdout);
+}

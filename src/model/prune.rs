@@ -70,6 +70,8 @@ const INTERESTING_CALLS: &[&str] = &[
     "RustToolchainInfo",
     "system_rust_toolchain",
     "host_info",
+    // BXL scripts that create actions need execution platforms (bxl-needs-execution-platforms)
+    "bxl_actions",
 ];
 
 fn last_segment(e: &Expr) -> Option<&str> {

@@ -3,6 +3,7 @@ pub mod buck_dialect;
 pub mod buckconfig_include_invalid;
 pub mod buildscript_env_wrong_config_macro;
 pub mod buildscript_wiring_mismatch;
+pub mod bxl_needs_execution_platforms;
 pub mod dep_on_private_versioned_target;
 pub mod duplicate_target_name;
 pub mod http_archive_unpinned_or_api_url;
@@ -27,4 +28,5 @@ pub static CHECKS: &[&dyn Check] = &[
     &python_ext_unsupported_in_oss_prelude::PythonExtUnsupportedInOssPrelude,
     &buckconfig_include_invalid::BuckconfigIncludeInvalid,
     &vendored_crate_build_file::VendoredCrateBuildFile,
+    &bxl_needs_execution_platforms::BxlNeedsExecutionPlatforms,
 ];
