@@ -103,3 +103,15 @@ fn bxl_needs_execution_platforms_twin_is_silent() {
     let o = expect_tree("bxl-actions-silent");
     assert_eq!(count(&o, "bxl-needs-execution-platforms"), 0, "{}", o.stdout);
 }
+
+#[test]
+fn buckconfig_cell_unresolved_fires() {
+    let o = expect_tree("cell-unresolved");
+    assert_eq!(count(&o, "buckconfig-cell-unresolved"), 4, "{}", o.stdout);
+}
+
+#[test]
+fn buckconfig_cell_unresolved_twin_is_silent() {
+    let o = expect_tree("cell-unresolved-silent");
+    assert_eq!(count(&o, "buckconfig-cell-unresolved"), 0, "{}", o.stdout);
+}

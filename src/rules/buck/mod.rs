@@ -1,5 +1,6 @@
 //! Rules about BUCK files and the prelude's Rust rules.
 pub mod buck_dialect;
+pub mod buckconfig_cell_unresolved;
 pub mod buckconfig_include_invalid;
 pub mod buildscript_env_wrong_config_macro;
 pub mod buildscript_wiring_mismatch;
@@ -29,4 +30,5 @@ pub static CHECKS: &[&dyn Check] = &[
     &buckconfig_include_invalid::BuckconfigIncludeInvalid,
     &vendored_crate_build_file::VendoredCrateBuildFile,
     &bxl_needs_execution_platforms::BxlNeedsExecutionPlatforms,
+    &buckconfig_cell_unresolved::BuckconfigCellUnresolved,
 ];
