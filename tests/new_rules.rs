@@ -115,3 +115,27 @@ fn buckconfig_cell_unresolved_twin_is_silent() {
     let o = expect_tree("cell-unresolved-silent");
     assert_eq!(count(&o, "buckconfig-cell-unresolved"), 0, "{}", o.stdout);
 }
+
+#[test]
+fn edition_mismatch_fires() {
+    let o = expect_tree("edition-mismatch");
+    assert_eq!(count(&o, "edition-mismatch"), 2, "{}", o.stdout);
+}
+
+#[test]
+fn edition_mismatch_twin_is_silent() {
+    let o = expect_tree("edition-mismatch-silent");
+    assert_eq!(count(&o, "edition-mismatch"), 0, "{}", o.stdout);
+}
+
+#[test]
+fn label_in_path_attr_fires() {
+    let o = expect_tree("label-in-path-attr");
+    assert_eq!(count(&o, "label-in-path-attr"), 1, "{}", o.stdout);
+}
+
+#[test]
+fn label_in_path_attr_twin_is_silent() {
+    let o = expect_tree("label-in-path-attr-silent");
+    assert_eq!(count(&o, "label-in-path-attr"), 0, "{}", o.stdout);
+}

@@ -60,6 +60,8 @@ const KEEP_ATTRS: &[&str] = &[
     "platforms",
     "python_ext",
     "nightly_features",
+    "edition",
+    "default_target_platform",
 ];
 
 /// Callees whose presence makes a `.bzl` function relevant to cross-file rules.
@@ -232,7 +234,7 @@ mod tests {
         assert_eq!(m.packed.calls().count(), 1, "the prelude rule is packed");
         let lib = m.packed.calls().next().unwrap().to_call();
         let names: Vec<&str> = lib.args.iter().filter_map(|a| a.name.as_deref()).collect();
-        assert_eq!(names, vec!["deps", "env"], "`name` goes to the target index");
+        assert_eq!(names, vec!["edition", "deps", "env"], "`name` goes to the target index; `srcs` is dropped");
         let ExprKind::Dict(env) = &lib.kwarg("env").unwrap().value.kind else { panic!() };
         assert_eq!(env.len(), 2, "OUT_DIR (a table crate) and the absolute path stay");
         assert_eq!(m.calls.len(), 1);

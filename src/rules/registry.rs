@@ -156,6 +156,8 @@ pub static RULES: &[RuleMeta] = &[
     rule!("vendored-crate-build-file", None, Buck, Error, true, Safe),
     rule!("bxl-needs-execution-platforms", None, Buck, Warning, true, None),
     rule!("buckconfig-cell-unresolved", None, Buck, Error, true, None),
+    rule!("edition-mismatch", None, Buck, Warning, true, None),
+    rule!("label-in-path-attr", None, Buck, Warning, true, None),
     rule!("internal-error", None, Meta, Error, true, None),
     rule!("io-error", None, Meta, Error, true, None),
     rule!("starlark-missing-return-expression", None, Starlark, Warning, true, None),

@@ -7,7 +7,9 @@ pub mod buildscript_wiring_mismatch;
 pub mod bxl_needs_execution_platforms;
 pub mod dep_on_private_versioned_target;
 pub mod duplicate_target_name;
+pub mod edition_mismatch;
 pub mod http_archive_unpinned_or_api_url;
+pub mod label_in_path_attr;
 pub mod proc_macro_exec_compatible_with_dropped;
 pub mod proc_macro_inner_target_dep;
 pub mod proc_macro_missing_crate_attr;
@@ -31,4 +33,6 @@ pub static CHECKS: &[&dyn Check] = &[
     &vendored_crate_build_file::VendoredCrateBuildFile,
     &bxl_needs_execution_platforms::BxlNeedsExecutionPlatforms,
     &buckconfig_cell_unresolved::BuckconfigCellUnresolved,
+    &edition_mismatch::EditionMismatch,
+    &label_in_path_attr::LabelInPathAttr,
 ];
