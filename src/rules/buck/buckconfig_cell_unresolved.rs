@@ -147,7 +147,7 @@ impl Check for BuckconfigCellUnresolved {
             return;
         }
         let local = root.join(".buckconfig.local");
-        if let Some(text) = std::fs::read_to_string(&local).ok() {
+        if let Ok(text) = std::fs::read_to_string(&local) {
             if defined_names(&local, &buckconfig::parse(&text), 0, &mut names).is_none() {
                 return;
             }

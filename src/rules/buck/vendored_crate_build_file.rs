@@ -147,7 +147,7 @@ impl Check for VendoredCrateBuildFile {
             };
             let vendor_key = rp.key_span(p, "vendor").map(|(k, _)| k);
             for (id, path) in found {
-                let crate_dir = path.parent().map(|d| rel(d)).unwrap_or_default();
+                let crate_dir = path.parent().map(&rel).unwrap_or_default();
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let mut d = Diagnostic::new(
                     ID,
