@@ -510,6 +510,13 @@ async def session_navigation(binary, testdata):
     )
     text = await app.hover("srcs")
     check(text is None, f"no hover on a keyword argument: {text!r}")
+    serde_fixups = Doc(client, root / "third-party" / "rust" / "fixups" / "serde" / "fixups.toml")
+    got = await serde_fixups.definition('":serde_derive"', 3)
+    want = at(root / "third-party" / "rust" / "BUCK", 'name = "serde_derive"', 7)
+    check(got == [want], f"a label in fixups.toml is written in the generated BUCK's package: {got}")
+    got = await serde_fixups.definition("features")
+    want = at(root / "third-party" / "rust" / "BUCK", 'name = "serde-1.0.200"', 7)
+    check(got == [want], f"fixups.toml → library rule: {got}")
     found = await asyncio.wait_for(client.workspace_symbol_async(t.WorkspaceSymbolParams(query="shared_lib")), TIMEOUT)
     found = [(s.name, s.container_name, s.location.uri) for s in found or []]
     check(

@@ -412,7 +412,7 @@ impl Server<'_> {
             for root in roots {
                 self.snapshot(&root);
                 let open = self.open_buffers();
-                let l = nav::Locator { snap: &self.snapshots[&root], encoding, open: &open };
+                let l = nav::Locator::new(&self.snapshots[&root], encoding, &open);
                 nav::workspace_symbols(&l, &query, 500, &mut out);
             }
             return Ok(serde_json::Value::Array(out));
@@ -440,23 +440,9 @@ impl Server<'_> {
             }
         };
         let Some(root) = root else { return Ok(serde_json::Value::Null) };
-        // Answer from the text the client sees: lint what is pending for this root first.
-        let due: Vec<String> = self
-            .pending
-            .keys()
-            .filter(|k| self.docs.get(*k).is_some_and(|d| d.root.as_ref() == Some(&root)))
-            .cloned()
-            .collect();
-        if !due.is_empty() {
-            for k in &due {
-                self.pending.remove(k);
-            }
-            let keys = self.affected(&due);
-            self.lint(keys);
-        }
         self.snapshot(&root);
         let open = self.open_buffers();
-        let l = nav::Locator { snap: &self.snapshots[&root], encoding, open: &open };
+        let l = nav::Locator::new(&self.snapshots[&root], encoding, &open);
         let idx = LineIndex::new(&text);
         let offset = position.map_or(0, |p| encoding.offset(&text, &idx, p));
         let cursor = nav::Cursor { path: &path, text: &text, kind, offset };

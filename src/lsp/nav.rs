@@ -50,9 +50,11 @@ pub struct Locator<'a> {
     pub encoding: Encoding,
     /// Normalised path → (the client's URI, buffer text) of open documents.
     pub open: &'a HashMap<PathBuf, (String, String)>,
+    /// Texts and line indexes of the files positions were computed in.
+    pub cache: std::cell::RefCell<HashMap<PathBuf, Option<(std::sync::Arc<str>, LineIndex)>>>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
     fn text(&self, path: &Path) -> Option<std::sync::Arc<str>> {
         if let Some((_, t)) = self.open.get(path) {
             return Some(std::sync::Arc::from(t.as_str()));
@@ -70,12 +72,20 @@ impl Locator<'_> {
         }
     }
 
+    pub fn new(snap: &'a Snapshot, encoding: Encoding, open: &'a HashMap<PathBuf, (String, String)>) -> Self {
+        Locator { snap, encoding, open, cache: Default::default() }
+    }
+
     pub fn range(&self, path: &Path, range: std::ops::Range<usize>) -> Range {
-        match self.text(path) {
-            Some(t) => {
+        let mut cache = self.cache.borrow_mut();
+        let entry = cache.entry(path.to_path_buf()).or_insert_with(|| {
+            self.text(path).map(|t| {
                 let idx = LineIndex::new(&t);
-                self.encoding.range(&t, &idx, range)
-            }
+                (t, idx)
+            })
+        });
+        match entry {
+            Some((t, idx)) => self.encoding.range(t, idx, range),
             None => Range::default(),
         }
     }
@@ -181,6 +191,18 @@ fn resolve_label(p: &Project, file: &Path, s: &str) -> Option<Label> {
     Some(l)
 }
 
+/// Labels in a fixups file are written in the package of the generated BUCK file.
+fn fixups_base(p: &Project, file: FileId, path: &Path) -> PathBuf {
+    match fixups_owner(p, file) {
+        Some((rp, _)) => rp.third_party_dir.join("BUCK"),
+        None => path.to_path_buf(),
+    }
+}
+
+fn file_of(p: &Project, path: &Path) -> Option<FileId> {
+    p.file_at(path)
+}
+
 fn reindeer_of_buck(p: &Project, file: FileId) -> Option<&ReindeerProject> {
     p.reindeer.iter().find(|rp| rp.buck_file == Some(file))
 }
@@ -248,7 +270,7 @@ pub fn definition(l: &Locator, c: &Cursor) -> Vec<Location> {
         Some(FileKind::Fixups) => {
             // a label in `extra_deps` …, else the crate's library rule
             if let Some((s, _)) = label_text_at(c.text, c.offset)
-                && let Some(label) = resolve_label(p, c.path, &s)
+                && let Some(label) = resolve_label(p, &fixups_base(p, file, c.path), &s)
                 && let Some(t) = p.target(&label)
             {
                 return l.target_location(&p.targets[t]).into_iter().collect();
@@ -348,7 +370,7 @@ pub fn hover(l: &Locator, c: &Cursor) -> Option<(String, std::ops::Range<usize>)
         }
         Some(FileKind::Fixups) => {
             if let Some((s, range)) = label_text_at(c.text, c.offset)
-                && let Some(label) = resolve_label(p, c.path, &s)
+                && let Some(label) = resolve_label(p, &fixups_base(p, file_of(p, c.path)?, c.path), &s)
                 && let Some(t) = p.target(&label)
             {
                 return Some((target_markdown(p, &p.targets[t]), range));
