@@ -43,6 +43,9 @@ pub struct Cursor<'a> {
     pub offset: usize,
 }
 
+/// A file's text and line index (`None`: unreadable).
+type Indexed = Option<(std::sync::Arc<str>, LineIndex)>;
+
 /// Positions of files other than the request's document: open buffers first, then the
 /// snapshot's texts (read from disk).
 pub struct Locator<'a> {
@@ -51,7 +54,7 @@ pub struct Locator<'a> {
     /// Normalised path → (the client's URI, buffer text) of open documents.
     pub open: &'a HashMap<PathBuf, (String, String)>,
     /// Texts and line indexes of the files positions were computed in.
-    pub cache: std::cell::RefCell<HashMap<PathBuf, Option<(std::sync::Arc<str>, LineIndex)>>>,
+    pub cache: std::cell::RefCell<HashMap<PathBuf, Indexed>>,
 }
 
 impl<'a> Locator<'a> {
@@ -199,10 +202,6 @@ fn fixups_base(p: &Project, file: FileId, path: &Path) -> PathBuf {
     }
 }
 
-fn file_of(p: &Project, path: &Path) -> Option<FileId> {
-    p.file_at(path)
-}
-
 fn reindeer_of_buck(p: &Project, file: FileId) -> Option<&ReindeerProject> {
     p.reindeer.iter().find(|rp| rp.buck_file == Some(file))
 }
@@ -314,14 +313,14 @@ fn starlark_definition(l: &Locator, c: &Cursor, file: FileId) -> Vec<Location> {
     if string_at(c.text, c.offset).is_some() {
         // a generated crate rule's name → its fixups file
         if let Some(rp) = reindeer_of_buck(p, file)
-            && let Some(t) =
-                p.targets_in(file).map(|i| &p.targets[i]).find(|t| contains(&t.name_span().range_u32(), c.offset))
+            && let Some(t) = p.targets_in(file).map(|i| &p.targets[i]).find(|t| {
+                let n = t.name_span();
+                contains(&(n.start..n.end), c.offset)
+            })
+            && let Some(pk) = locked_package(p, rp, t)
+            && let Some((_, id)) = rp.fixups.iter().find(|(d, _)| *d == pk.name)
         {
-            if let Some(pk) = locked_package(p, rp, t)
-                && let Some((_, id)) = rp.fixups.iter().find(|(d, _)| *d == pk.name)
-            {
-                return l.file_location(*id, 0..0).into_iter().collect();
-            }
+            return l.file_location(*id, 0..0).into_iter().collect();
         }
         let Some((s, _)) = label_text_at(c.text, c.offset) else { return Vec::new() };
         let Some(label) = resolve_label(p, c.path, &s) else { return Vec::new() };
@@ -343,15 +342,6 @@ fn starlark_definition(l: &Locator, c: &Cursor, file: FileId) -> Vec<Location> {
     Vec::new()
 }
 
-trait SpanExt {
-    fn range_u32(&self) -> std::ops::Range<u32>;
-}
-impl SpanExt for crate::source::Span {
-    fn range_u32(&self) -> std::ops::Range<u32> {
-        self.start..self.end
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Hover
 
@@ -370,7 +360,7 @@ pub fn hover(l: &Locator, c: &Cursor) -> Option<(String, std::ops::Range<usize>)
         }
         Some(FileKind::Fixups) => {
             if let Some((s, range)) = label_text_at(c.text, c.offset)
-                && let Some(label) = resolve_label(p, &fixups_base(p, file_of(p, c.path)?, c.path), &s)
+                && let Some(label) = resolve_label(p, &fixups_base(p, p.file_at(c.path)?, c.path), &s)
                 && let Some(t) = p.target(&label)
             {
                 return Some((target_markdown(p, &p.targets[t]), range));
