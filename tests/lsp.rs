@@ -221,7 +221,63 @@ fn exit_without_shutdown_is_an_error_and_requests_after_shutdown_fail() {
 #[test]
 fn unknown_requests_get_method_not_found() {
     let (mut c, _) = Client::start(json!({ "capabilities": {} }));
-    assert_eq!(c.request("textDocument/hover", json!({})), Err(lsp_server::ErrorCode::MethodNotFound as i32));
+    assert_eq!(c.request("textDocument/rename", json!({})), Err(lsp_server::ErrorCode::MethodNotFound as i32));
+    c.shutdown();
+}
+
+#[test]
+fn navigation_is_advertised_and_answers_in_process() {
+    let (_d, root) = tree();
+    let (mut c, result) = Client::start(json!({ "capabilities": {}, "rootUri": uri(&root) }));
+    for cap in ["definitionProvider", "hoverProvider", "documentSymbolProvider", "workspaceSymbolProvider"] {
+        assert_eq!(result["capabilities"][cap], true, "{cap}");
+    }
+    let app = uri(&root.join("app/BUCK"));
+    c.open(&app, APP_BUCK);
+    // "//lib:_m-1.0.0" names nothing; "//lib:m-1.0.0" in an unsaved edit does
+    let pos = |text: &str, needle: &str| {
+        let i = text.find(needle).unwrap() + 3;
+        let line = text[..i].matches('\n').count();
+        json!({ "line": line, "character": i - text[..i].rfind('\n').map_or(0, |n| n + 1) })
+    };
+    let def = c
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": app }, "position": pos(APP_BUCK, "//lib") }),
+        )
+        .unwrap();
+    assert_eq!(def, Value::Null);
+    let edited = APP_BUCK.replace("_m-1.0.0", "m-1.0.0");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": app, "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    let def = c
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": app }, "position": pos(&edited, "//lib") }),
+        )
+        .unwrap();
+    assert_eq!(def[0]["uri"], uri(&root.join("lib/BUCK")), "{def}");
+    assert_eq!(def[0]["range"]["start"], json!({ "line": 1, "character": 11 }), "{def}");
+    let hover = c
+        .request("textDocument/hover", json!({ "textDocument": { "uri": app }, "position": pos(&edited, "//lib") }))
+        .unwrap();
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("root//lib:m-1.0.0") && md.contains("`rust_library`"), "{md}");
+    // a new target in the unsaved buffer is found by workspace/symbol
+    let more = format!("{edited}\nrust_library(name = \"brand-new\", srcs = [\"x.rs\"])\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": app, "version": 3 }, "contentChanges": [{ "text": more }] }),
+    );
+    let found = c.request("workspace/symbol", json!({ "query": "brand" })).unwrap();
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["name"], "brand-new");
+    assert_eq!(found[0]["location"]["range"]["start"]["line"], 6, "{found}");
+    let syms = c.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": app } })).unwrap();
+    let names: Vec<&str> = syms.as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["app", "brand-new"]);
     c.shutdown();
 }
 

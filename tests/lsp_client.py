@@ -11,7 +11,13 @@ It builds a small Buck2 tree in a temporary directory and checks, over stdio:
   - codeAction → "Fix: …" (preferred) and "Disable <rule> for this line";
   - applying the disable edit, then the fix edit, with didChange → the diagnostic clears;
   - a change to another open file re-lints dependants (cross-file rule);
-  - didClose clears; shutdown + exit → exit code 0.
+  - didClose clears; shutdown + exit → exit code 0;
+  - navigation on the repository's own `testdata/` trees (pyo3-remote, reindeer-sync,
+    lsp-nav): definition (load paths and symbols, labels in the same package, another
+    package, another cell and a cell alias, a Reindeer alias; fixups.toml ↔ the generated
+    library rule; a Cargo.lock package → its fixups file), hover (labels with rule kind and
+    crate version, suppression comments, fixups keys), documentSymbol and workspace/symbol,
+    with UTF-16 columns after a non-BMP character.
 Exits non-zero on any failure.
 """
 
@@ -295,6 +301,23 @@ async def session_utf16(binary, root):
     await client.wait_for(lib_uri, lambda v, ds: v == 4 and not ds, mark, "no findings after the fix")
     text = fixed
 
+    # 5b. navigation on the edited buffer, UTF-16 columns after the non-BMP character
+    line, start, _ = expected_range(text, '":m-1.0.0"', enc)
+    locs = await definition(client, lib_uri, t.Position(line=line, character=start + 2))
+    check(
+        [(l.uri, l.range.start.line, l.range.start.character) for l in locs] == [(lib_uri, 1, 11)],
+        f"definition of :m-1.0.0 in the buffer: {locs}",
+    )
+    syms = await document_symbols(client, lib_uri)
+    emoji = [s for s in syms if s.name == "u\U0001F600"]
+    check(len(emoji) == 1, f"documentSymbol of the buffer: {[s.name for s in syms]}")
+    line, start, end = expected_range(text, '"u\U0001F600"', enc)
+    r = emoji[0].selection_range
+    check(
+        (r.start.line, r.start.character, r.end.character) == (line, start, end),
+        f"selectionRange {r} != {(line, start, end)} (UTF-16)",
+    )
+
     # 6. cross-file: a change in lib/BUCK re-lints the open app/BUCK
     app_uri = uri_of(root / "app" / "BUCK")
     mark = len(client.published)
@@ -311,6 +334,195 @@ async def session_utf16(binary, root):
     client.text_document_did_close(t.DidCloseTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=app_uri)))
     await client.wait_for(app_uri, lambda v, ds: not ds, mark, "cleared diagnostics after close")
 
+    await stop(client)
+
+
+async def definition(client, uri, pos):
+    locs = await asyncio.wait_for(
+        client.text_document_definition_async(
+            t.DefinitionParams(text_document=t.TextDocumentIdentifier(uri=uri), position=pos)
+        ),
+        TIMEOUT,
+    )
+    if locs is None:
+        return []
+    return locs if isinstance(locs, list) else [locs]
+
+
+async def hover(client, uri, pos):
+    h = await asyncio.wait_for(
+        client.text_document_hover_async(t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=pos)),
+        TIMEOUT,
+    )
+    if h is None:
+        return None
+    c = h.contents
+    return c.value if isinstance(c, t.MarkupContent) else str(c)
+
+
+async def document_symbols(client, uri):
+    syms = await asyncio.wait_for(
+        client.text_document_document_symbol_async(
+            t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri))
+        ),
+        TIMEOUT,
+    )
+    return list(syms or [])
+
+
+def position_of(path, needle, inside=1, nth=0):
+    """The UTF-16 position `inside` characters into the `nth` occurrence of `needle` in a file."""
+    text = Path(path).read_text(encoding="utf-8")
+    i = -1
+    for _ in range(nth + 1):
+        i = text.find(needle, i + 1)
+        check(i >= 0, f"{needle!r} not in {path}")
+    i += inside
+    line = text[:i].count("\n")
+    line_start = text.rfind("\n", 0, i) + 1
+    return t.Position(line=line, character=utf16_len(text[line_start:i]))
+
+
+def at(path, needle, inside=0):
+    """(uri, line, character) of a needle in a file: what a Location should point at."""
+    p = position_of(path, needle, inside)
+    return (uri_of(path), p.line, p.character)
+
+
+def locs_of(locs):
+    return sorted((l.uri, l.range.start.line, l.range.start.character) for l in locs)
+
+
+class Doc:
+    """A testdata file opened in the client."""
+
+    def __init__(self, client, path):
+        self.client, self.path, self.uri = client, path, uri_of(path)
+        open_doc(client, self.uri, path.read_text(encoding="utf-8"))
+
+    async def definition(self, needle, inside=1, nth=0):
+        return locs_of(await definition(self.client, self.uri, position_of(self.path, needle, inside, nth)))
+
+    async def hover(self, needle, inside=1, nth=0):
+        return await hover(self.client, self.uri, position_of(self.path, needle, inside, nth))
+
+
+async def session_navigation(binary, testdata):
+    # pyo3-remote: load() paths and symbols, the Reindeer project, symbols
+    root = testdata / "pyo3-remote"
+    client, result = await start_server(binary, root)
+    caps = result.capabilities
+    check(caps.definition_provider and caps.hover_provider, f"definition/hover not advertised: {caps}")
+    check(caps.document_symbol_provider and caps.workspace_symbol_provider, f"symbols not advertised: {caps}")
+    buck = Doc(client, root / "BUCK")
+    defs = root / "defs.bzl"
+    got = await buck.definition('":defs.bzl"')
+    check(got == [(uri_of(defs), 0, 0)], f"definition of a load path: {got}")
+    got = await buck.definition('"execution_platform")')
+    check(got == [at(defs, "execution_platform = rule(")], f"definition of a loaded symbol: {got}")
+    got = await buck.definition("execution_platform(\n", 3)
+    check(got == [at(defs, "execution_platform = rule(")], f"definition of a call of a loaded symbol: {got}")
+
+    tp = root / "third_party"
+    pyo3_fixups = Doc(client, tp / "fixups" / "pyo3" / "fixups.toml")
+    got = await pyo3_fixups.definition("buildscript")
+    check(got == [at(tp / "BUCK", 'name = "pyo3-0.26.0"', 7)], f"fixups.toml → library rule: {got}")
+    text = await pyo3_fixups.hover("buildscript", 3)
+    check(text and "build script" in text and "`buildscript`" in text, f"hover on a fixups key: {text!r}")
+    third = Doc(client, tp / "BUCK")
+    got = await third.definition('name = "pyo3-0.26.0"', 9)
+    check(got == [(pyo3_fixups.uri, 0, 0)], f"library rule → fixups.toml: {got}")
+    text = await third.hover('":pyo3-0.26.0"')
+    check(
+        text and "cargo.rust_library" in text and "**0.26.0**" in text and "fixups/pyo3/fixups.toml" in text,
+        f"hover on a crate label: {text!r}",
+    )
+    lock = Doc(client, tp / "Cargo.lock")
+    got = await lock.definition('name = "pyo3-ffi"', 9)
+    check(got == [(uri_of(tp / "fixups" / "pyo3-ffi" / "fixups.toml"), 0, 0)], f"Cargo.lock → fixups: {got}")
+
+    syms = await document_symbols(client, uri_of(root / "toolchains" / "BUCK"))
+    names = [s.name for s in syms]
+    check({"python", "zig", "cxx"} <= set(names), f"documentSymbol of toolchains/BUCK: {names}")
+    zig = [s for s in syms if s.name == "cxx"][0]
+    check(zig.detail == "cxx_zig_toolchain" and zig.kind == t.SymbolKind.Object, f"symbol {zig}")
+    syms = await document_symbols(client, uri_of(defs))
+    kinds = {s.name: s.kind for s in syms}
+    check(
+        kinds.get("_platform_impl") == t.SymbolKind.Function and "execution_platform" in kinds,
+        f"documentSymbol of defs.bzl: {kinds}",
+    )
+    impl = [s for s in syms if s.name == "_platform_impl"][0]
+    check(impl.range.start == t.Position(line=0, character=0), f"a def's range starts at `def`: {impl.range}")
+    found = await asyncio.wait_for(client.workspace_symbol_async(t.WorkspaceSymbolParams(query="pyo3-ffi")), TIMEOUT)
+    found = list(found or [])
+    check(found and found[0].name.startswith("pyo3-ffi"), f"workspace/symbol pyo3-ffi: {[s.name for s in found]}")
+    check(all("pyo3-ffi" in s.name for s in found), f"workspace/symbol matches: {[s.name for s in found]}")
+    check(found[0].location.uri == third.uri, f"workspace/symbol location {found[0].location}")
+    await stop(client)
+
+    # reindeer-sync: a crate with two locked versions, a build-script crate
+    root = testdata / "reindeer-sync"
+    client, _ = await start_server(binary, root)
+    tp = root / "third-party"
+    foxtrot = Doc(client, tp / "fixups" / "foxtrot" / "fixups.toml")
+    got = await foxtrot.definition("", 0)
+    want = sorted([at(tp / "BUCK", 'name = "foxtrot-0.9.0"', 7), at(tp / "BUCK", 'name = "foxtrot-1.2.0"', 7)])
+    check(got == want, f"fixups.toml of a crate locked twice: {got} != {want}")
+    third = Doc(client, tp / "BUCK")
+    text = await third.hover(":alpha-1.0.0-build-script-run[out_dir]", 3)
+    check(text and "buildscript_run" in text, f"hover on a build script run target: {text!r}")
+    await stop(client)
+
+    # lsp-nav: labels across packages and cells
+    root = testdata / "lsp-nav"
+    client, _ = await start_server(binary, root)
+    app = Doc(client, root / "app" / "BUCK")
+    shared_lib = at(root / "shared" / "lib" / "BUCK", 'name = "shared_lib"', 7)
+    got = await app.definition('"shared//lib:shared_lib"')
+    check(got == [shared_lib], f"cross-cell label: {got} != {[shared_lib]}")
+    got = await app.definition('"common//lib:shared_lib"', 20)
+    check(got == [shared_lib], f"label through a cell alias: {got}")
+    got = await app.definition('":util"')
+    check(got == [at(app.path, 'name = "util"', 7)], f"label in the same package: {got}")
+    serde_alias = at(root / "third-party" / "rust" / "BUCK", 'name = "serde"', 7)
+    got = await app.definition('"//third-party/rust:serde"', 5)
+    check(got == [serde_alias], f"//third-party/rust:serde: {got} != {[serde_alias]}")
+    got = await app.definition('APP_VERSION = "VERSION"', 16)
+    check(got == [at(root / "build" / "defs.bzl", "VERSION = _VERSION")], f"load symbol: {got}")
+    got = await app.definition("app_binary(\n", 2)
+    check(got == [at(root / "build" / "defs.bzl", "app_binary(name", 0)], f"macro call: {got}")
+    got = await app.definition('"main.rs"')
+    check(got == [], f"a plain string has no definition: {got}")
+    text = await app.hover('"//third-party/rust:serde"')
+    check(
+        text and "`alias`" in text and "`serde` **1.0.200**" in text and "fixups/serde/fixups.toml" in text,
+        f"hover on a Reindeer alias: {text!r}",
+    )
+    text = await app.hover('"shared//lib:shared_lib"')
+    check(text and "shared//lib:shared_lib" in text and "`rust_library`" in text, f"hover cross-cell: {text!r}")
+    text = await app.hover('"app"')
+    check(text is None or "rule:" not in text or "rust_binary" in text, f"hover on the app name: {text!r}")
+    text = await app.hover("private-versioned", 2)
+    check(
+        text and "dep-on-private-versioned-target" in text and "(R21)" in text and "/rules/dep-on-private-versioned-target.md" in text,
+        f"hover on a suppression: {text!r}",
+    )
+    text = await app.hover("srcs")
+    check(text is None, f"no hover on a keyword argument: {text!r}")
+    serde_fixups = Doc(client, root / "third-party" / "rust" / "fixups" / "serde" / "fixups.toml")
+    got = await serde_fixups.definition('":serde_derive"', 3)
+    want = at(root / "third-party" / "rust" / "BUCK", 'name = "serde_derive"', 7)
+    check(got == [want], f"a label in fixups.toml is written in the generated BUCK's package: {got}")
+    got = await serde_fixups.definition("features")
+    want = at(root / "third-party" / "rust" / "BUCK", 'name = "serde-1.0.200"', 7)
+    check(got == [want], f"fixups.toml → library rule: {got}")
+    found = await asyncio.wait_for(client.workspace_symbol_async(t.WorkspaceSymbolParams(query="shared_lib")), TIMEOUT)
+    found = [(s.name, s.container_name, s.location.uri) for s in found or []]
+    check(
+        found == [("shared_lib", "shared//lib (rust_library)", uri_of(root / "shared" / "lib" / "BUCK"))],
+        f"workspace/symbol across cells: {found}",
+    )
     await stop(client)
 
 
@@ -338,6 +550,7 @@ async def main():
         make_tree(root)
         await session_utf16(binary, root)
         await session_utf8(binary, root)
+    await session_navigation(binary, here / "testdata")
     print("lsp_client: all checks passed")
 
 

@@ -12,9 +12,12 @@
 //! - Positions are UTF-16 unless the client offers `utf-8` in `general.positionEncodings`.
 //! - Code actions: `Fix: …` (the finding's fix, preferred when safe), `Disable <rule> for
 //!   this line`, and `source.fixAll.buck-lint`.
+//! - Navigation ([`nav`]): definition, hover, document and workspace symbols, answered from
+//!   a model of the whole project root kept until a document of that root changes.
 
 mod actions;
 mod convert;
+mod nav;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
@@ -79,6 +82,10 @@ pub fn serve(connection: &Connection) -> i32 {
                 "codeActionKinds": ["quickfix", actions::FIX_ALL_KIND],
                 "resolveProvider": false,
             },
+            "definitionProvider": true,
+            "hoverProvider": true,
+            "documentSymbolProvider": true,
+            "workspaceSymbolProvider": true,
         },
         "serverInfo": { "name": "buck-lint", "version": env!("CARGO_PKG_VERSION") },
     });
@@ -86,8 +93,20 @@ pub fn serve(connection: &Connection) -> i32 {
         eprintln!("buck-lint lsp: {e}");
         return 1;
     }
+    let mut workspace_roots: Vec<PathBuf> = Vec::new();
+    let folders = params.get("workspaceFolders").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let uris = folders.iter().filter_map(|f| f.get("uri")).chain(params.get("rootUri"));
+    for u in uris.filter_map(|u| u.as_str()).filter_map(uri_to_path) {
+        if let Some(r) = discover::find_project_root(&discover::normalize(&u))
+            && !workspace_roots.contains(&r)
+        {
+            workspace_roots.push(r);
+        }
+    }
     let mut server = Server {
         conn: connection,
+        workspace_roots,
+        snapshots: HashMap::new(),
         encoding,
         debounce,
         docs: HashMap::new(),
@@ -114,6 +133,10 @@ struct Doc {
 
 struct Server<'c> {
     conn: &'c Connection,
+    /// Project roots of the workspace folders (for `workspace/symbol`).
+    workspace_roots: Vec<PathBuf>,
+    /// The project model per root, for navigation; dropped when something of the root changes.
+    snapshots: HashMap<PathBuf, nav::Snapshot>,
     encoding: Encoding,
     debounce: Duration,
     /// Open documents by URI string.
@@ -227,6 +250,16 @@ impl Server<'_> {
                 };
                 self.send(Response::new_ok(req.id, result).into());
             }
+            "textDocument/definition" | "textDocument/hover" | "textDocument/documentSymbol" | "workspace/symbol" => {
+                let id = req.id.clone();
+                match std::panic::catch_unwind(AssertUnwindSafe(|| self.navigate(&req.method, &req.params))) {
+                    Ok(Ok(v)) => self.send(Response::new_ok(id, v).into()),
+                    Ok(Err(e)) => self.respond_err(id, ErrorCode::InvalidParams, &e),
+                    Err(_) => {
+                        self.respond_err(id, ErrorCode::InternalError, "buck-lint crashed answering this request")
+                    }
+                }
+            }
             _ => self.respond_err(req.id, ErrorCode::MethodNotFound, &format!("unhandled method {}", req.method)),
         }
     }
@@ -245,6 +278,9 @@ impl Server<'_> {
                     None => discover::DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
                 };
                 let kind = discover::classify(&path, &names);
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(td.text.as_str()) {
+                    self.invalidate(root.as_deref());
+                }
                 self.docs
                     .insert(key.clone(), Doc { uri: td.uri, path, text: td.text, version: td.version, kind, root });
                 self.pending.remove(&key);
@@ -267,13 +303,19 @@ impl Server<'_> {
                     }
                 }
                 doc.version = p.text_document.version;
+                let root = doc.root.clone();
+                self.invalidate(root.as_deref());
                 self.pending.insert(key, Instant::now() + self.debounce);
             }
             "textDocument/didSave" => {
                 let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else { return };
                 let key = p.text_document.uri.as_str().to_string();
-                if let (Some(doc), Some(text)) = (self.docs.get_mut(&key), p.text) {
+                if let (Some(doc), Some(text)) = (self.docs.get_mut(&key), p.text)
+                    && doc.text != text
+                {
                     doc.text = text;
+                    let root = doc.root.clone();
+                    self.invalidate(root.as_deref());
                 }
                 if self.docs.contains_key(&key) {
                     self.pending.remove(&key);
@@ -286,6 +328,9 @@ impl Server<'_> {
                 let key = p.text_document.uri.as_str().to_string();
                 self.pending.remove(&key);
                 let Some(doc) = self.docs.remove(&key) else { return };
+                if std::fs::read_to_string(&doc.path).ok().as_deref() != Some(doc.text.as_str()) {
+                    self.invalidate(doc.root.as_deref());
+                }
                 self.published.remove(&key);
                 self.publish(doc.uri.clone(), None, Vec::new());
                 // Its on-disk text now replaces the buffer as context for the others.
@@ -304,6 +349,7 @@ impl Server<'_> {
                     let Some(path) = uri_to_path(change.uri.as_str()) else { continue };
                     let path = discover::normalize(&path);
                     let root = discover::find_project_root(&path);
+                    self.invalidate(root.as_deref());
                     for (k, d) in &self.docs {
                         let same = match (&root, &d.root) {
                             (Some(a), Some(b)) => a == b,
@@ -317,11 +363,108 @@ impl Server<'_> {
                 self.schedule(keys);
             }
             "workspace/didChangeConfiguration" => {
+                self.snapshots.clear();
                 let keys: Vec<String> = self.docs.keys().cloned().collect();
                 self.schedule(keys);
             }
             _ => {}
         }
+    }
+
+    /// Drop the navigation model of a root (all of them for a file outside any root).
+    fn invalidate(&mut self, root: Option<&Path>) {
+        match root {
+            Some(r) => {
+                self.snapshots.remove(r);
+            }
+            None => self.snapshots.clear(),
+        }
+    }
+
+    /// The navigation model of a root, built from the open buffers and the disk if needed.
+    fn snapshot(&mut self, root: &Path) -> &nav::Snapshot {
+        if !self.snapshots.contains_key(root) {
+            let cfg = config::find_config(root, Some(root));
+            let settings = self.settings(cfg.as_deref());
+            let overlays: HashMap<PathBuf, String> =
+                self.docs.values().map(|d| (d.path.clone(), d.text.clone())).collect();
+            let snap = nav::Snapshot::build(root, overlays, &settings);
+            self.snapshots.insert(root.to_path_buf(), snap);
+        }
+        &self.snapshots[root]
+    }
+
+    /// `textDocument/definition`, `textDocument/hover`, `textDocument/documentSymbol` and
+    /// `workspace/symbol`.
+    fn navigate(&mut self, method: &str, params: &serde_json::Value) -> Result<serde_json::Value, String> {
+        let encoding = self.encoding;
+        if method == "workspace/symbol" {
+            let query = params.get("query").and_then(|q| q.as_str()).ok_or("missing query")?.to_string();
+            let mut roots = self.workspace_roots.clone();
+            for d in self.docs.values() {
+                if let Some(r) = &d.root
+                    && !roots.contains(r)
+                {
+                    roots.push(r.clone());
+                }
+            }
+            let mut out = Vec::new();
+            for root in roots {
+                self.snapshot(&root);
+                let open = self.open_buffers();
+                let l = nav::Locator::new(&self.snapshots[&root], encoding, &open);
+                nav::workspace_symbols(&l, &query, 500, &mut out);
+            }
+            return Ok(serde_json::Value::Array(out));
+        }
+        let uri = params.pointer("/textDocument/uri").and_then(|u| u.as_str()).ok_or("missing textDocument.uri")?;
+        let position: Option<lsp_types::Position> =
+            params.get("position").and_then(|p| serde_json::from_value(p.clone()).ok());
+        if method != "textDocument/documentSymbol" && position.is_none() {
+            return Err("missing position".into());
+        }
+        // The buffer, or the file on disk when the client did not open it.
+        let (path, text, kind, root) = match self.docs.get(uri) {
+            Some(d) => (d.path.clone(), d.text.clone(), d.kind, d.root.clone()),
+            None => {
+                let Some(path) = uri_to_path(uri).map(|p| discover::normalize(&p)) else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let root = discover::find_project_root(&path);
+                let names = match &root {
+                    Some(r) => discover::root_config(r).build_file_names,
+                    None => discover::DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
+                };
+                let kind = discover::classify(&path, &names);
+                (path.clone(), std::fs::read_to_string(&path).unwrap_or_default(), kind, root)
+            }
+        };
+        let Some(root) = root else { return Ok(serde_json::Value::Null) };
+        self.snapshot(&root);
+        let open = self.open_buffers();
+        let l = nav::Locator::new(&self.snapshots[&root], encoding, &open);
+        let idx = LineIndex::new(&text);
+        let offset = position.map_or(0, |p| encoding.offset(&text, &idx, p));
+        let cursor = nav::Cursor { path: &path, text: &text, kind, offset };
+        let value = match method {
+            "textDocument/definition" => {
+                let locs = nav::definition(&l, &cursor);
+                if locs.is_empty() { serde_json::Value::Null } else { json!(locs) }
+            }
+            "textDocument/hover" => match nav::hover(&l, &cursor) {
+                Some((markdown, range)) => json!({
+                    "contents": { "kind": "markdown", "value": markdown },
+                    "range": encoding.range(&text, &idx, range),
+                }),
+                None => serde_json::Value::Null,
+            },
+            _ => json!(nav::document_symbols(&l, &cursor)),
+        };
+        Ok(value)
+    }
+
+    fn open_buffers(&self) -> HashMap<PathBuf, (String, String)> {
+        self.docs.values().map(|d| (d.path.clone(), (d.uri.as_str().to_string(), d.text.clone()))).collect()
     }
 
     fn schedule(&mut self, keys: Vec<String>) {
