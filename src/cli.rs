@@ -603,7 +603,7 @@ fn fixable(d: &engine::Streamed, unsafe_fixes: bool) -> bool {
 }
 
 pub fn exit_code(result: &engine::RunResult, settings: &config::Settings, exit_zero: bool) -> i32 {
-    let internal = result.findings().any(|d| d.rule == "internal-error");
+    let internal = result.findings().any(|d| d.rule == crate::rules::Rule::InternalError);
     if !result.io_errors.is_empty() || internal {
         return 2;
     }
@@ -618,12 +618,12 @@ fn print_statistics(result: &engine::RunResult, unsafe_fixes: bool) {
     let mut counts: Vec<(usize, &'static str, bool)> = Vec::new();
     for d in result.findings() {
         let fixable = fixable(&d, unsafe_fixes);
-        match counts.iter_mut().find(|(_, id, _)| *id == d.rule) {
+        match counts.iter_mut().find(|(_, id, _)| *id == d.rule.id()) {
             Some(e) => {
                 e.0 += 1;
                 e.2 |= fixable;
             }
-            None => counts.push((1, d.rule, fixable)),
+            None => counts.push((1, d.rule.id(), fixable)),
         }
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));

@@ -76,8 +76,8 @@ pub struct Related {
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Stable rule id (kebab-case).
-    pub rule: &'static str,
+    /// The rule (its `Display` is the stable kebab-case id).
+    pub rule: crate::rules::Rule,
     pub severity: Severity,
     /// One line; never contains a newline.
     pub message: String,
@@ -91,7 +91,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the rule's default severity (the engine applies overrides).
-    pub fn new(rule: &'static str, severity: Severity, primary: Span, message: impl Into<String>) -> Self {
+    pub fn new(rule: crate::rules::Rule, severity: Severity, primary: Span, message: impl Into<String>) -> Self {
         let message: String = message.into();
         Diagnostic {
             rule,

@@ -39,7 +39,7 @@ pub trait FileSink: Sync {
 /// statistics and the exit code.
 #[derive(Clone, Copy, Debug)]
 pub struct Streamed {
-    pub rule: &'static str,
+    pub rule: crate::rules::Rule,
     pub severity: Severity,
     pub fix: Option<crate::diagnostic::Applicability>,
 }
@@ -189,7 +189,7 @@ fn finalize(diags: &mut Vec<Diagnostic>, files: &Files, settings: &Settings, bas
             && !settings.baseline.as_ref().is_some_and(|b| b.absorbs(d, files, base))
     });
     for d in diags.iter_mut() {
-        if let Some(s) = settings.severity.get(d.rule) {
+        if let Some(s) = settings.severity.get(&d.rule) {
             d.severity = *s;
         }
     }
@@ -330,7 +330,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             files.set_text(id, t.clone());
         }
         let mut diags = std::mem::take(&mut out.diagnostics);
-        out.streamed_io_error = diags.iter().find(|d| d.rule == "io-error").map(|d| d.message.clone());
+        out.streamed_io_error = diags.iter().find(|d| d.rule == crate::rules::Rule::IoError).map(|d| d.message.clone());
         finalize(&mut diags, &files, settings, &base);
         diags.retain(|d| !out.suppressions.suppresses(d));
         sort_dedup(&mut diags, &files);
@@ -393,7 +393,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     }
     // io-error findings for unreadable files also mean exit 2
     for d in &diagnostics {
-        if d.rule == "io-error" {
+        if d.rule == crate::rules::Rule::IoError {
             io_errors.push((files.display(d.primary.file).to_string(), d.message.clone()));
         }
     }
@@ -422,21 +422,21 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     // Project phase.
     let mut phase = Phase::start();
     let cx = ProjectCx { project: &project, files: &files, settings };
-    let all_checks: Vec<&'static dyn rules::Check> = rules::checks().collect();
-    let project_diags: Vec<Diagnostic> = all_checks
+    let checks = rules::enabled_checks(settings);
+    let project_diags: Vec<Diagnostic> = checks
         .par_iter()
-        .flat_map_iter(|c| {
+        .flat_map_iter(|(rule, c)| {
             let mut sink = Sink::new(settings);
             let mut timer = Phase::start();
             let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
-            timer.done(format_args!("  {:?}", c.rules()));
+            timer.done(format_args!("  {rule}"));
             if let Err(p) = r {
                 let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
                 sink.diagnostics.push(Diagnostic::new(
-                    "internal-error",
+                    crate::rules::Rule::InternalError,
                     Severity::Error,
                     Span { file: first, start: 0, end: 0 },
-                    format!("buck-lint crashed in the project rules {:?}: {}", c.rules(), panic_message(&p)),
+                    format!("buck-lint crashed in the project rule {rule}: {}", panic_message(&p)),
                 ));
             }
             sink.diagnostics
@@ -444,7 +444,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
         .collect();
     diagnostics.extend(project_diags);
     phase.done("project rules");
-    diagnostics.extend(fixups_phase(&cx, &all_checks));
+    diagnostics.extend(fixups_phase(&cx, &checks));
     phase.done("fixups rules");
 
     // Report only on asked-for files; apply per-file ignores, severity overrides and
@@ -460,10 +460,8 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
 
 /// The fixups hook: parse each fixups file again (the project keeps only its text), analyse
 /// it once, and hand it to every check; files in parallel, a panic caught per file.
-fn fixups_phase(cx: &ProjectCx<'_>, checks: &[&'static dyn rules::Check]) -> Vec<Diagnostic> {
-    // checks none of whose rules is selected have nothing to say: parse nothing for them
-    let checks: Vec<&dyn rules::Check> =
-        checks.iter().copied().filter(|c| c.rules().iter().any(|r| cx.settings.is_enabled(r))).collect();
+fn fixups_phase(cx: &ProjectCx<'_>, checks: &[(rules::Rule, &'static dyn rules::Check)]) -> Vec<Diagnostic> {
+    // no rule enabled: parse nothing
     if checks.is_empty() {
         return Vec::new();
     }
@@ -483,13 +481,13 @@ fn fixups_phase(cx: &ProjectCx<'_>, checks: &[&'static dyn rules::Check]) -> Vec
                 let Ok(doc) = toml_edit::Document::parse(text.to_string()) else { return };
                 let analyzed = crate::model::fixups::FixupsDoc::analyze(&doc);
                 let fx = rules::FixupsCx { file: *id, owner: owners.get(id).copied(), doc: &doc, fixups: &analyzed };
-                for c in &checks {
+                for (_, c) in checks {
                     c.check_fixups(cx, &fx, &mut sink);
                 }
             }));
             if let Err(p) = r {
                 sink.diagnostics.push(Diagnostic::new(
-                    "internal-error",
+                    crate::rules::Rule::InternalError,
                     Severity::Error,
                     Span { file: *id, start: 0, end: 0 },
                     format!(
@@ -607,7 +605,7 @@ fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> Fil
         Err(panic) => FileOutput {
             diagnostics: vec![
                 Diagnostic::new(
-                    "internal-error",
+                    crate::rules::Rule::InternalError,
                     Severity::Error,
                     Span { file: entry.id, start: 0, end: 0 },
                     format!("buck-lint crashed while checking this file: {}", panic_message(&panic)),
@@ -796,8 +794,13 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             Err(e) => {
                 return FileOutput {
                     diagnostics: vec![
-                        Diagnostic::new("io-error", Severity::Error, zero, format!("cannot read `{display}`: {e}"))
-                            .with_help("check the file's permissions, or exclude it with `--exclude`"),
+                        Diagnostic::new(
+                            crate::rules::Rule::IoError,
+                            Severity::Error,
+                            zero,
+                            format!("cannot read `{display}`: {e}"),
+                        )
+                        .with_help("check the file's permissions, or exclude it with `--exclude`"),
                     ],
                     facts: None,
                     streamed_io_error: None,
@@ -815,7 +818,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             let start = e.span.start.min(lossy.len());
             return FileOutput {
                 diagnostics: vec![Diagnostic::new(
-                    "syntax-error",
+                    crate::rules::Rule::SyntaxError,
                     Severity::Error,
                     Span { file: id, start: start as u32, end: (start + 1).min(lossy.len()) as u32 },
                     e.message,
@@ -848,7 +851,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         .iter()
         .map(|e| {
             Diagnostic::new(
-                "syntax-error",
+                crate::rules::Rule::SyntaxError,
                 Severity::Error,
                 Span::new(id, e.span.start.min(text.len())..e.span.end.min(text.len())),
                 e.message.clone(),
@@ -857,9 +860,9 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         .collect();
     let suppressions = if reported { suppress::collect(&source, &outcome.parsed) } else { Suppressions::default() };
     if reported {
-        let cx = FileCx { file: &source, parsed: &outcome.parsed, settings };
+        let cx = FileCx::new(&source, &outcome.parsed, settings);
         let mut sink = Sink::new(settings);
-        for c in rules::checks() {
+        for (_, c) in rules::enabled_checks(settings) {
             c.check_file(&cx, &mut sink);
         }
         diagnostics.extend(sink.diagnostics);
@@ -920,7 +923,9 @@ mod tests {
             order: [(ids[1], 0), (ids[2], 1), (ids[0], 2)].into_iter().collect(),
             state: Default::default(),
         };
-        let diag = |id: FileId, m: &str| Diagnostic::new("x", Severity::Info, Span { file: id, start: 0, end: 0 }, m);
+        let diag = |id: FileId, m: &str| {
+            Diagnostic::new(crate::rules::Rule::SyntaxError, Severity::Info, Span { file: id, start: 0, end: 0 }, m)
+        };
         r.push(&files, ids[0], vec![diag(ids[0], "c1")]);
         assert!(rec.0.lock().unwrap().is_empty(), "c waits for a and b");
         r.push(&files, ids[1], vec![diag(ids[1], "a1"), diag(ids[1], "a2")]);
@@ -937,7 +942,16 @@ mod tests {
         let b = files.add("b".into(), "b".into(), FileKind::Build, true);
         let rec = Recorder(Default::default());
         let r = Reorder { sink: &rec, order: [(a, 0), (b, 1)].into_iter().collect(), state: Default::default() };
-        r.push(&files, b, vec![Diagnostic::new("x", Severity::Info, Span { file: b, start: 0, end: 0 }, "b1")]);
+        r.push(
+            &files,
+            b,
+            vec![Diagnostic::new(
+                crate::rules::Rule::SyntaxError,
+                Severity::Info,
+                Span { file: b, start: 0, end: 0 },
+                "b1",
+            )],
+        );
         assert!(rec.0.lock().unwrap().is_empty());
         assert_eq!(r.finish(&files).len(), 1);
         assert_eq!(*rec.0.lock().unwrap(), ["b:b1", "|"]);

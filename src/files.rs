@@ -38,18 +38,18 @@ pub enum Restrict {
 
 impl Restrict {
     /// Is the rule one of the `meta` rules (syntax, I/O and internal errors, suppressions)?
-    pub fn is_meta(rule: &str) -> bool {
-        crate::rules::registry::get(rule).is_some_and(|r| r.category == crate::rules::registry::Category::Meta)
+    pub fn is_meta(rule: crate::rules::Rule) -> bool {
+        rule.meta().category == crate::rules::registry::Category::Meta
     }
 
-    pub fn allows(self, rule: &str) -> bool {
+    pub fn allows(self, rule: crate::rules::Rule) -> bool {
         let meta = || Restrict::is_meta(rule);
         match self {
             Restrict::None => true,
             // not even syntax errors: Buck2 parses a dependency's build files only when a
             // build needs them, and its `.bzl` files are the dependency's own business
-            Restrict::Dependency => matches!(rule, "io-error" | "internal-error"),
-            Restrict::OrphanFixups => rule == "fixup-orphan-dir" || meta(),
+            Restrict::Dependency => matches!(rule, crate::rules::Rule::IoError | crate::rules::Rule::InternalError),
+            Restrict::OrphanFixups => rule == crate::rules::Rule::FixupOrphanDir || meta(),
         }
     }
 }

@@ -305,7 +305,7 @@ impl Suppressions {
             return false;
         }
         let line = line_of(&self.line_starts, d.primary.start as usize);
-        let meta = registry::get(d.rule);
+        let meta = Some(d.rule.meta());
         let mut suppressed = false;
         for dir in &mut self.directives {
             let in_scope = match dir.scope {
@@ -331,7 +331,7 @@ impl Suppressions {
 /// `unused-suppression` findings for the directives that suppressed nothing.
 pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !settings.is_enabled("unused-suppression") {
+    if !settings.is_enabled(crate::rules::Rule::UnusedSuppression) {
         return out;
     }
     for s in supps.values() {
@@ -347,7 +347,7 @@ pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &S
             if let Some(msg) = &dir.malformed {
                 out.push(
                     Diagnostic::new(
-                        "unused-suppression",
+                        crate::rules::Rule::UnusedSuppression,
                         Severity::Warning,
                         Span::new(file, dir.comment.clone()),
                         msg.clone(),
@@ -369,7 +369,7 @@ pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &S
                         && match &i.selector {
                             None => true,
                             // only report rules that actually ran on this file
-                            Some(sel) => registry::RULES.iter().any(|r| sel.matches(r) && settings.is_enabled(r.id)),
+                            Some(sel) => registry::RULES.iter().any(|r| sel.matches(r) && settings.is_enabled(r.rule)),
                         }
                 })
                 .collect();
@@ -395,18 +395,22 @@ pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &S
                     None => format!("unknown rule `{}` in suppression comment", item.raw),
                     Some(_) => format!("suppression of `{}` suppresses nothing", item.raw),
                 };
-                let mut d =
-                    Diagnostic::new("unused-suppression", Severity::Warning, Span::new(file, item.span.clone()), msg)
-                        .with_help("remove it, so that it does not hide future findings")
-                        .with_fix(Fix {
-                            applicability: Applicability::Safe,
-                            description: if all_unused {
-                                "Remove the suppression comment".into()
-                            } else {
-                                format!("Remove `{}` from the suppression comment", item.raw)
-                            },
-                            edits: vec![fix],
-                        });
+                let mut d = Diagnostic::new(
+                    crate::rules::Rule::UnusedSuppression,
+                    Severity::Warning,
+                    Span::new(file, item.span.clone()),
+                    msg,
+                )
+                .with_help("remove it, so that it does not hide future findings")
+                .with_fix(Fix {
+                    applicability: Applicability::Safe,
+                    description: if all_unused {
+                        "Remove the suppression comment".into()
+                    } else {
+                        format!("Remove `{}` from the suppression comment", item.raw)
+                    },
+                    edits: vec![fix],
+                });
                 if item.selector.is_none() {
                     let names = registry::RULES.iter().map(|r| r.id);
                     let hint = crate::config::did_you_mean(&item.raw, names);

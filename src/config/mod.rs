@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Severity;
+use crate::rules::Rule;
 use crate::rules::registry::{self, RULES};
 pub use selector::{Selector, parse_selector};
 
@@ -78,7 +79,7 @@ pub struct PerFileIgnore {
 pub struct Settings {
     /// Indexed like [`RULES`].
     enabled: Vec<bool>,
-    pub severity: HashMap<&'static str, Severity>,
+    pub severity: HashMap<Rule, Severity>,
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub fail_on: Severity,
     pub exclude: Vec<String>,
@@ -123,28 +124,28 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn is_enabled(&self, rule: &str) -> bool {
-        registry::index_of(rule).is_some_and(|i| self.enabled[i])
+    pub fn is_enabled(&self, rule: Rule) -> bool {
+        self.enabled[rule as usize]
     }
 
     /// Is the rule enabled for this file (per-file ignores applied)? `rel` is the path
     /// relative to the project root (or the current directory).
-    pub fn is_enabled_for(&self, rule: &str, rel: &str, display: &str) -> bool {
-        let Some(i) = registry::index_of(rule) else { return false };
+    pub fn is_enabled_for(&self, rule: Rule, rel: &str, display: &str) -> bool {
+        let i = rule as usize;
         if !self.enabled[i] {
             return false;
         }
         !self.per_file_ignores.iter().any(|p| p.rules[i] && (p.glob.is_match(rel) || p.glob.is_match(display)))
     }
 
-    pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
-        self.severity.get(rule).copied().unwrap_or(default)
+    pub fn severity_of(&self, rule: Rule, default: Severity) -> Severity {
+        self.severity.get(&rule).copied().unwrap_or(default)
     }
 
     /// A string-list option of `[rules.<id>]`.
-    pub fn rule_option_strings(&self, rule: &str, key: &str) -> Vec<String> {
+    pub fn rule_option_strings(&self, rule: Rule, key: &str) -> Vec<String> {
         self.rule_options
-            .get(rule)
+            .get(rule.id())
             .and_then(|t| t.get(key))
             .and_then(|v| v.as_array())
             .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
@@ -193,7 +194,7 @@ struct FileConfig {
     fail_on: Option<Severity>,
     exclude: Vec<String>,
     per_file_ignores: Vec<(String, Vec<String>)>,
-    severity: Vec<(String, Severity)>,
+    severity: Vec<(Rule, Severity)>,
 }
 
 const TOP_KEYS: &[&str] = &["extend", "lint", "rules", "re", "reindeer", "buck", "data"];
@@ -349,7 +350,7 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
             if let Some(s) = opts.get("severity") {
                 let s =
                     s.as_str().ok_or_else(|| ConfigError(format!("{}: severity must be a string", path.display())))?;
-                fc.severity.push((meta.id.to_string(), severity(s, &path.display().to_string())?));
+                fc.severity.push((meta.rule, severity(s, &path.display().to_string())?));
             }
             settings.rule_options.insert(meta.id.to_string(), opts.clone());
         }
@@ -511,10 +512,8 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
         }
         settings.per_file_ignores.push(PerFileIgnore { glob: g, pattern: glob, rules });
     }
-    for (id, sev) in fc.severity {
-        if let Some(m) = registry::get(&id) {
-            settings.severity.insert(m.id, sev);
-        }
+    for (rule, sev) in fc.severity {
+        settings.severity.insert(rule, sev);
     }
     for spec in &cli.severity {
         let (sel, level) =
@@ -522,7 +521,7 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
         let sev = severity(level.trim(), "--severity")?;
         let m = parse_selector(sel.trim())?;
         for r in RULES.iter().filter(|r| m.matches(r)) {
-            settings.severity.insert(r.id, sev);
+            settings.severity.insert(r.rule, sev);
         }
     }
     settings.fail_on = cli.fail_on.or(fc.fail_on).unwrap_or(Severity::Warning);
@@ -546,18 +545,18 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "[lint]\nignore = [\"re-full-hybrid-racing\"]\nfail-on = \"error\"\n");
         let s = resolve(Some(&p), &CliOverrides::default()).unwrap();
-        assert!(!s.is_enabled("re-full-hybrid-racing"));
+        assert!(!s.is_enabled(crate::rules::Rule::ReFullHybridRacing));
         assert_eq!(s.fail_on, Severity::Error);
         let cli =
             CliOverrides { extend_select: vec!["R07".into()], fail_on: Some(Severity::Info), ..Default::default() };
         let s = resolve(Some(&p), &cli).unwrap();
         // the command line is the later layer: its extend-select wins over the file's ignore
-        assert!(s.is_enabled("re-full-hybrid-racing"));
+        assert!(s.is_enabled(crate::rules::Rule::ReFullHybridRacing));
         assert_eq!(s.fail_on, Severity::Info);
         let cli = CliOverrides { select: Some(vec!["remote-execution".into()]), ..Default::default() };
         let s = resolve(None, &cli).unwrap();
-        assert!(s.is_enabled("re-container-image-unpinned"));
-        assert!(!s.is_enabled("syntax-error"));
+        assert!(s.is_enabled(crate::rules::Rule::ReContainerImageUnpinned));
+        assert!(!s.is_enabled(crate::rules::Rule::SyntaxError));
     }
 
     #[test]
@@ -582,8 +581,8 @@ mod tests {
             "[lint]\nper-file-ignores = { \"third_party/BUCK\" = [\"starlark-*\"] }\n[rules.re-container-image-invalid]\nseverity = \"info\"\n",
         );
         let s = resolve(Some(&p), &CliOverrides::default()).unwrap();
-        assert_eq!(s.severity_of("re-container-image-invalid", Severity::Error), Severity::Info);
-        assert!(!s.is_enabled_for("starlark-duplicate-key", "third_party/BUCK", "x"));
-        assert!(s.is_enabled_for("starlark-duplicate-key", "BUCK", "BUCK"));
+        assert_eq!(s.severity_of(crate::rules::Rule::ReContainerImageInvalid, Severity::Error), Severity::Info);
+        assert!(!s.is_enabled_for(crate::rules::Rule::StarlarkDuplicateKey, "third_party/BUCK", "x"));
+        assert!(s.is_enabled_for(crate::rules::Rule::StarlarkDuplicateKey, "BUCK", "BUCK"));
     }
 }

@@ -264,7 +264,7 @@ impl<'a> Session<'a> {
                 continue;
             }
             let dentry = run.files.get(d.primary.file);
-            let sig: Sig = (dentry.path.clone(), d.rule, d.message.clone(), fix.description.clone());
+            let sig: Sig = (dentry.path.clone(), d.rule.id(), d.message.clone(), fix.description.clone());
             if self.blocked.contains(&sig) {
                 continue;
             }
@@ -290,7 +290,7 @@ impl<'a> Session<'a> {
                 let noop = match check_edit(&state.current, &te) {
                     Ok(()) => state.current[te.start..te.end] == te.content,
                     Err(why) => {
-                        self.block(sig, d.rule, &dentry.display, &why);
+                        self.block(sig, d.rule.id(), &dentry.display, &why);
                         continue 'diag;
                     }
                 };
@@ -306,13 +306,13 @@ impl<'a> Session<'a> {
                 v.sort();
                 v.dedup();
                 if v.windows(2).any(|w| conflicts(&w[0], &w[1])) {
-                    self.block(sig, d.rule, &dentry.display, "its edits overlap each other");
+                    self.block(sig, d.rule.id(), &dentry.display, "its edits overlap each other");
                     continue 'diag;
                 }
             }
             let (line, column) = self.original_position(run, d.primary);
             out.push(Candidate {
-                rule: d.rule,
+                rule: d.rule.id(),
                 message: d.message.clone(),
                 diag_path: dentry.path.clone(),
                 diag_span: (d.primary.start as usize, d.primary.end as usize),
@@ -320,7 +320,7 @@ impl<'a> Session<'a> {
                     display: dentry.display.clone(),
                     line,
                     column,
-                    rule: d.rule,
+                    rule: d.rule.id(),
                     description: fix.description.clone(),
                     files: edits.keys().cloned().collect(),
                 },
@@ -402,7 +402,7 @@ impl<'a> Session<'a> {
     ) -> Vec<Failure> {
         let mut out = Vec::new();
         let rules_in = |r: &RunResult, p: &PathBuf| -> BTreeSet<&'static str> {
-            r.diagnostics.iter().filter(|d| r.files.get(d.primary.file).path == *p).map(|d| d.rule).collect()
+            r.diagnostics.iter().filter(|d| r.files.get(d.primary.file).path == *p).map(|d| d.rule.id()).collect()
         };
         for (p, text) in tentative {
             let s = &self.files[p];
@@ -422,11 +422,13 @@ impl<'a> Session<'a> {
             // the current flags is fixed by the next pass (an unused suppression, or a
             // migration that brings a follow-up setting to light), so it does not count.
             let fixable_next_pass = |rule: &str| {
-                run.diagnostics.iter().filter(|d| d.rule == rule && run.files.get(d.primary.file).path == *p).all(|d| {
-                    d.fix.as_ref().is_some_and(|f| {
-                        !f.edits.is_empty() && (self.allow_unsafe || f.applicability == Applicability::Safe)
-                    })
-                })
+                run.diagnostics.iter().filter(|d| d.rule.id() == rule && run.files.get(d.primary.file).path == *p).all(
+                    |d| {
+                        d.fix.as_ref().is_some_and(|f| {
+                            !f.edits.is_empty() && (self.allow_unsafe || f.applicability == Applicability::Safe)
+                        })
+                    },
+                )
             };
             if let Some(rule) = after.difference(&before).find(|r| !DO_NOT_BLOCK.contains(*r) && !fixable_next_pass(r))
             {
@@ -451,7 +453,7 @@ impl<'a> Session<'a> {
                 _ => vec![c.diag_span],
             };
             let still = run.diagnostics.iter().any(|d| {
-                d.rule == c.rule
+                d.rule.id() == c.rule
                     && d.message == c.message
                     && run.files.get(d.primary.file).path == c.diag_path
                     && regions.iter().any(|&(s, e)| (d.primary.start as usize) <= e && s <= d.primary.end as usize)
@@ -526,19 +528,20 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
     use crate::files::Files;
+    use crate::rules::Rule;
     use crate::source::Span;
 
     /// `(rule, needle, replacement)`: every `needle` is a finding fixed by `replacement`.
-    const FAKE: &[(&str, &str, &str)] = &[
-        ("fake-good", "GOOD", "fine"),
-        ("fake-break", "BAD", "("),
-        ("fake-stuck", "STUCK", "STUCK "),
-        ("fake-new", "NEW", "OLD"),
-        ("fake-dup", "DUP", "ok"),
+    const FAKE: &[(Rule, &str, &str)] = &[
+        (Rule::StarlarkNoEffect, "GOOD", "fine"),
+        (Rule::StarlarkUnreachable, "BAD", "("),
+        (Rule::StarlarkMissingReturn, "STUCK", "STUCK "),
+        (Rule::StarlarkDuplicateKey, "NEW", "OLD"),
+        (Rule::StarlarkUnusedAssign, "DUP", "ok"),
     ];
 
-    /// Lints every file of `dir` (as BUCK files) with the [`FAKE`] rules, plus `fake-other`
-    /// (no fix) on each `OLD`, plus `fake-pair` on `PAIR` in file `A`, whose fix also
+    /// Lints every file of `dir` (as BUCK files) with the [`FAKE`] rules, plus `starlark-ident-as-statement`
+    /// (no fix) on each `OLD`, plus `starlark-unused-argument` on `PAIR` in file `A`, whose fix also
     /// rewrites `MATE` in file `B` (into a syntax error). `DUP` is reported twice with the
     /// same fix.
     fn fake_lint(dir: &Path, o: &RunOptions) -> RunResult {
@@ -561,11 +564,11 @@ mod tests {
             for (rule, needle, repl) in FAKE {
                 for (i, _) in text.match_indices(needle) {
                     let span = Span::new(*id, i..i + needle.len());
-                    let d = Diagnostic::new(rule, Severity::Warning, span, format!("`{needle}` here")).with_fix(fix(
+                    let d = Diagnostic::new(*rule, Severity::Warning, span, format!("`{needle}` here")).with_fix(fix(
                         &format!("Replace with `{repl}`"),
                         vec![Edit { span, content: repl.to_string() }],
                     ));
-                    if *rule == "fake-dup" {
+                    if *rule == Rule::StarlarkUnusedAssign {
                         let mut twin = d.clone();
                         twin.message = "`DUP` again".into();
                         diags.push(twin);
@@ -574,19 +577,28 @@ mod tests {
                 }
             }
             for (i, _) in text.match_indices("OLD") {
-                diags.push(Diagnostic::new("fake-other", Severity::Warning, Span::new(*id, i..i + 3), "old"));
+                diags.push(Diagnostic::new(
+                    Rule::StarlarkIdentAsStatement,
+                    Severity::Warning,
+                    Span::new(*id, i..i + 3),
+                    "old",
+                ));
             }
             if name == "A" {
                 if let (Some(i), Some((bid, _, btext))) = (text.find("PAIR"), texts.iter().find(|t| t.1 == "B")) {
                     if let Some(j) = btext.find("MATE") {
                         let span = Span::new(*id, i..i + 4);
-                        diags.push(Diagnostic::new("fake-pair", Severity::Warning, span, "pair").with_fix(fix(
-                            "Fix the pair",
-                            vec![
-                                Edit { span, content: "paired".into() },
-                                Edit { span: Span::new(*bid, j..j + 4), content: "(".into() },
-                            ],
-                        )));
+                        diags.push(
+                            Diagnostic::new(Rule::StarlarkUnusedArgument, Severity::Warning, span, "pair").with_fix(
+                                fix(
+                                    "Fix the pair",
+                                    vec![
+                                        Edit { span, content: "paired".into() },
+                                        Edit { span: Span::new(*bid, j..j + 4), content: "(".into() },
+                                    ],
+                                ),
+                            ),
+                        );
                     }
                 }
             }
@@ -629,7 +641,7 @@ mod tests {
             texts: s.files.values().map(|f| (f.display.clone(), f.current.clone())).collect(),
             applied: s.applied.iter().map(|a| format!("{}:{}:{} {}", a.display, a.line, a.column, a.rule)).collect(),
             messages: s.messages.clone(),
-            remaining: run.diagnostics.iter().map(|d| d.rule).collect(),
+            remaining: run.diagnostics.iter().map(|d| d.rule.id()).collect(),
         }
     }
 
@@ -637,7 +649,7 @@ mod tests {
     fn good_fixes_apply() {
         let o = fix_tree(&[("BUCK", "a = GOOD\nb = GOOD\n")]);
         assert_eq!(o.texts["BUCK"], "a = fine\nb = fine\n");
-        assert_eq!(o.applied, vec!["BUCK:1:5 fake-good", "BUCK:2:5 fake-good"]);
+        assert_eq!(o.applied, vec!["BUCK:1:5 starlark-no-effect", "BUCK:2:5 starlark-no-effect"]);
         assert!(o.messages.is_empty(), "{:?}", o.messages);
         assert!(o.remaining.is_empty());
     }
@@ -649,11 +661,12 @@ mod tests {
         assert!(o.applied.is_empty());
         assert_eq!(o.messages.len(), 1, "{:?}", o.messages);
         assert!(
-            o.messages[0].starts_with("fix for fake-break in BUCK discarded: the fixed file no longer parses"),
+            o.messages[0]
+                .starts_with("fix for starlark-unreachable in BUCK discarded: the fixed file no longer parses"),
             "{:?}",
             o.messages
         );
-        assert_eq!(o.remaining, vec!["fake-break"]);
+        assert_eq!(o.remaining, vec!["starlark-unreachable"]);
     }
 
     #[test]
@@ -661,17 +674,20 @@ mod tests {
         // the good fixes and the bad one fail together first; then one fix per pass
         let o = fix_tree(&[("BUCK", "a = GOOD\nb = BAD\nc = GOOD\n")]);
         assert_eq!(o.texts["BUCK"], "a = fine\nb = BAD\nc = fine\n");
-        assert_eq!(o.applied, vec!["BUCK:1:5 fake-good", "BUCK:3:5 fake-good"]);
+        assert_eq!(o.applied, vec!["BUCK:1:5 starlark-no-effect", "BUCK:3:5 starlark-no-effect"]);
         assert_eq!(o.messages.len(), 1, "{:?}", o.messages);
-        assert!(o.messages[0].starts_with("fix for fake-break in BUCK discarded"), "{:?}", o.messages);
+        assert!(o.messages[0].starts_with("fix for starlark-unreachable in BUCK discarded"), "{:?}", o.messages);
     }
 
     #[test]
     fn a_fix_that_keeps_its_finding_is_discarded() {
         let o = fix_tree(&[("BUCK", "a = GOOD\ns = STUCK\n")]);
         assert_eq!(o.texts["BUCK"], "a = fine\ns = STUCK\n");
-        assert_eq!(o.messages, vec!["fix for fake-stuck in BUCK discarded: it did not remove the finding"]);
-        assert_eq!(o.applied, vec!["BUCK:1:5 fake-good"]);
+        assert_eq!(
+            o.messages,
+            vec!["fix for starlark-missing-return in BUCK discarded: it did not remove the finding"]
+        );
+        assert_eq!(o.applied, vec!["BUCK:1:5 starlark-no-effect"]);
     }
 
     #[test]
@@ -680,7 +696,9 @@ mod tests {
         assert_eq!(o.texts["BUCK"], "n = NEW\n");
         assert_eq!(
             o.messages,
-            vec!["fix for fake-new in BUCK discarded: the fixed file has a new `fake-other` finding"]
+            vec![
+                "fix for starlark-duplicate-key in BUCK discarded: the fixed file has a new `starlark-ident-as-statement` finding"
+            ]
         );
     }
 
@@ -692,7 +710,8 @@ mod tests {
         assert_eq!(o.texts["B"], "m = MATE\n");
         assert_eq!(o.messages.len(), 1, "{:?}", o.messages);
         assert!(
-            o.messages[0].starts_with("fix for fake-pair in B discarded: the fixed file no longer parses"),
+            o.messages[0]
+                .starts_with("fix for starlark-unused-argument in B discarded: the fixed file no longer parses"),
             "{:?}",
             o.messages
         );

@@ -16,7 +16,6 @@ use lsp_types::{
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::files::Files;
-use crate::rules::registry;
 use crate::source::{FileId, LineIndex, clamp_to_char_boundary};
 
 /// The `source` of every diagnostic the server publishes.
@@ -210,7 +209,7 @@ impl<'a> Converter<'a> {
     /// Convert one finding. The fix, if any, goes into `data` as
     /// `{"fix": {"title", "applicability", "changes": {uri: [TextEdit]}}}`.
     pub fn diagnostic(&mut self, d: &Diagnostic) -> lsp_types::Diagnostic {
-        let meta = registry::get(d.rule);
+        let meta = Some(d.rule.meta());
         let range = self.range(d.primary.file, d.primary.range());
         let mut related = Vec::new();
         for r in &d.related {
@@ -279,14 +278,14 @@ pub fn tags(d: &Diagnostic) -> Option<Vec<DiagnosticTag>> {
         "fixup-orphan-dir",
         "fixup-version-matches-nothing",
     ];
-    if UNNECESSARY.contains(&d.rule) {
+    if UNNECESSARY.contains(&d.rule.id()) {
         return Some(vec![DiagnosticTag::UNNECESSARY]);
     }
-    let removed_key = d.rule == "fixup-unknown-key" && {
+    let removed_key = d.rule == crate::rules::Rule::FixupUnknownKey && {
         let m = d.message.to_ascii_lowercase();
         m.contains("removed") || m.contains("no longer") || m.contains("legacy")
     };
-    if d.rule.starts_with("fixup-legacy-") || removed_key {
+    if d.rule.id().starts_with("fixup-legacy-") || removed_key {
         return Some(vec![DiagnosticTag::DEPRECATED]);
     }
     None
@@ -349,8 +348,14 @@ mod tests {
     #[test]
     fn tags_by_rule() {
         use crate::source::{FileId, Span};
-        let d =
-            |rule: &'static str, msg: &str| Diagnostic::new(rule, Severity::Warning, Span::new(FileId(0), 0..1), msg);
+        let d = |rule: &'static str, msg: &str| {
+            Diagnostic::new(
+                crate::rules::Rule::from_id(rule).unwrap(),
+                Severity::Warning,
+                Span::new(FileId(0), 0..1),
+                msg,
+            )
+        };
         assert_eq!(tags(&d("unused-suppression", "x")), Some(vec![DiagnosticTag::UNNECESSARY]));
         assert_eq!(tags(&d("starlark-unused-load", "x")), Some(vec![DiagnosticTag::UNNECESSARY]));
         assert_eq!(tags(&d("fixup-legacy-buildscript-syntax", "x")), Some(vec![DiagnosticTag::DEPRECATED]));

@@ -124,7 +124,7 @@ impl Report {
                 related.push(Report::related(rel.span, &rel.message, files));
             }
         }
-        let info = rule_info(d.rule);
+        let info = rule_info(d.rule.id());
         Report {
             message,
             code: Some(format!("buck-lint::{}", d.rule)),
@@ -349,7 +349,7 @@ mod tests {
         let end_of_call = text.find(")\n").unwrap() as u32 + 1;
         let x39 = text.find("x39").unwrap() as u32;
         let d = Diagnostic::new(
-            "re-container-image-missing",
+            crate::rules::Rule::ReContainerImageMissing,
             Severity::Warning,
             Span { file: id, start: 0, end: end_of_call },
             "no container image",
@@ -438,7 +438,7 @@ mod tests {
             crate::source::FileKind::Build,
             true,
         );
-        let d = Diagnostic::new("io-error", Severity::Error, Span::new(id, 0..0), "cannot read");
+        let d = Diagnostic::new(crate::rules::Rule::IoError, Severity::Error, Span::new(id, 0..0), "cannot read");
         let o = opts(false);
         let out = render(&handler(&o, 100), &d, &files, &o);
         assert!(out.contains("cannot read (missing/BUCK:1:1)"), "{out}");

@@ -114,8 +114,13 @@ mod tests {
         std::fs::write(&path, "x = 1\n").unwrap();
         let mut files = Files::new();
         let id = files.add(path, "dir%/a,b:c".into(), FileKind::Bzl, true);
-        let d = Diagnostic::new("re-local-cache-upload", Severity::Info, Span::new(id, 0..1), "50% done: a, b")
-            .with_help("line one\r\nline two");
+        let d = Diagnostic::new(
+            crate::rules::Rule::ReLocalCacheUpload,
+            Severity::Info,
+            Span::new(id, 0..1),
+            "50% done: a, b",
+        )
+        .with_help("line one\r\nline two");
         assert_eq!(
             line(&d, &files),
             "::notice file=dir%25/a%2Cb%3Ac,line=1,col=1,endLine=1,endColumn=2,title=buck-lint (re-local-cache-upload)::\

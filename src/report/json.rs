@@ -86,10 +86,10 @@ struct JsonEdit<'a> {
 }
 
 pub(crate) fn diagnostic<'a>(d: &'a Diagnostic, files: &'a Files) -> JsonDiagnostic<'a> {
-    let info = rule_info(d.rule);
+    let info = rule_info(d.rule.id());
     let r = region(files, d.primary);
     JsonDiagnostic {
-        rule: d.rule,
+        rule: d.rule.id(),
         code: info.code,
         category: info.category,
         severity: d.severity.as_str(),
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(lines.len(), 2);
         for (line, d) in lines.iter().zip(&diags) {
             let v: Value = serde_json::from_str(line).unwrap();
-            assert_eq!(v["rule"], d.rule);
+            assert_eq!(v["rule"], d.rule.id());
             assert!(v.get("summary").is_none());
             assert_eq!(keys(&v).len(), 14);
         }

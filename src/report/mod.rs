@@ -196,7 +196,7 @@ pub fn fingerprint(d: &Diagnostic, files: &Files, path: &str) -> String {
     let own = text.get(d.primary.start as usize..d.primary.end as usize).unwrap_or("");
     let own: Vec<&str> = own.split_whitespace().collect();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [d.rule, path, &own.join(" "), &d.message] {
+    for part in [d.rule.id(), path, &own.join(" "), &d.message] {
         for b in part.bytes().chain([0u8]) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -331,7 +331,7 @@ pub(crate) mod test_support {
     pub fn diagnostics(fx: &Fixture) -> Vec<Diagnostic> {
         let value = span_of(fx.defs, DEFS, "False");
         let r07 = Diagnostic::new(
-            "re-full-hybrid-racing",
+            crate::rules::Rule::ReFullHybridRacing,
             Severity::Warning,
             value,
             "local and remote execution race for every action (use_limited_hybrid = False)",
@@ -345,7 +345,7 @@ pub(crate) mod test_support {
         });
         let name = span_of(fx.buck, BUCK, "\"café-0.1\"");
         let r01 = Diagnostic::new(
-            "pipelined-nondeterministic-crate",
+            crate::rules::Rule::PipelinedNondeterministicCrate,
             Severity::Error,
             name,
             "café 0.1 compiles env!(\"OUT_DIR\") into the crate",

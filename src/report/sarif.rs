@@ -310,8 +310,8 @@ fn why_it_matters(doc: &str) -> Option<String> {
 
 fn result<'a>(d: &'a Diagnostic, files: &'a Files) -> SarifResult<'a> {
     SarifResult {
-        rule_id: d.rule,
-        rule_index: registry::index_of(d.rule),
+        rule_id: d.rule.id(),
+        rule_index: Some(d.rule as usize),
         level: level(d.severity),
         message: Text::new(d.message.as_str()),
         locations: vec![Location { physical_location: physical(files, d.primary) }],
@@ -538,16 +538,21 @@ mod tests {
         let fx = fixture();
         let edit =
             |file, text, needle, content: &str| Edit { span: span_of(file, text, needle), content: content.into() };
-        let d = Diagnostic::new("fixup-legacy-platform-fixup", Severity::Error, span_of(fx.defs, DEFS, "x"), "m")
-            .with_fix(crate::diagnostic::Fix {
-                applicability: Applicability::Safe,
-                description: "Rewrite".into(),
-                edits: vec![
-                    edit(fx.defs, DEFS, "x = 1", "y = 2"),
-                    edit(fx.buck, BUCK, "# é€", ""),
-                    edit(fx.defs, DEFS, "False", "True"),
-                ],
-            });
+        let d = Diagnostic::new(
+            crate::rules::Rule::FixupLegacyPlatformFixup,
+            Severity::Error,
+            span_of(fx.defs, DEFS, "x"),
+            "m",
+        )
+        .with_fix(crate::diagnostic::Fix {
+            applicability: Applicability::Safe,
+            description: "Rewrite".into(),
+            edits: vec![
+                edit(fx.defs, DEFS, "x = 1", "y = 2"),
+                edit(fx.buck, BUCK, "# é€", ""),
+                edit(fx.defs, DEFS, "False", "True"),
+            ],
+        });
         let v = render(&[d], &fx);
         let changes = v["runs"][0]["results"][0]["fixes"][0]["artifactChanges"].as_array().unwrap().clone();
         assert_eq!(changes.len(), 2);

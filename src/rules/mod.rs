@@ -1,11 +1,17 @@
-//! Rules. Each rule lives in one file under `rules/<category>/` whose doc comment says what
-//! it checks and why; its metadata is a row of [`registry::RULES`] and its page is
-//! `rules/<id>.md` at the repository root. A rule implements [`Check`] with a per-file hook
-//! (run in parallel, right after parsing, on the file's syntax), a project hook (run once on
-//! the cross-file [`crate::model::Project`]) and/or a fixups hook (run on the project once per
-//! `fixups.toml`, see [`FixupsCx`]).
+//! Rules. Each rule lives in one file, `rules/<category>/<id_in_snake_case>.rs`, whose doc
+//! comment says what it checks and why. The file declares the rule once with
+//! [`registry::declare_rule!`] (id, code, category, severity, default, fix availability; the
+//! page `rules/<id>.md` at the repository root is its documentation) and implements [`Check`]
+//! with a per-file hook (run in parallel, right after parsing, on the file's syntax), a
+//! project hook (run once on the cross-file [`crate::model::Project`]) and/or a fixups hook
+//! (run on the project once per `fixups.toml`, see [`FixupsCx`]). One line in [`list`] registers
+//! it: that list generates the [`Rule`] enum, the metadata table and the check table. The
+//! engine calls a rule's hooks only while the rule is enabled.
 
+pub mod list;
 pub mod registry;
+
+pub use registry::Rule;
 
 pub mod buck;
 pub mod determinism;
@@ -30,6 +36,14 @@ pub struct FileCx<'a> {
     pub file: &'a SourceFile,
     pub parsed: &'a Parsed,
     pub settings: &'a Settings,
+    /// The starlark crate's lints of the file, run once for all `starlark-*` rules.
+    pub(crate) starlark_lints: std::sync::OnceLock<Vec<::starlark::analysis::Lint>>,
+}
+
+impl<'a> FileCx<'a> {
+    pub fn new(file: &'a SourceFile, parsed: &'a Parsed, settings: &'a Settings) -> Self {
+        FileCx { file, parsed, settings, starlark_lints: std::sync::OnceLock::new() }
+    }
 }
 
 /// What a project check sees.
@@ -50,7 +64,7 @@ impl<'a> Sink<'a> {
         Sink { settings, diagnostics: Vec::new() }
     }
     /// Is this rule selected at all (for any file)? Checks use this to skip work.
-    pub fn enabled(&self, rule: &str) -> bool {
+    pub fn enabled(&self, rule: Rule) -> bool {
         self.settings.is_enabled(rule)
     }
     pub fn push(&mut self, d: Diagnostic) {
@@ -72,9 +86,9 @@ pub struct FixupsCx<'a> {
     pub fixups: &'a FixupsDoc<'a>,
 }
 
-/// A rule implementation. `rules()` lists the registry ids it emits.
+/// A rule implementation: the hooks a rule needs (all optional). A check reports its own
+/// rule; the engine calls it only while that rule is enabled.
 pub trait Check: Sync + Send {
-    fn rules(&self) -> &'static [&'static str];
     fn check_file(&self, _cx: &FileCx<'_>, _sink: &mut Sink<'_>) {}
     fn check_project(&self, _cx: &ProjectCx<'_>, _sink: &mut Sink<'_>) {}
     /// Run once per parsed fixups file of the project (reported or not), after the model
@@ -82,19 +96,7 @@ pub trait Check: Sync + Send {
     fn check_fixups(&self, _cx: &ProjectCx<'_>, _fx: &FixupsCx<'_>, _sink: &mut Sink<'_>) {}
 }
 
-/// Every check, in a stable order (each category owns its list).
-pub fn checks() -> impl Iterator<Item = &'static dyn Check> {
-    static META: &[&dyn Check] = &[&meta::syntax_error::SyntaxError];
-    [
-        META,
-        buck::CHECKS,
-        starlark::CHECKS,
-        determinism::CHECKS,
-        remote_execution::CHECKS,
-        fixups::CHECKS,
-        reindeer::CHECKS,
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
+/// The checks of the enabled rules, in catalogue order.
+pub fn enabled_checks(settings: &Settings) -> Vec<(Rule, &'static dyn Check)> {
+    Rule::ALL.iter().filter(|r| settings.is_enabled(**r)).map(|r| (*r, r.check())).collect()
 }

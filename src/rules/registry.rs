@@ -1,6 +1,7 @@
-//! The rule registry: every rule's metadata in one table. The doc page of each rule lives
-//! in `rules/<id>.md` and is embedded here; its first paragraph after the metadata line is
-//! the rule's one-line summary.
+//! The rule registry: what a rule is ([`RuleMeta`]), how a rule file declares one
+//! ([`declare_rule!`]) and the lookups over the table that `rules/list.rs` generates from the
+//! declarations. The doc page of each rule lives in `rules/<id>.md` and is embedded; its first
+//! paragraph after the metadata line is the rule's one-line summary.
 
 use crate::diagnostic::Severity;
 
@@ -59,6 +60,7 @@ impl FixAvailability {
 
 #[derive(Debug, Clone, Copy)]
 pub struct RuleMeta {
+    pub rule: Rule,
     pub id: &'static str,
     pub code: Option<&'static str>,
     pub category: Category,
@@ -89,100 +91,80 @@ impl RuleMeta {
     }
 }
 
-macro_rules! rule {
-    ($id:literal, $code:expr, $cat:ident, $sev:ident, $on:expr, $fix:ident) => {
-        RuleMeta {
-            id: $id,
-            code: $code,
-            category: Category::$cat,
-            severity: Severity::$sev,
-            default_enabled: $on,
-            fix: FixAvailability::$fix,
-            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+/// Declare a rule in its own file: its metadata, once, and the unit struct that implements
+/// [`crate::rules::Check`] for it. The struct is named like the rule id in UpperCamelCase and
+/// becomes the [`Rule`] variant of the same name through its line in `rules/list.rs`; its
+/// documentation is the rule's page, `rules/<id>.md`. In a file that declares one rule the
+/// macro also defines `ID`, the file's [`Rule`].
+///
+/// ```ignore
+/// declare_rule! {
+///     LabelInPathAttr {
+///         id: "label-in-path-attr",
+///         code: None,
+///         category: Buck,
+///         severity: Warning,
+///         default: true,
+///         fix: None,
+///     }
+/// }
+/// ```
+macro_rules! declare_rule {
+    ($name:ident { id: $id:literal, code: $code:expr, category: $cat:ident, severity: $sev:ident, default: $on:expr, fix: $fix:ident $(,)? }) => {
+        $crate::rules::registry::declare_rule!(@one $name, $id, $code, $cat, $sev, $on, $fix);
+        /// The rule this file declares.
+        #[allow(dead_code)]
+        const ID: $crate::rules::Rule = $crate::rules::Rule::$name;
+    };
+    // several rules in one file (a family served by one shared analysis): no `ID`
+    ($($name:ident { id: $id:literal, code: $code:expr, category: $cat:ident, severity: $sev:ident, default: $on:expr, fix: $fix:ident $(,)? })+ ; family) => {
+        $( $crate::rules::registry::declare_rule!(@one $name, $id, $code, $cat, $sev, $on, $fix); )+
+    };
+    (@one $name:ident, $id:literal, $code:expr, $cat:ident, $sev:ident, $on:expr, $fix:ident) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"))]
+        pub struct $name;
+        impl $name {
+            pub const META: $crate::rules::registry::RuleMeta = $crate::rules::registry::RuleMeta {
+                rule: $crate::rules::Rule::$name,
+                id: $id,
+                code: $code,
+                category: $crate::rules::registry::Category::$cat,
+                severity: $crate::diagnostic::Severity::$sev,
+                default_enabled: $on,
+                fix: $crate::rules::registry::FixAvailability::$fix,
+                doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            };
         }
     };
 }
+pub(crate) use declare_rule;
 
-/// Every rule buck-lint knows, in catalogue order. Ids are stable public API.
-pub static RULES: &[RuleMeta] = &[
-    rule!("pipelined-nondeterministic-crate", Some("R01"), Determinism, Error, true, None),
-    rule!("proc-macro-consumes-nondeterministic-rlib", Some("R02"), Determinism, Error, true, None),
-    rule!("cargo-env-all-under-re", Some("R03"), Determinism, Warning, true, Unsafe),
-    rule!("env-path-macro-absolutized", Some("R04"), Determinism, Info, true, None),
-    rule!("fixups-buck-out-of-sync", Some("R05"), Reindeer, Warning, true, None),
-    rule!("reindeer-platform-name-unmapped", Some("R06"), Reindeer, Error, true, Unsafe),
-    rule!("re-full-hybrid-racing", Some("R07"), RemoteExecution, Warning, true, Unsafe),
-    rule!("re-container-image-invalid", Some("R08"), RemoteExecution, Error, true, Unsafe),
-    rule!("re-container-image-unpinned", Some("R09"), RemoteExecution, Warning, true, None),
-    rule!("re-container-image-missing", Some("R10"), RemoteExecution, Warning, true, None),
-    rule!("re-executor-config-invalid", Some("R11"), RemoteExecution, Error, true, Safe),
-    rule!("re-exec-platform-host-derived", Some("R12"), RemoteExecution, Warning, true, None),
-    rule!("re-platform-property-inconsistent", Some("R13"), RemoteExecution, Info, true, Unsafe),
-    rule!("re-local-cache-upload", Some("R14"), RemoteExecution, Info, true, None),
-    rule!("proc-macro-missing-crate-attr", Some("R15"), Buck, Error, true, Unsafe),
-    rule!("proc-macro-inner-target-dep", Some("R16"), Buck, Error, true, Safe),
-    rule!("proc-macro-exec-compatible-with-dropped", Some("R17"), Buck, Warning, true, None),
-    rule!("buildscript-wiring-mismatch", Some("R18"), Buck, Error, true, Unsafe),
-    rule!("buildscript-env-wrong-config-macro", Some("R19"), Buck, Warning, true, Unsafe),
-    rule!("http-archive-unpinned-or-api-url", Some("R20"), Buck, Warning, true, Safe),
-    rule!("dep-on-private-versioned-target", Some("R21"), Buck, Error, true, Safe),
-    rule!("python-ext-unsupported-in-oss-prelude", Some("R22"), Buck, Error, true, None),
-    rule!("fixup-legacy-buildscript-syntax", Some("R23"), Fixups, Error, true, Safe),
-    rule!("fixup-legacy-platform-fixup", Some("R24"), Fixups, Error, true, Safe),
-    rule!("fixup-unknown-key", Some("R25"), Fixups, Error, true, Unsafe),
-    rule!("fixup-cfg-restricted-field", Some("R26"), Fixups, Error, true, None),
-    rule!("fixup-cfg-parse", Some("R27"), Fixups, Error, true, None),
-    rule!("fixup-buildscript-undecided", Some("R28"), Fixups, Warning, true, Unsafe),
-    rule!("fixup-buildscript-unused", Some("R29"), Fixups, Error, true, Safe),
-    rule!("fixup-orphan-dir", Some("R30"), Fixups, Warning, true, Unsafe),
-    rule!("fixup-buildscript-disabled-essential", Some("R31"), Fixups, Warning, true, None),
-    rule!("fixup-env-cycle-or-buck-out-path", Some("R32"), Fixups, Error, true, None),
-    rule!("fixup-env-absolute-host-path", Some("R33"), Fixups, Warning, true, None),
-    rule!("fixup-cfg-via-rustc-flags", Some("R34"), Fixups, Info, true, Unsafe),
-    rule!("fixup-dep-shape", Some("R35"), Fixups, Error, true, Unsafe),
-    rule!("fixup-link-directives-dropped", Some("R36"), Fixups, Warning, true, Unsafe),
-    rule!("reindeer-config-invalid", Some("R37"), Reindeer, Error, true, Unsafe),
-    rule!("reindeer-unresolved-fixup-warn-only", Some("R38"), Reindeer, Info, false, Unsafe),
-    rule!("reindeer-precise-srcs-noop", Some("R39"), Reindeer, Info, true, None),
-    rule!("syntax-error", None, Meta, Error, true, None),
-    rule!("buck-dialect", None, Buck, Error, true, None),
-    rule!("duplicate-target-name", None, Buck, Error, true, None),
-    rule!("unused-suppression", None, Meta, Warning, true, Safe),
-    rule!("fixup-version-matches-nothing", None, Fixups, Warning, true, None),
-    rule!("fixup-cfg-dead", None, Fixups, Info, true, None),
-    rule!("buckconfig-include-invalid", None, Buck, Error, true, None),
-    rule!("fixup-cargo-env-missing", None, Fixups, Warning, true, None),
-    rule!("re-container-image-registry-not-allowed", None, RemoteExecution, Warning, false, None),
-    rule!("vendored-crate-build-file", None, Buck, Error, true, Safe),
-    rule!("bxl-needs-execution-platforms", None, Buck, Warning, true, None),
-    rule!("buckconfig-cell-unresolved", None, Buck, Error, true, None),
-    rule!("edition-mismatch", None, Buck, Warning, true, None),
-    rule!("label-in-path-attr", None, Buck, Warning, true, None),
-    rule!("internal-error", None, Meta, Error, true, None),
-    rule!("io-error", None, Meta, Error, true, None),
-    rule!("starlark-missing-return-expression", None, Starlark, Warning, true, None),
-    rule!("starlark-missing-return", None, Starlark, Warning, true, None),
-    rule!("starlark-unreachable", None, Starlark, Warning, true, None),
-    rule!("starlark-redundant-return", None, Starlark, Info, false, None),
-    rule!("starlark-redundant-continue", None, Starlark, Info, false, None),
-    rule!("starlark-misplaced-load", None, Starlark, Warning, true, None),
-    rule!("starlark-no-effect", None, Starlark, Warning, true, None),
-    rule!("starlark-incompatible-type-check", None, Starlark, Warning, true, None),
-    rule!("starlark-duplicate-top-level-assign", None, Starlark, Warning, true, None),
-    rule!("starlark-duplicate-key", None, Starlark, Warning, true, None),
-    rule!("starlark-ident-as-statement", None, Starlark, Warning, true, None),
-    rule!("starlark-unused-load", None, Starlark, Info, false, Safe),
-    rule!("starlark-unused-assign", None, Starlark, Info, false, None),
-    rule!("starlark-unused-argument", None, Starlark, Info, false, None),
-    rule!("starlark-using-unassigned", None, Starlark, Warning, true, None),
-    rule!("starlark-using-undefined", None, Starlark, Info, false, None),
-    rule!("starlark-using-maybe-undefined", None, Starlark, Warning, true, None),
-    rule!("starlark-underscore-definition", None, Starlark, Info, false, None),
-    rule!("starlark-using-ignored", None, Starlark, Info, false, None),
-    rule!("starlark-dict-without-star-star", None, Starlark, Warning, true, None),
-    rule!("starlark-eager-and-inefficient-bool-check", None, Starlark, Warning, true, None),
-    rule!("starlark-inefficient-bool-check", None, Starlark, Warning, true, None),
-];
+pub use super::list::{RULES, Rule};
+
+impl Rule {
+    pub fn meta(self) -> &'static RuleMeta {
+        &RULES[self as usize]
+    }
+    /// The stable kebab-case id.
+    pub fn id(self) -> &'static str {
+        self.meta().id
+    }
+    pub fn from_id(id: &str) -> Option<Rule> {
+        get(id).map(|m| m.rule)
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
 
 pub fn get(id: &str) -> Option<&'static RuleMeta> {
     RULES.iter().find(|r| r.id == id)

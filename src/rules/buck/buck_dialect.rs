@@ -7,13 +7,21 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ir::{Expr, ExprKind};
 use crate::parse::Parsed;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::span;
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct BuckDialect;
-
-const ID: &str = "buck-dialect";
+declare_rule! {
+    BuckDialect {
+        id: "buck-dialect",
+        code: None,
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 fn fstrings<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match &e.kind {
@@ -33,11 +41,8 @@ fn fstrings<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
 }
 
 impl Check for BuckDialect {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if !matches!(cx.file.kind, FileKind::Build | FileKind::Package) || !sink.enabled(ID) {
+        if !matches!(cx.file.kind, FileKind::Build | FileKind::Package) {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

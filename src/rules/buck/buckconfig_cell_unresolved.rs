@@ -16,6 +16,7 @@
 //! cells), files in a Reindeer vendor directory (`vendored-crate-build-file` covers them), and
 //! everything when an include of the configuration cannot be read. The finding sits on the
 //! path, the alias target, or the label. No fix.
+use crate::rules::registry::declare_rule;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -27,9 +28,16 @@ use crate::parse::buckconfig::{self, BuckConfigFile};
 use crate::rules::{Check, FileCx, ProjectCx, Sink};
 use crate::source::{FileId, FileKind, Span};
 
-pub struct BuckconfigCellUnresolved;
-
-const ID: &str = "buckconfig-cell-unresolved";
+declare_rule! {
+    BuckconfigCellUnresolved {
+        id: "buckconfig-cell-unresolved",
+        code: None,
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 const CELL_SECTIONS: [&str; 2] = ["cells", "repositories"];
 const ALIAS_SECTIONS: [&str; 2] = ["cell_aliases", "repository_aliases"];
@@ -95,16 +103,9 @@ fn unknown_cell(span: Span, cell: &str, what: &str) -> Diagnostic {
 }
 
 impl Check for BuckconfigCellUnresolved {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     /// Cell paths and alias targets of a `.buckconfig`.
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::BuckConfig
-            || !sink.enabled(ID)
-            || cx.file.path.file_name().is_none_or(|n| n != ".buckconfig")
-        {
+        if cx.file.kind != FileKind::BuckConfig || cx.file.path.file_name().is_none_or(|n| n != ".buckconfig") {
             return;
         }
         let Parsed::BuckConfig(cfg) = cx.parsed else { return };
@@ -136,9 +137,6 @@ impl Check for BuckconfigCellUnresolved {
 
     /// `load()` paths and labels of the root cell's Starlark files.
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let (Some(root), Some(cfg_id)) = (p.root.as_deref(), p.root_buckconfig) else { return };
         let Some(cfg) = p.buckconfig(cfg_id) else { return };

@@ -7,6 +7,7 @@
 //! The finding sits on the include directive of the linted file; a cycle's message lists the
 //! chain of files. Example: `.buckconfig` with `<file:config/base.bcfg>`, and
 //! `config/base.bcfg` with `<file:../.buckconfig>`. No fix.
+use crate::rules::registry::declare_rule;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -16,9 +17,16 @@ use crate::rules::util::span;
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct BuckconfigIncludeInvalid;
-
-const ID: &str = "buckconfig-include-invalid";
+declare_rule! {
+    BuckconfigIncludeInvalid {
+        id: "buckconfig-include-invalid",
+        code: None,
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 /// How deep includes are followed (Buck2's own limit is far beyond real configurations).
 const MAX_DEPTH: usize = 32;
@@ -55,12 +63,8 @@ fn find_cycle(path: &Path, stack: &mut Vec<PathBuf>) -> Option<Vec<PathBuf>> {
 }
 
 impl Check for BuckconfigIncludeInvalid {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::BuckConfig || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::BuckConfig {
             return;
         }
         let Parsed::BuckConfig(cfg) = cx.parsed else { return };

@@ -5,7 +5,12 @@
 //! configured for the target platform, so cross and RE builds run a tool built for the
 //! wrong machine. Example: `PYO3_PYTHON = "$(location toolchains//:cpython)"`. Fix
 //! (unsafe): `$(location X)` → `$(location_exec X)`, `$(exe_target X)` → `$(exe X)`.
-//! This file checks `buildscript_run(env = {...})` in BUCK files.
+//! This file checks `buildscript_run(env = {...})` in BUCK files and the
+//! `[buildscript.run.env]`/`[buildscript.build.env]` tables of fixups.toml.
+use crate::model::fixups::{EnvKind, FixupsDoc};
+use crate::rules::fixups::{fixups_doc, replace_literal};
+use crate::rules::registry::declare_rule;
+use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -16,9 +21,16 @@ use crate::rules::util::{is_buildscript_run_rule, replace_string_literal, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct BuildscriptEnvWrongConfigMacro;
-
-const ID: &str = "buildscript-env-wrong-config-macro";
+declare_rule! {
+    BuildscriptEnvWrongConfigMacro {
+        id: "buildscript-env-wrong-config-macro",
+        code: Some("R19"),
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: Unsafe,
+    }
+}
 
 pub const TOOL_VARS: &[&str] = &[
     "PYO3_PYTHON",
@@ -64,13 +76,18 @@ pub fn check_value(key: &str, value: &str) -> Option<(String, String)> {
 }
 
 impl Check for BuildscriptEnvWrongConfigMacro {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
-            return;
+        match cx.file.kind {
+            FileKind::Build => buck_file(cx, sink),
+            FileKind::Fixups => fixups_file(cx, sink),
+            _ => {}
         }
+    }
+}
+
+/// `buildscript_run(env = {...})` in a BUCK file.
+fn buck_file(cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+    {
         let Parsed::Starlark { module, .. } = cx.parsed else { return };
         for c in &module.calls {
             let Some(callee) = c.callee_name() else { continue };
@@ -94,6 +111,33 @@ impl Check for BuildscriptEnvWrongConfigMacro {
                         }),
                 );
             }
+        }
+    }
+}
+
+/// A `[buildscript.run.env]` or `[buildscript.build.env]` value (in any section) of a fixups.toml.
+fn fixups_file(cx: &FileCx<'_>, sink: &mut Sink<'_>) {
+    let Some(doc) = fixups_doc(cx) else { return };
+    let f = FixupsDoc::analyze(doc);
+    for s in &f.sections {
+        for (kind, e) in s.env_entries() {
+            if kind == EnvKind::Library {
+                continue;
+            }
+            let Some((fixed, message)) = check_value(e.key, e.value) else { continue };
+            sink.push(
+                Diagnostic::new(ID, Severity::Warning, Span::new(cx.file.id, e.value_span.clone()), message)
+                    .with_label("target-configured macro in build-script env")
+                    .with_help(format!(
+                        "`{}` is read by the build script, which runs on the exec platform",
+                        kind.table_name()
+                    ))
+                    .with_fix(Fix {
+                        applicability: Applicability::Unsafe,
+                        description: "Use the exec-configured macro".into(),
+                        edits: vec![replace_literal(cx.file.id, f.text, &e.value_span, &fixed)],
+                    }),
+            );
         }
     }
 }

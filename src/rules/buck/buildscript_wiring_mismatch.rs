@@ -10,6 +10,7 @@
 //! the build script in current syntax (`buildscript.run = true`), for which current Reindeer
 //! always writes both: older Reindeer versions (legacy `[[buildscript]]` sections) and other
 //! generators write one on purpose.
+use crate::rules::registry::declare_rule;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -21,17 +22,21 @@ use crate::rules::util::{is_rust_library_rule, replace_string_literal, span, spl
 use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
 use crate::source::{FileKind, Span};
 
-pub struct BuildscriptWiringMismatch;
-
-const ID: &str = "buildscript-wiring-mismatch";
+declare_rule! {
+    BuildscriptWiringMismatch {
+        id: "buildscript-wiring-mismatch",
+        code: Some("R18"),
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: Unsafe,
+    }
+}
 
 static LOCATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\$\(location\s+:([^\[\)\s]+)\[(out_dir|rustc_flags)\]\)").unwrap());
 
 impl Check for BuildscriptWiringMismatch {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     /// Only one of the two references: a fault only where the generator always writes both.
     /// Current Reindeer does for `buildscript.run = true`; older Reindeer (legacy
     /// `[[buildscript]]` sections asking for `rustc_flags` or `gen_srcs` alone) and other
@@ -39,9 +44,6 @@ impl Check for BuildscriptWiringMismatch {
     /// file: a package whose top-level fixups say `buildscript.run = true` in current syntax
     /// must have both references on each of its library rules in the generated BUCK.
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let Some((rp, pkg)) = fx.owner else { return };
         let Some(buck) = rp.buck_file else { return };
         let Some(top) = fx.fixups.sections.iter().find(|s| s.kind == SectionKind::Top && s.legacy_version.is_none())
@@ -95,7 +97,7 @@ impl Check for BuildscriptWiringMismatch {
         }
     }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::Build {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

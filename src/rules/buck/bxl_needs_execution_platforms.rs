@@ -10,6 +10,7 @@
 //! cannot be read. The finding sits on the `[build]` header (line 1 when there is none), with
 //! related spans on the calls. No fix: which platform to register is the user's choice
 //! (`prelude//platforms:default` is the local one).
+use crate::rules::registry::declare_rule;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -19,9 +20,16 @@ use crate::parse::buckconfig;
 use crate::rules::{Check, ProjectCx, Sink};
 use crate::source::{FileKind, Span};
 
-pub struct BxlNeedsExecutionPlatforms;
-
-const ID: &str = "bxl-needs-execution-platforms";
+declare_rule! {
+    BxlNeedsExecutionPlatforms {
+        id: "bxl-needs-execution-platforms",
+        code: None,
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: None,
+    }
+}
 
 /// How deep includes are followed.
 const MAX_DEPTH: usize = 8;
@@ -50,14 +58,7 @@ fn sets_execution_platforms(path: &Path, depth: usize) -> Option<bool> {
 }
 
 impl Check for BxlNeedsExecutionPlatforms {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let (Some(root), Some(cfg_id)) = (p.root.as_deref(), p.root_buckconfig) else { return };
         // `ctx.bxl_actions()` calls in the repository's own BXL scripts

@@ -7,21 +7,23 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
 use crate::model::value::Value;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{replace_string_literal, span, split_versioned};
 use crate::rules::{Check, ProjectCx, Sink};
 
-pub struct DepOnPrivateVersionedTarget;
-
-const ID: &str = "dep-on-private-versioned-target";
+declare_rule! {
+    DepOnPrivateVersionedTarget {
+        id: "dep-on-private-versioned-target",
+        code: Some("R21"),
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: Safe,
+    }
+}
 
 impl Check for DepOnPrivateVersionedTarget {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         for t in &p.targets {
             if !cx.files.get(t.file).reported {

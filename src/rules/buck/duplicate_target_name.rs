@@ -5,6 +5,7 @@
 //! `rust_library(name = "serde")`. Buildifier's `duplicated-name` is accepted as an alias.
 //! Only calls known to declare exactly `name` count: prelude rules, not the project's own
 //! macros (which may declare `<name>-suffix` targets).
+use crate::rules::registry::declare_rule;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -14,7 +15,16 @@ use crate::rules::util::{is_literal_true, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct DuplicateTargetName;
+declare_rule! {
+    DuplicateTargetName {
+        id: "duplicate-target-name",
+        code: None,
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 /// Does the call declare a target named by its `name` argument? True for prelude rules
 /// (globals, `native.<rule>`, symbols loaded from the prelude cell). A macro defined in this
@@ -38,14 +48,9 @@ fn declares_exactly_name(module: &Module, c: &Call) -> bool {
     }
 }
 
-const ID: &str = "duplicate-target-name";
-
 impl Check for DuplicateTargetName {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::Build {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

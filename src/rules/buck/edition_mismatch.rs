@@ -11,6 +11,7 @@
 //! manifest means), sets a per-target edition, or names its workspace with
 //! `package.workspace`; and for Reindeer's third-party directories and dependency cells. The
 //! finding sits on the `edition` value. No fix: which side is right is the author's call.
+use crate::rules::registry::declare_rule;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -19,9 +20,16 @@ use crate::rules::util::{is_rust_binary_rule, is_rust_library_rule};
 use crate::rules::{Check, ProjectCx, Sink};
 use crate::source::Span;
 
-pub struct EditionMismatch;
-
-const ID: &str = "edition-mismatch";
+declare_rule! {
+    EditionMismatch {
+        id: "edition-mismatch",
+        code: None,
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: None,
+    }
+}
 
 fn read_manifest(path: &Path) -> Option<toml_edit::DocumentMut> {
     std::fs::read_to_string(path).ok()?.parse().ok()
@@ -66,14 +74,7 @@ fn cargo_edition(dir: &Path, root: &Path) -> Option<String> {
 }
 
 impl Check for EditionMismatch {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let Some(root) = p.root.as_deref() else { return };
         let mut cache: std::collections::HashMap<&Path, Option<String>> = Default::default();

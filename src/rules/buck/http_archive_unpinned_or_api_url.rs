@@ -5,6 +5,7 @@
 //! 2024 (facebookincubator/reindeer#43). Fix (safe, URL only): rewrite
 //! `https://crates.io/api/v1/crates/<name>/<ver>/download` to
 //! `https://static.crates.io/crates/<name>/<ver>/download`.
+use crate::rules::registry::declare_rule;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -14,9 +15,16 @@ use crate::rules::util::{list_string_literals, replace_string_literal, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct HttpArchiveUnpinnedOrApiUrl;
-
-const ID: &str = "http-archive-unpinned-or-api-url";
+declare_rule! {
+    HttpArchiveUnpinnedOrApiUrl {
+        id: "http-archive-unpinned-or-api-url",
+        code: Some("R20"),
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: Safe,
+    }
+}
 
 /// The digest attributes of the prelude's `http_archive` (`prelude/decls/core_rules.bzl`).
 const DIGEST_ATTRS: &[&str] = &["sha256", "sha1"];
@@ -25,11 +33,8 @@ static API: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^https?://[^/]+/api/v1/crates/([^/]+)/([^/]+)/download$").unwrap());
 
 impl Check for HttpArchiveUnpinnedOrApiUrl {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::Build {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

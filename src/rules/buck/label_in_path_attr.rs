@@ -14,13 +14,21 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ir::ExprKind;
 use crate::model::label::Label;
 use crate::parse::Parsed;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{list_string_literals, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct LabelInPathAttr;
-
-const ID: &str = "label-in-path-attr";
+declare_rule! {
+    LabelInPathAttr {
+        id: "label-in-path-attr",
+        code: None,
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: None,
+    }
+}
 
 /// Path attributes, and the flag attribute that takes `-I$(location …)` instead.
 const PATH_ATTRS: &[(&str, &str)] = &[
@@ -31,12 +39,8 @@ const PATH_ATTRS: &[(&str, &str)] = &[
 ];
 
 impl Check for LabelInPathAttr {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::Build {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

@@ -15,24 +15,3 @@ pub mod proc_macro_inner_target_dep;
 pub mod proc_macro_missing_crate_attr;
 pub mod python_ext_unsupported_in_oss_prelude;
 pub mod vendored_crate_build_file;
-
-use super::Check;
-
-pub static CHECKS: &[&dyn Check] = &[
-    &buck_dialect::BuckDialect,
-    &duplicate_target_name::DuplicateTargetName,
-    &proc_macro_missing_crate_attr::ProcMacroMissingCrateAttr,
-    &proc_macro_inner_target_dep::ProcMacroInnerTargetDep,
-    &proc_macro_exec_compatible_with_dropped::ProcMacroExecCompatibleWithDropped,
-    &buildscript_wiring_mismatch::BuildscriptWiringMismatch,
-    &buildscript_env_wrong_config_macro::BuildscriptEnvWrongConfigMacro,
-    &http_archive_unpinned_or_api_url::HttpArchiveUnpinnedOrApiUrl,
-    &dep_on_private_versioned_target::DepOnPrivateVersionedTarget,
-    &python_ext_unsupported_in_oss_prelude::PythonExtUnsupportedInOssPrelude,
-    &buckconfig_include_invalid::BuckconfigIncludeInvalid,
-    &vendored_crate_build_file::VendoredCrateBuildFile,
-    &bxl_needs_execution_platforms::BxlNeedsExecutionPlatforms,
-    &buckconfig_cell_unresolved::BuckconfigCellUnresolved,
-    &edition_mismatch::EditionMismatch,
-    &label_in_path_attr::LabelInPathAttr,
-];

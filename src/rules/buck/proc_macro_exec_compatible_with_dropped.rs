@@ -6,23 +6,25 @@
 //! since facebook/buck2#901. Off with `[buck] prelude-forwards-exec-compatible-with = true`.
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::Parsed;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{is_literal_true, is_rust_library_rule, span};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct ProcMacroExecCompatibleWithDropped;
-
-const ID: &str = "proc-macro-exec-compatible-with-dropped";
+declare_rule! {
+    ProcMacroExecCompatibleWithDropped {
+        id: "proc-macro-exec-compatible-with-dropped",
+        code: Some("R17"),
+        category: Buck,
+        severity: Warning,
+        default: true,
+        fix: None,
+    }
+}
 
 impl Check for ProcMacroExecCompatibleWithDropped {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build
-            || !sink.enabled(ID)
-            || cx.settings.buck.prelude_forwards_exec_compatible_with
-        {
+        if cx.file.kind != FileKind::Build || cx.settings.buck.prelude_forwards_exec_compatible_with {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

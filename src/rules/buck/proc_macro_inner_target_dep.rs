@@ -5,21 +5,23 @@
 //! `deps = [":_serde_derive-1.0.200"]`. Fix (safe): drop the underscore.
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{is_rust_library_rule, replace_string_literal, span};
 use crate::rules::{Check, ProjectCx, Sink};
 
-pub struct ProcMacroInnerTargetDep;
-
-const ID: &str = "proc-macro-inner-target-dep";
+declare_rule! {
+    ProcMacroInnerTargetDep {
+        id: "proc-macro-inner-target-dep",
+        code: Some("R16"),
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: Safe,
+    }
+}
 
 impl Check for ProcMacroInnerTargetDep {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         for t in &p.targets {
             if !cx.files.get(t.file).reported {

@@ -6,13 +6,21 @@
 //! `my_macros_0.1.0`, which rustc rejects. Fix (unsafe, a guess): add `crate = "my_macros"`.
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::parse::Parsed;
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{insert_kwarg, is_literal_true, is_rust_library_rule, span, split_versioned};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::FileKind;
 
-pub struct ProcMacroMissingCrateAttr;
-
-const ID: &str = "proc-macro-missing-crate-attr";
+declare_rule! {
+    ProcMacroMissingCrateAttr {
+        id: "proc-macro-missing-crate-attr",
+        code: Some("R15"),
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: Unsafe,
+    }
+}
 
 fn is_ident(s: &str) -> bool {
     let mut c = s.chars();
@@ -20,11 +28,8 @@ fn is_ident(s: &str) -> bool {
 }
 
 impl Check for ProcMacroMissingCrateAttr {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || !sink.enabled(ID) {
+        if cx.file.kind != FileKind::Build {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };

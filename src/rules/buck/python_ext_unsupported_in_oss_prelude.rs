@@ -5,21 +5,23 @@
 //! kwarg in BUCK when reindeer.toml `[buck] rust_library` is unset or `cargo.rust_library`
 //! (the fixups.toml `python_ext` key is checked by the fixups rules).
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::registry::declare_rule;
 use crate::rules::util::span;
 use crate::rules::{Check, ProjectCx, Sink};
 
-pub struct PythonExtUnsupportedInOssPrelude;
-
-const ID: &str = "python-ext-unsupported-in-oss-prelude";
+declare_rule! {
+    PythonExtUnsupportedInOssPrelude {
+        id: "python-ext-unsupported-in-oss-prelude",
+        code: Some("R22"),
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 impl Check for PythonExtUnsupportedInOssPrelude {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let custom =
             p.reindeer.iter().any(|r| r.rust_library_rule.as_deref().is_some_and(|x| x != "cargo.rust_library"));

@@ -15,6 +15,7 @@
 //! would hide the sources too ("Tried to read ignored dir"). No fix when `.buckconfig.local`
 //! sets `[project] ignore` (it overrides the edited value). Silent when a file the root
 //! `.buckconfig` includes sets `[project] ignore` (buck-lint's walk does not read includes).
+use crate::rules::registry::declare_rule;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -23,9 +24,16 @@ use crate::parse::buckconfig::{self, BuckConfigFile};
 use crate::rules::{Check, ProjectCx, Sink};
 use crate::source::{FileId, FileKind, Span};
 
-pub struct VendoredCrateBuildFile;
-
-const ID: &str = "vendored-crate-build-file";
+declare_rule! {
+    VendoredCrateBuildFile {
+        id: "vendored-crate-build-file",
+        code: None,
+        category: Buck,
+        severity: Error,
+        default: true,
+        fix: Safe,
+    }
+}
 
 fn read_config(path: &Path) -> Option<(String, BuckConfigFile)> {
     let text = std::fs::read_to_string(path).ok()?;
@@ -91,14 +99,7 @@ fn add_ignores(file: FileId, text: &str, cfg: &BuckConfigFile, globs: &[String])
 }
 
 impl Check for VendoredCrateBuildFile {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
-
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let (Some(root), Some(cfg_id)) = (p.root.as_deref(), p.root_buckconfig) else { return };
         let vendor_dirs: Vec<(PathBuf, &crate::model::reindeer::ReindeerProject)> =

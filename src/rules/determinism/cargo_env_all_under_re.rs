@@ -8,12 +8,20 @@
 //! back in their own fixups.
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::fixups::CARGO_ENV_NAMES;
+use crate::rules::registry::declare_rule;
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::{FileId, Span};
 
-pub struct CargoEnvAllUnderRe;
-
-const ID: &str = "cargo-env-all-under-re";
+declare_rule! {
+    CargoEnvAllUnderRe {
+        id: "cargo-env-all-under-re",
+        code: Some("R03"),
+        category: Determinism,
+        severity: Warning,
+        default: true,
+        fix: Unsafe,
+    }
+}
 
 fn replacement() -> String {
     let names: Vec<String> = CARGO_ENV_NAMES
@@ -25,13 +33,7 @@ fn replacement() -> String {
 }
 
 impl Check for CargoEnvAllUnderRe {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let Some(re) = p.exec().re_evidence else { return };
         for r in &p.reindeer {
@@ -44,7 +46,7 @@ impl Check for CargoEnvAllUnderRe {
     }
 
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) || fx.owner.is_none() || !cx.files.get(fx.file).reported {
+        if fx.owner.is_none() || !cx.files.get(fx.file).reported {
             return;
         }
         let Some(re) = cx.project.exec().re_evidence else { return };

@@ -9,14 +9,25 @@
 //! silent when every `env!("KEY")` sits inside `include!`/`include_str!`/`include_bytes!` (or
 //! there is none), and the help names the first use as a value otherwise.
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::fixups::EnvKind;
 use crate::model::value::Value;
-use crate::rules::{Check, ProjectCx, Sink};
+use crate::rules::registry::declare_rule;
+use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
+use crate::source::Span;
 
 use super::is_rust_lib;
 
-pub struct EnvPathMacroAbsolutized;
+declare_rule! {
+    EnvPathMacroAbsolutized {
+        id: "env-path-macro-absolutized",
+        code: Some("R04"),
+        category: Determinism,
+        severity: Info,
+        default: true,
+        fix: None,
+    }
+}
 
-const ID: &str = "env-path-macro-absolutized";
 const MACROS: &[&str] = &["$(location ", "$(location_exec ", "$(exe ", "$(exe_target ", "$(source "];
 
 pub fn uses_path_macro(v: &str) -> bool {
@@ -55,13 +66,7 @@ pub fn key_use(p: &crate::model::Project, pkg: &str, versions: &[semver::Version
 }
 
 impl Check for EnvPathMacroAbsolutized {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let re = p.exec().re_evidence;
         let severity = if re.is_some() { Severity::Warning } else { Severity::Info };
@@ -103,6 +108,51 @@ impl Check for EnvPathMacroAbsolutized {
                     }
                     sink.push(d);
                 }
+            }
+        }
+    }
+
+    /// The fixups part: a library `[env]` value in fixups.toml (any section) that uses a path macro.
+    fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
+        if !cx.files.get(fx.file).reported {
+            return;
+        }
+        let p = cx.project;
+        let mut re = None;
+        let f = fx.fixups;
+        for s in &f.sections {
+            for (kind, e) in s.env_entries() {
+                if kind != EnvKind::Library || !uses_path_macro(e.value) {
+                    continue;
+                }
+                if e.key == "OUT_DIR" && e.value.starts_with("$(location ") && e.value.ends_with("[out_dir])") {
+                    continue;
+                }
+                let help = match fx.owner.map(|(rp, pkg)| {
+                    key_use(p, pkg, &crate::rules::fixups::locked_versions(rp, pkg), e.key)
+                }) {
+                    Some(KeyUse::Harmless) => continue,
+                    Some(KeyUse::AsValue(at)) => {
+                        format!("the crate uses it as a value ({at}): pass a relative path, or read it at run time")
+                    }
+                    _ => "fine if the crate only uses it inside `include!`/`include_str!`; otherwise pass a relative path or read it at run time".to_string(),
+                };
+                let re = *re.get_or_insert_with(|| p.exec().re_evidence);
+                let mut d = Diagnostic::new(
+                    ID,
+                    if re.is_some() { Severity::Warning } else { Severity::Info },
+                    Span::new(fx.file, e.value_span.clone()),
+                    format!(
+                        "fixups `env.{}` becomes an absolute path in each action's working directory; an `env!(\"{}\")` value then depends on where the action runs",
+                        e.key, e.key
+                    ),
+                )
+                .with_label("absolutized path macro")
+                .with_help(help);
+                if let Some(r) = re {
+                    d = d.with_related(r, "remote execution is enabled here");
+                }
+                sink.push(d);
             }
         }
     }

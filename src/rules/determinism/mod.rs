@@ -5,20 +5,12 @@ pub mod env_path_macro_absolutized;
 pub mod pipelined_nondeterministic_crate;
 pub mod proc_macro_consumes_nondeterministic_rlib;
 
-use super::Check;
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::model::Project;
 use crate::model::value::Value;
 use crate::rules::util::{is_rust_library_rule, split_versioned};
 use crate::source::Span;
-
-pub static CHECKS: &[&dyn Check] = &[
-    &pipelined_nondeterministic_crate::PipelinedNondeterministicCrate,
-    &proc_macro_consumes_nondeterministic_rlib::ProcMacroConsumesNondeterministicRlib,
-    &cargo_env_all_under_re::CargoEnvAllUnderRe,
-    &env_path_macro_absolutized::EnvPathMacroAbsolutized,
-];
 
 /// A Rust library that compiles an env!() path into its code (R01 condition 1).
 #[derive(Debug, Clone)]

@@ -11,22 +11,24 @@
 //! executor that has `remote_enabled = True` and a `RustToolchainInfo` without
 //! `nightly_features = False`.
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::registry::declare_rule;
 use crate::rules::{Check, ProjectCx, Sink};
 
 use super::flagged_crates;
 
-pub struct PipelinedNondeterministicCrate;
-
-const ID: &str = "pipelined-nondeterministic-crate";
+declare_rule! {
+    PipelinedNondeterministicCrate {
+        id: "pipelined-nondeterministic-crate",
+        code: Some("R01"),
+        category: Determinism,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 impl Check for PipelinedNondeterministicCrate {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let flagged = flagged_crates(p, cx.settings);
         if flagged.is_empty() {

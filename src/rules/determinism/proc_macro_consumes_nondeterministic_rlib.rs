@@ -7,6 +7,7 @@
 //! `pyo3_macros_backend`"). The finding prints the chain, one related span per hop, and is
 //! an error when RE and pipelining are both on, info otherwise. Only the nearest linked
 //! crate is reported.
+use crate::rules::registry::declare_rule;
 use std::collections::{HashMap, VecDeque};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -17,9 +18,16 @@ use crate::source::Span;
 
 use super::{flagged_crates, is_rust_lib};
 
-pub struct ProcMacroConsumesNondeterministicRlib;
-
-const ID: &str = "proc-macro-consumes-nondeterministic-rlib";
+declare_rule! {
+    ProcMacroConsumesNondeterministicRlib {
+        id: "proc-macro-consumes-nondeterministic-rlib",
+        code: Some("R02"),
+        category: Determinism,
+        severity: Error,
+        default: true,
+        fix: None,
+    }
+}
 
 fn is_linked(p: &Project, settings: &crate::config::Settings, ti: usize) -> Option<&'static str> {
     let t = &p.targets[ti];
@@ -72,13 +80,7 @@ fn deps_of(p: &Project, ti: usize) -> Vec<(usize, Span)> {
 }
 
 impl Check for ProcMacroConsumesNondeterministicRlib {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let flagged = flagged_crates(p, cx.settings);
         if flagged.is_empty() {

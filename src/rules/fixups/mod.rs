@@ -2,58 +2,34 @@
 //! `fixup-version-matches-nothing`). The schema walk lives in [`crate::model::fixups`]; the
 //! helpers here connect a fixups file to its Reindeer project, its locked versions and the
 //! evidence about build scripts.
-pub mod buildscript_disabled_essential;
-pub mod buildscript_undecided;
-pub mod buildscript_unused;
-pub mod cargo_env_missing;
-pub mod cfg_dead;
-pub mod cfg_parse;
-pub mod cfg_restricted_field;
-pub mod cfg_via_rustc_flags;
-pub mod dep_shape;
-pub mod env_absolute_host_path;
-pub mod env_cycle_or_buck_out_path;
-pub mod fx_buildscript_env_wrong_config_macro;
-pub mod fx_env_path_macro_absolutized;
-pub mod legacy_buildscript_syntax;
-pub mod legacy_platform_fixup;
-pub mod link_directives_dropped;
-pub mod orphan_dir;
-pub mod unknown_key;
-pub mod version_matches_nothing;
+pub mod fixup_buildscript_disabled_essential;
+pub mod fixup_buildscript_undecided;
+pub mod fixup_buildscript_unused;
+pub mod fixup_cargo_env_missing;
+pub mod fixup_cfg_dead;
+pub mod fixup_cfg_parse;
+pub mod fixup_cfg_restricted_field;
+pub mod fixup_cfg_via_rustc_flags;
+pub mod fixup_dep_shape;
+pub mod fixup_env_absolute_host_path;
+pub mod fixup_env_cycle_or_buck_out_path;
+pub mod fixup_legacy_buildscript_syntax;
+pub mod fixup_legacy_platform_fixup;
+pub mod fixup_link_directives_dropped;
+pub mod fixup_orphan_dir;
+pub mod fixup_unknown_key;
+pub mod fixup_version_matches_nothing;
 
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Check, FileCx, FixupsCx, ProjectCx};
+use super::{FileCx, FixupsCx, ProjectCx};
 use crate::diagnostic::Edit;
 use crate::model::Project;
 use crate::model::fixups::{FixupsDoc, PlatformSet, ReindeerDoc, Section, SectionKind};
 use crate::model::reindeer::ReindeerProject;
 use crate::parse::Parsed;
 use crate::source::{FileId, FileKind, Span};
-
-pub static CHECKS: &[&dyn Check] = &[
-    &legacy_buildscript_syntax::LegacyBuildscriptSyntax,
-    &legacy_platform_fixup::LegacyPlatformFixup,
-    &unknown_key::UnknownKey,
-    &cfg_restricted_field::CfgRestrictedField,
-    &cfg_parse::CfgParse,
-    &cfg_dead::CfgDead,
-    &cargo_env_missing::CargoEnvMissing,
-    &buildscript_undecided::BuildscriptUndecided,
-    &buildscript_unused::BuildscriptUnused,
-    &orphan_dir::OrphanDir,
-    &buildscript_disabled_essential::BuildscriptDisabledEssential,
-    &env_cycle_or_buck_out_path::EnvCycleOrBuckOutPath,
-    &env_absolute_host_path::EnvAbsoluteHostPath,
-    &cfg_via_rustc_flags::CfgViaRustcFlags,
-    &dep_shape::DepShape,
-    &link_directives_dropped::LinkDirectivesDropped,
-    &version_matches_nothing::VersionMatchesNothing,
-    &fx_buildscript_env_wrong_config_macro::FxBuildscriptEnvWrongConfigMacro,
-    &fx_env_path_macro_absolutized::FxEnvPathMacroAbsolutized,
-];
 
 /// The parsed document of a fixups file being checked by a per-file hook.
 pub fn fixups_doc<'a>(cx: &'a FileCx<'_>) -> Option<&'a toml_edit::Document<String>> {

@@ -1,12 +1,16 @@
-//! `syntax-error`: a file fails to parse. The engine emits these from the parser's errors
-//! (with the parser's span and message) before any other rule runs, so this check has no
-//! work of its own; it exists so the rule is registered like every other.
+//! `syntax-error`: a file fails to parse. The engine reports the parser's errors (its span and message) before any other rule runs on the file.
 use crate::rules::Check;
+use crate::rules::registry::declare_rule;
 
-pub struct SyntaxError;
-
-impl Check for SyntaxError {
-    fn rules(&self) -> &'static [&'static str] {
-        &["syntax-error", "io-error", "internal-error"]
+declare_rule! {
+    SyntaxError {
+        id: "syntax-error",
+        code: None,
+        category: Meta,
+        severity: Error,
+        default: true,
+        fix: None,
     }
 }
+
+impl Check for SyntaxError {}

@@ -16,15 +16,23 @@ use crate::model::Project;
 use crate::model::fixups::{Decision, Section, SectionKind, env_entries};
 use crate::model::value::Val;
 use crate::rules::fixups::{
-    BuildScript, build_script, buildscript_run_target, buildscript_undecided::fixups_display, project_fixups,
+    BuildScript, build_script, buildscript_run_target, fixup_buildscript_undecided::fixups_display, project_fixups,
 };
+use crate::rules::registry::declare_rule;
 use crate::rules::util::{is_rust_library_rule, split_versioned};
 use crate::rules::{Check, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
 
-pub struct FixupsBuckOutOfSync;
-
-const ID: &str = "fixups-buck-out-of-sync";
+declare_rule! {
+    FixupsBuckOutOfSync {
+        id: "fixups-buck-out-of-sync",
+        code: Some("R05"),
+        category: Reindeer,
+        severity: Warning,
+        default: true,
+        fix: None,
+    }
+}
 
 /// Apply `collect` to an attribute and to the same attribute inside `platform = {...}`
 /// blocks; `None` when `collect` gives up (some part cannot be evaluated).
@@ -99,13 +107,7 @@ fn listed(noun: &str, names: &[String]) -> String {
 }
 
 impl Check for FixupsBuckOutOfSync {
-    fn rules(&self) -> &'static [&'static str] {
-        &[ID]
-    }
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        if !sink.enabled(ID) {
-            return;
-        }
         let p = cx.project;
         let Some(pf) = project_fixups(cx, fx) else { return };
         let rp = pf.rp;

@@ -1,22 +1,14 @@
 //! Rules about `reindeer.toml` and the agreement between fixups and the generated BUCK file
 //! (rules.md "Reindeer drift and platforms" R05/R06 and "reindeer.toml" R37–R39).
-pub mod config_invalid;
 pub mod fixups_buck_out_of_sync;
-pub mod platform_name_unmapped;
-pub mod precise_srcs_noop;
-pub mod unresolved_fixup_warn_only;
+pub mod reindeer_config_invalid;
+pub mod reindeer_platform_name_unmapped;
+pub mod reindeer_precise_srcs_noop;
+pub mod reindeer_unresolved_fixup_warn_only;
 
-use super::{Check, FileCx};
+use super::FileCx;
 use crate::parse::Parsed;
 use crate::source::FileKind;
-
-pub static CHECKS: &[&dyn Check] = &[
-    &fixups_buck_out_of_sync::FixupsBuckOutOfSync,
-    &platform_name_unmapped::PlatformNameUnmapped,
-    &config_invalid::ConfigInvalid,
-    &unresolved_fixup_warn_only::UnresolvedFixupWarnOnly,
-    &precise_srcs_noop::PreciseSrcsNoop,
-];
 
 /// The parsed document of a reindeer.toml being checked by a per-file hook.
 pub fn reindeer_toml<'a>(cx: &'a FileCx<'_>) -> Option<&'a toml_edit::Document<String>> {

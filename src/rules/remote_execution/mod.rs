@@ -6,19 +6,19 @@
 //! `ctx.attrs.X` resolves to the value written in BUCK). The same call or the same constant can
 //! therefore be seen several times; [`Findings`] reports each (rule, span, message) once and
 //! collects the other uses as related spans.
-pub mod container_image_invalid;
-pub mod container_image_missing;
-pub mod container_image_registry_not_allowed;
-pub mod container_image_unpinned;
-pub mod exec_platform_host_derived;
-pub mod executor_config_invalid;
-pub mod full_hybrid_racing;
-pub mod local_cache_upload;
-pub mod platform_property_inconsistent;
+pub mod re_container_image_invalid;
+pub mod re_container_image_missing;
+pub mod re_container_image_registry_not_allowed;
+pub mod re_container_image_unpinned;
+pub mod re_exec_platform_host_derived;
+pub mod re_executor_config_invalid;
+pub mod re_full_hybrid_racing;
+pub mod re_local_cache_upload;
+pub mod re_platform_property_inconsistent;
 
 use std::collections::HashMap;
 
-use super::{Check, Sink};
+use super::Sink;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::files::Files;
 use crate::model::Project;
@@ -26,18 +26,6 @@ use crate::model::exec::ExecutorSite;
 use crate::model::image_ref::{ImageCheckOptions, ImageProblem, ParsedImage, check_image};
 use crate::model::value::{Val, Value};
 use crate::source::Span;
-
-pub static CHECKS: &[&dyn Check] = &[
-    &full_hybrid_racing::FullHybridRacing,
-    &container_image_invalid::ContainerImageInvalid,
-    &container_image_unpinned::ContainerImageUnpinned,
-    &container_image_missing::ContainerImageMissing,
-    &executor_config_invalid::ExecutorConfigInvalid,
-    &exec_platform_host_derived::ExecPlatformHostDerived,
-    &platform_property_inconsistent::PlatformPropertyInconsistent,
-    &local_cache_upload::LocalCacheUpload,
-    &container_image_registry_not_allowed::ContainerImageRegistryNotAllowed,
-];
 
 /// Findings of one rule, deduplicated by (primary span, message). A finding seen again through
 /// another executor or instance adds its related spans instead of repeating itself; findings

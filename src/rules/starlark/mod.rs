@@ -1,6 +1,2 @@
-//! The `starlark-*` pass-through of the starlark crate's own lints.
-pub mod passthrough;
-
-use super::Check;
-
-pub static CHECKS: &[&dyn Check] = &[&passthrough::StarlarkPassthrough];
+//! The starlark crate's own lints, one `starlark-*` rule each.
+pub mod lints;
