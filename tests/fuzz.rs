@@ -111,7 +111,10 @@ fn fuzz_starlark_lint() {
             overlays: [(file, s.to_string())].into_iter().collect(),
         };
         let r = run(&opts, &settings);
-        assert!(!r.diagnostics.iter().any(|d| d.rule == buck_lint::rules::Rule::InternalError), "internal error on:\n{s}");
+        assert!(
+            !r.diagnostics.iter().any(|d| d.rule == buck_lint::rules::Rule::InternalError),
+            "internal error on:\n{s}"
+        );
     });
 }
 

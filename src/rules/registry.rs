@@ -194,4 +194,16 @@ mod tests {
             assert!(!r.summary().contains('\n'));
         }
     }
+
+    #[test]
+    fn each_rule_is_named_after_its_id_and_indexes_the_table() {
+        for (i, r) in RULES.iter().enumerate() {
+            let camel: String = r.id.split('-').map(|p| p[..1].to_uppercase() + &p[1..]).collect::<Vec<_>>().concat();
+            assert_eq!(format!("{:?}", r.rule), camel, "struct of `{}`", r.id);
+            assert_eq!(r.rule as usize, i);
+            assert_eq!(Rule::from_id(r.id), Some(r.rule));
+            assert_eq!(r.rule.to_string(), r.id);
+        }
+        assert_eq!(Rule::ALL.len(), RULES.len());
+    }
 }

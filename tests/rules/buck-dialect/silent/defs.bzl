@@ -1,0 +1,2 @@
+def crate(name):
+    native.rust_library(name = name, srcs = native.glob(["src/**/*.rs"]))

@@ -1,0 +1,2 @@
+def merged_attrs(base):
+    return dict(base)

@@ -1,0 +1,4 @@
+RUSTC_FLAGS = {
+    "opt-level": "3",
+    "debuginfo": "0",
+}

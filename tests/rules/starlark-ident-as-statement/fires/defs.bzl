@@ -1,0 +1,3 @@
+def crate_name(name):
+    name
+    return name.replace("-", "_")

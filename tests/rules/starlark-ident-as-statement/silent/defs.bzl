@@ -1,0 +1,2 @@
+def crate_name(name):
+    return name.replace("-", "_")

@@ -1,0 +1,4 @@
+def as_list(x):
+    if type(x) == type([]):
+        return x
+    return [x]

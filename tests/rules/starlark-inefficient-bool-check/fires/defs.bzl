@@ -1,0 +1,2 @@
+def any_features(features):
+    return any(list(features))

@@ -1,0 +1,2 @@
+def any_features(features):
+    return len(features) > 0

@@ -1,0 +1,3 @@
+def crate(name):
+    42
+    return name

@@ -1,0 +1,3 @@
+def crate(name):
+    """The crate's name."""
+    return name

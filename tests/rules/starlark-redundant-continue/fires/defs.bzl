@@ -1,0 +1,6 @@
+def collect(deps):
+    out = []
+    for d in deps:
+        out.append(d)
+        continue
+    return out

@@ -1,0 +1,5 @@
+def collect(deps):
+    out = []
+    for d in deps:
+        out.append(d)
+    return out

@@ -1,0 +1,5 @@
+def register(out, name):
+    out.append(name)
+    return
+
+CRATES = []

@@ -1,0 +1,4 @@
+def register(out, name):
+    out.append(name)
+
+CRATES = []

@@ -1,0 +1,2 @@
+def _crate(name):
+    return name + "_lib"

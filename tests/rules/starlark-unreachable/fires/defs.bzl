@@ -1,0 +1,3 @@
+def crate(name):
+    return name
+    print("never")

@@ -1,0 +1,3 @@
+def crate(name):
+    print("registering")
+    return name

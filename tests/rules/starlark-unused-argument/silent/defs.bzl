@@ -1,0 +1,2 @@
+def crate(name, features):
+    return name + str(len(features))

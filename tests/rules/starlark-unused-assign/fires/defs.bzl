@@ -1,0 +1,3 @@
+def crate(name):
+    label = ":" + name
+    return name

@@ -1,0 +1,3 @@
+def crate(name):
+    _suffix = "_lib"
+    return name + _suffix

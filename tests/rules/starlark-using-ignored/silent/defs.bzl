@@ -1,0 +1,3 @@
+def crate(name):
+    suffix = "_lib"
+    return name + suffix

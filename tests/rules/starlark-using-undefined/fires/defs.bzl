@@ -1,0 +1,2 @@
+def crate(name):
+    return rust_libary(name = name)

@@ -1,0 +1,2 @@
+def crate(name):
+    return native.rust_library(name = name)
