@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverOptions};
 use crate::files::{Files, Restrict};
+use crate::model::cells::Cells;
 use crate::model::reindeer::Layout;
 use crate::model::{Facts, Project};
 use crate::parse::{self, Parsed};
@@ -213,7 +214,9 @@ struct Selected {
     files: Files,
     overlays: HashMap<PathBuf, String>,
     third_party_dirs: Vec<PathBuf>,
-    cells: HashMap<String, PathBuf>,
+    cells: Cells,
+    /// The root `.buckconfig`, parsed once for the file selection.
+    root_config: Option<crate::parse::buckconfig::BuckConfigFile>,
 }
 
 fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
@@ -251,14 +254,22 @@ fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
         let display = crate::source::display_path(&f.path, cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
-    let cells = cell_roots(disc.root.as_deref(), &overlays);
+    let root_config = disc.root.as_deref().and_then(|root| {
+        let path = root.join(".buckconfig");
+        let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok())?;
+        Some(crate::parse::buckconfig::parse(&text))
+    });
+    let cells = match disc.root.as_deref() {
+        Some(root) => Cells::new(root, root_config.as_ref()),
+        None => Cells::default(),
+    };
     if !settings.lint_dependency_cells {
-        let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, cwd, &overlays);
+        let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, cwd);
         files.restrict_below(&roots, Restrict::Dependency);
     }
     let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(cwd));
     files.restrict(&orphans, Restrict::OrphanFixups);
-    Selected { disc, files, overlays, third_party_dirs, cells }
+    Selected { disc, files, overlays, third_party_dirs, cells, root_config }
 }
 
 /// A reported file: display path, kind, and which findings it may get.
@@ -279,7 +290,7 @@ pub fn reported_files(opts: &RunOptions, settings: &Settings) -> (Vec<ReportedFi
 fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
     let mut phase = Phase::start();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let Selected { disc, files, overlays, third_party_dirs, cells } = select(opts, settings, &cwd);
+    let Selected { disc, files, overlays, third_party_dirs, cells, root_config } = select(opts, settings, &cwd);
     phase.done("discovery");
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
@@ -300,15 +311,16 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     let all_files: HashMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
     // Toolchains (e.g. `system_rust_toolchain(...)`) are declared, not referenced: load the
     // build files of the `toolchains` cell up front.
-    if let Some(tc) = cells.get("toolchains").filter(|tc| Some(tc.as_path()) != disc.root.as_deref()) {
+    if let Some(tc) = cells.root_of("toolchains").filter(|tc| Some(*tc) != disc.root.as_deref()) {
         wave.extend(build_files.iter().filter(|(p, _)| p.starts_with(tc)).map(|(_, id)| *id));
     }
     let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
-    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &cells, &build_files, &overlays) {
+    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), root_config.as_ref(), &cells, &build_files) {
         wave.push(id);
     }
-    let embedding_crates: Vec<String> =
-        crate::model::data::Data::load(settings).env_embedding.iter().map(|e| e.name.clone()).collect();
+    // the knowledge tables, loaded once: pruning needs the env-embedding crates, the model all
+    let data = crate::model::data::Data::load(settings);
+    let embedding_crates: Vec<String> = data.env_embedding.iter().map(|e| e.name.clone()).collect();
     let base = disc.root.clone().unwrap_or_else(|| cwd.clone());
     let reorder = sink.map(|sink| {
         let mut reported: Vec<&crate::files::FileEntry> = files.iter().filter(|f| f.reported).collect();
@@ -399,7 +411,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     }
 
     phase.done("collect");
-    let project = Project::build(&files, facts, disc.root.clone(), settings);
+    let project = Project::build(&files, facts, disc.root.clone(), data);
     phase.done("project model");
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
     let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();
@@ -625,21 +637,18 @@ fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> Fil
 /// never the root cell itself, and not a cell that a path named on the command line lies in.
 fn dependency_roots(
     root: Option<&Path>,
-    cells: &HashMap<String, PathBuf>,
+    cells: &Cells,
     settings: &Settings,
     paths: &[PathBuf],
     cwd: &Path,
-    overlays: &HashMap<PathBuf, String>,
 ) -> Vec<PathBuf> {
     let Some(root) = root else { return Vec::new() };
     let mut names: Vec<String> = settings.dependency_cells.clone();
-    let path = root.join(".buckconfig");
-    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok()).unwrap_or_default();
-    names.extend(crate::parse::buckconfig::parse(&text).section_entries("external_cells").map(|e| e.key.clone()));
+    names.extend(cells.external.keys().cloned());
     let named: Vec<PathBuf> = paths.iter().map(|p| discover::normalize(&cwd.join(p))).collect();
     let mut out: Vec<PathBuf> = names
         .iter()
-        .filter_map(|n| cells.get(n))
+        .filter_map(|n| cells.roots.get(n))
         .filter(|r| r.as_path() != root && !root.starts_with(r))
         .filter(|r| !named.iter().any(|p| p.starts_with(r)))
         .cloned()
@@ -649,41 +658,18 @@ fn dependency_roots(
     out
 }
 
-/// Cell name → root directory, from the root `.buckconfig` (for finding referenced packages).
-fn cell_roots(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> HashMap<String, PathBuf> {
-    let mut cells = HashMap::new();
-    let Some(root) = root else { return cells };
-    let path = root.join(".buckconfig");
-    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok()).unwrap_or_default();
-    let cfg = crate::parse::buckconfig::parse(&text);
-    for section in ["repositories", "cells"] {
-        for e in cfg.section_entries(section) {
-            cells.insert(e.key.clone(), discover::normalize(&root.join(&e.value)));
-        }
-    }
-    for section in ["repository_aliases", "cell_aliases"] {
-        for e in cfg.section_entries(section) {
-            if let Some(p) = cells.get(&e.value).cloned() {
-                cells.insert(e.key.clone(), p);
-            }
-        }
-    }
-    cells.entry(String::new()).or_insert_with(|| root.to_path_buf());
-    cells
-}
-
 /// The build file of a label's package, if it is one of the discovered build files.
 fn package_build_file(
     label: &str,
     from_dir: &Path,
-    cells: &HashMap<String, PathBuf>,
+    cells: &Cells,
     build_files: &HashMap<&Path, FileId>,
 ) -> Option<FileId> {
     let dir = if label.starts_with(':') {
         from_dir.to_path_buf()
     } else {
         let l = crate::model::label::Label::parse(label, "", "")?;
-        let root = cells.get(&l.cell).or_else(|| cells.get(""))?;
+        let root = cells.root_of(&l.cell).or_else(|| cells.root_of(""))?;
         root.join(&l.package)
     };
     build_files.iter().find(|(p, _)| p.parent() == Some(dir.as_path())).map(|(_, id)| *id)
@@ -693,7 +679,7 @@ fn package_build_file(
 fn referenced_build_files(
     m: &crate::model::ir::Module,
     path: &Path,
-    cells: &HashMap<String, PathBuf>,
+    cells: &Cells,
     build_files: &HashMap<&Path, FileId>,
     out: &mut Vec<FileId>,
 ) {
@@ -722,7 +708,7 @@ fn referenced_build_files(
 fn loaded_files(
     m: &crate::model::ir::Module,
     path: &Path,
-    cells: &HashMap<String, PathBuf>,
+    cells: &Cells,
     all_files: &HashMap<&Path, FileId>,
     out: &mut Vec<FileId>,
 ) {
@@ -733,7 +719,7 @@ fn loaded_files(
         } else {
             let p = load.module.strip_prefix('@').unwrap_or(&load.module);
             let Some((cell, rest)) = p.split_once("//") else { continue };
-            let Some(root) = cells.get(cell).or_else(|| cells.get("")) else { continue };
+            let Some(root) = cells.root_of(cell).or_else(|| cells.root_of("")) else { continue };
             let (pkg, file) = rest.split_once(':').unwrap_or_else(|| rest.rsplit_once('/').unwrap_or(("", rest)));
             root.join(pkg).join(file)
         };
@@ -746,15 +732,12 @@ fn loaded_files(
 /// The build file declaring `[build] execution_platforms`, so RE detection works in narrow runs.
 fn execution_platforms_build_file(
     root: Option<&Path>,
-    cells: &HashMap<String, PathBuf>,
+    cfg: Option<&crate::parse::buckconfig::BuckConfigFile>,
+    cells: &Cells,
     build_files: &HashMap<&Path, FileId>,
-    overlays: &HashMap<PathBuf, String>,
 ) -> Option<FileId> {
     let root = root?;
-    let path = root.join(".buckconfig");
-    let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok())?;
-    let cfg = crate::parse::buckconfig::parse(&text);
-    let v = cfg.value("build", "execution_platforms")?.to_string();
+    let v = cfg?.value("build", "execution_platforms")?.to_string();
     package_build_file(&v, root, cells, build_files)
 }
 

@@ -246,7 +246,7 @@ pub fn compute(project: &Project) -> ExecFacts {
         if let Some(cfg) = project.buckconfig(cfg_id) {
             if let Some(e) = cfg.get("build", "execution_platforms") {
                 facts.platforms_key = Some(Span::new(cfg_id, e.value_span.clone()));
-                let root_cell = project.root_cell.clone();
+                let root_cell = project.cells.root_cell.clone();
                 if let Some(l) = super::label::Label::parse(&e.value, &root_cell, "") {
                     let mut l = l;
                     l.cell = project.canonical_cell(&l.cell);

@@ -3,6 +3,7 @@
 //! (remote execution, pipelining) that the determinism and RE rules need.
 
 pub mod call_ref;
+pub mod cells;
 pub mod cfg_expr;
 pub mod crate_src;
 pub mod data;
@@ -79,11 +80,8 @@ pub const PACKED: u32 = 1 << 31;
 
 pub struct Project {
     pub root: Option<PathBuf>,
-    pub root_cell: String,
-    /// Cell name → absolute root directory.
-    pub cells: HashMap<String, PathBuf>,
-    pub cell_aliases: HashMap<String, String>,
-    pub external_cells: HashMap<String, String>,
+    /// The cells of the root `.buckconfig`.
+    pub cells: cells::Cells,
     pub facts: HashMap<FileId, Facts>,
     pub targets: Vec<Target>,
     /// (cell, package) → indices of its targets, sorted by name (for label lookups).
@@ -115,18 +113,10 @@ impl ModuleLookup for Project {
 }
 
 impl Project {
-    pub fn build(
-        files: &Files,
-        facts: HashMap<FileId, Facts>,
-        root: Option<PathBuf>,
-        settings: &crate::config::Settings,
-    ) -> Project {
+    pub fn build(files: &Files, facts: HashMap<FileId, Facts>, root: Option<PathBuf>, data: data::Data) -> Project {
         let mut p = Project {
             root: root.clone(),
-            root_cell: "root".into(),
-            cells: HashMap::default(),
-            cell_aliases: HashMap::default(),
-            external_cells: HashMap::default(),
+            cells: cells::Cells { root_cell: "root".into(), ..Default::default() },
             facts,
             targets: Vec::new(),
             by_package: HashMap::default(),
@@ -134,7 +124,7 @@ impl Project {
             package_files: HashMap::default(),
             root_buckconfig: None,
             reindeer: Vec::new(),
-            data: data::Data::load(settings),
+            data,
             exec: std::sync::OnceLock::new(),
             known_platforms: std::sync::OnceLock::new(),
             file_paths: HashMap::default(),
@@ -144,7 +134,7 @@ impl Project {
             p.file_paths.insert(f.path.clone(), f.id);
             p.file_kinds.insert(f.id, (f.kind, f.path.clone()));
         }
-        p.load_cells(files);
+        p.load_cells();
         p.index_targets(files);
         p.reindeer = reindeer::ReindeerProject::discover(&p, files);
         p
@@ -208,65 +198,24 @@ impl Project {
         v.into_iter()
     }
 
-    fn load_cells(&mut self, files: &Files) {
+    fn load_cells(&mut self) {
         let Some(root) = self.root.clone() else { return };
-        let Some(id) = self.file_paths.get(&root.join(".buckconfig")).copied() else {
-            self.cells.insert("root".into(), root);
-            return;
+        self.root_buckconfig = self.file_paths.get(&root.join(".buckconfig")).copied();
+        let cfg = match self.root_buckconfig.and_then(|id| self.facts.get(&id)) {
+            Some(Facts::BuckConfig(cfg)) => Some(cfg),
+            _ => None,
         };
-        self.root_buckconfig = Some(id);
-        let _ = files;
-        if let Some(Facts::BuckConfig(cfg)) = self.facts.get(&id) {
-            for section in ["repositories", "cells"] {
-                for e in cfg.section_entries(section) {
-                    let dir = crate::discover::normalize(&root.join(&e.value));
-                    if dir == root {
-                        self.root_cell = e.key.clone();
-                    }
-                    self.cells.insert(e.key.clone(), dir);
-                }
-            }
-            for section in ["repository_aliases", "cell_aliases"] {
-                for e in cfg.section_entries(section) {
-                    self.cell_aliases.insert(e.key.clone(), e.value.clone());
-                }
-            }
-            for e in cfg.section_entries("external_cells") {
-                self.external_cells.insert(e.key.clone(), e.value.clone());
-            }
-        }
-        self.cells.entry(self.root_cell.clone()).or_insert(root);
+        self.cells = cells::Cells::new(&root, cfg);
     }
 
     /// Canonical cell name for a name or alias.
     pub fn canonical_cell(&self, name: &str) -> String {
-        let mut n = name.to_string();
-        for _ in 0..4 {
-            match self.cell_aliases.get(&n) {
-                Some(a) => n = a.clone(),
-                None => break,
-            }
-        }
-        n
+        self.cells.canonical(name)
     }
 
     /// The cell and package (path relative to the cell root) of a directory.
     pub fn cell_package_of(&self, dir: &Path) -> (String, String) {
-        let mut best: Option<(&String, &PathBuf)> = None;
-        for (name, root) in &self.cells {
-            if dir.starts_with(root) && best.is_none_or(|(_, b)| root.components().count() > b.components().count()) {
-                best = Some((name, root));
-            }
-        }
-        match best {
-            Some((name, root)) => {
-                (name.clone(), dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/"))
-            }
-            None => {
-                let base = self.root.as_deref().unwrap_or(Path::new("/"));
-                (self.root_cell.clone(), dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/"))
-            }
-        }
+        self.cells.cell_package_of(dir)
     }
 
     fn index_targets(&mut self, files: &Files) {
@@ -424,10 +373,9 @@ impl Project {
         let (cell, rest) = p.split_once("//")?;
         let cell_root = if cell.is_empty() {
             let (c, _) = self.cell_package_of(dir);
-            self.cells.get(&c)?.clone()
+            self.cells.roots.get(&c)?.clone()
         } else {
-            let c = self.canonical_cell(cell);
-            self.cells.get(&c)?.clone()
+            self.cells.root_of(cell)?.to_path_buf()
         };
         let (pkg, file) = match rest.split_once(':') {
             Some((pkg, file)) => (pkg, file),

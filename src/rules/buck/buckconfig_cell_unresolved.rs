@@ -162,7 +162,7 @@ impl Check for BuckconfigCellUnresolved {
                 && {
                     // the root cell, or a cell without a configuration of its own
                     let (cell, _) = p.cell_package_of(f.path.parent().unwrap_or(root));
-                    p.cells.get(&cell).is_some_and(|r| r == root || !r.join(".buckconfig").exists())
+                    p.cells.roots.get(&cell).is_some_and(|r| r == root || !r.join(".buckconfig").exists())
                 }
                 && !vendor_dirs.iter().any(|v| f.path.starts_with(v))
         };
@@ -225,7 +225,7 @@ impl Check for BuckconfigCellUnresolved {
                 let Some(first_use) = used.get(&e.key) else { continue };
                 if e.key == "prelude"
                     || e.value == "none"
-                    || p.external_cells.contains_key(&e.key)
+                    || p.cells.external.contains_key(&e.key)
                     || e.value.contains('$')
                 {
                     continue;

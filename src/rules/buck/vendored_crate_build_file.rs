@@ -115,7 +115,7 @@ impl Check for VendoredCrateBuildFile {
         for (vendor, rp) in vendor_dirs {
             // the names Buck2 uses in the vendor directory's cell
             let (cell, _) = p.cell_package_of(&vendor);
-            let cell_root = p.cells.get(&cell).map(PathBuf::as_path).unwrap_or(root);
+            let cell_root = p.cells.roots.get(&cell).map(PathBuf::as_path).unwrap_or(root);
             let names =
                 (cell_root != root).then(|| configured_names(cell_root)).flatten().or_else(|| root_names.clone());
             let names = names.unwrap_or_else(|| vec!["BUCK.v2".into(), "BUCK".into()]);

@@ -1,0 +1,128 @@
+//! Cells: the one reading of a root `.buckconfig`'s `[cells]`/`[repositories]`,
+//! `[cell_aliases]`/`[repository_aliases]` and `[external_cells]`, and the lookups over it
+//! (alias chains, the root of a cell, the cell and package of a directory). Used by the
+//! engine's file selection (dependency cells, referenced packages, the toolchains cell) and
+//! by the project model alike.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::parse::buckconfig::BuckConfigFile;
+
+/// How many alias hops are followed (Buck2 rejects cycles; this bounds them).
+const MAX_ALIAS_HOPS: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    /// The project root (the directory of the root `.buckconfig`).
+    pub root: Option<PathBuf>,
+    /// The name of the cell whose root is the project root (`root` when none is declared).
+    pub root_cell: String,
+    /// Cell name → absolute, normalized root directory.
+    pub roots: HashMap<String, PathBuf>,
+    /// Alias → the name it stands for (possibly another alias).
+    pub aliases: HashMap<String, String>,
+    /// `[external_cells]`: cell name → origin (`bundled`, `git`, …).
+    pub external: HashMap<String, String>,
+}
+
+impl Cells {
+    /// The cells a root `.buckconfig` declares (`cfg`), with `root` its directory. Without a
+    /// configuration the root is the only cell, named `root`.
+    pub fn new(root: &Path, cfg: Option<&BuckConfigFile>) -> Cells {
+        let mut c = Cells { root: Some(root.to_path_buf()), root_cell: "root".into(), ..Cells::default() };
+        if let Some(cfg) = cfg {
+            for section in ["repositories", "cells"] {
+                for e in cfg.section_entries(section) {
+                    let dir = crate::discover::normalize(&root.join(&e.value));
+                    if dir == root {
+                        c.root_cell = e.key.clone();
+                    }
+                    c.roots.insert(e.key.clone(), dir);
+                }
+            }
+            for section in ["repository_aliases", "cell_aliases"] {
+                for e in cfg.section_entries(section) {
+                    c.aliases.insert(e.key.clone(), e.value.clone());
+                }
+            }
+            for e in cfg.section_entries("external_cells") {
+                c.external.insert(e.key.clone(), e.value.clone());
+            }
+        }
+        c.roots.entry(c.root_cell.clone()).or_insert_with(|| root.to_path_buf());
+        c
+    }
+
+    /// Read `<root>/.buckconfig` (an editor's unsaved text in `overlays` wins).
+    pub fn read(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> Cells {
+        let Some(root) = root else { return Cells::default() };
+        let path = root.join(".buckconfig");
+        let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok());
+        let cfg = text.map(|t| crate::parse::buckconfig::parse(&t));
+        Cells::new(root, cfg.as_ref())
+    }
+
+    /// The canonical cell name of a name or alias (alias chains followed).
+    pub fn canonical(&self, name: &str) -> String {
+        let mut n = name;
+        for _ in 0..MAX_ALIAS_HOPS {
+            match self.aliases.get(n) {
+                Some(a) => n = a,
+                None => break,
+            }
+        }
+        n.to_string()
+    }
+
+    /// The root directory of a cell, by name or alias; the empty name is the root cell.
+    pub fn root_of(&self, name: &str) -> Option<&Path> {
+        if name.is_empty() {
+            return self.roots.get(&self.root_cell).map(PathBuf::as_path);
+        }
+        self.roots.get(&self.canonical(name)).map(PathBuf::as_path)
+    }
+
+    /// The cell and package (path relative to the cell root, `/`-separated) of a directory:
+    /// the cell with the deepest root containing it.
+    pub fn cell_package_of(&self, dir: &Path) -> (String, String) {
+        let mut best: Option<(&String, &PathBuf)> = None;
+        for (name, root) in &self.roots {
+            if dir.starts_with(root) && best.is_none_or(|(_, b)| root.components().count() > b.components().count()) {
+                best = Some((name, root));
+            }
+        }
+        let rel = |base: &Path| dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/");
+        match best {
+            Some((name, root)) => (name.clone(), rel(root)),
+            None => (self.root_cell.clone(), rel(self.root.as_deref().unwrap_or(Path::new("/")))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_chain_and_cells_nest() {
+        let cfg = crate::parse::buckconfig::parse(
+            "[cells]\n  root = .\n  prelude = prelude\n  tp = third-party\n[cell_aliases]\n  config = prelude\n  fbsource = root\n  p = config\n[external_cells]\n  prelude = bundled\n",
+        );
+        let c = Cells::new(Path::new("/r"), Some(&cfg));
+        assert_eq!(c.root_cell, "root");
+        assert_eq!(c.canonical("p"), "prelude");
+        assert_eq!(c.root_of("p"), Some(Path::new("/r/prelude")));
+        assert_eq!(c.root_of(""), Some(Path::new("/r")));
+        assert_eq!(c.root_of("nope"), None);
+        assert_eq!(c.cell_package_of(Path::new("/r/third-party/rust")), ("tp".into(), "rust".into()));
+        assert_eq!(c.cell_package_of(Path::new("/r/app/x")), ("root".into(), "app/x".into()));
+        assert!(c.external.contains_key("prelude"));
+    }
+
+    #[test]
+    fn alias_cycles_end() {
+        let cfg = crate::parse::buckconfig::parse("[cells]\n  root = .\n[cell_aliases]\n  a = b\n  b = a\n");
+        let c = Cells::new(Path::new("/r"), Some(&cfg));
+        assert_eq!(c.root_of("a"), None);
+    }
+}
