@@ -758,18 +758,7 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
         (entry.id, entry.path.as_path(), entry.display.as_str(), entry.kind, entry.reported);
     let (overlays, settings, third_party_dirs) = (shared.overlays, shared.settings, shared.third_party_dirs);
     let zero = Span { file: id, start: 0, end: 0 };
-    // Test hook for the per-file panic isolation (tests/cli.rs).
-    if let Some(p) = std::env::var_os("BUCK_LINT_TEST_PANIC_ON") {
-        if !p.is_empty() && display == p.to_string_lossy() {
-            panic!("BUCK_LINT_TEST_PANIC_ON");
-        }
-    }
-    // Test hook: the file vanishes between discovery and reading (tests/hostile.rs).
-    if let Some(p) = std::env::var_os("BUCK_LINT_TEST_DELETE_BEFORE_READ") {
-        if !p.is_empty() && display == p.to_string_lossy() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
+    test_hooks::before_read(display, path);
     let bytes = match overlays.get(path) {
         Some(t) => t.clone().into_bytes(),
         None => match std::fs::read(path) {
@@ -874,6 +863,29 @@ fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOut
             None
         };
     FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text }
+}
+
+/// Hooks for tests that need a crash or a failed read (`tests/cli.rs`, `tests/hostile.rs`,
+/// the meta rules' cases in `tests/rules/`). Debug builds only: a release binary reads no
+/// such variables.
+mod test_hooks {
+    use std::path::Path;
+
+    #[cfg(debug_assertions)]
+    pub fn before_read(display: &str, path: &Path) {
+        let named = |var: &str| std::env::var_os(var).is_some_and(|p| !p.is_empty() && display == p.to_string_lossy());
+        // the per-file panic isolation
+        if named("BUCK_LINT_TEST_PANIC_ON") {
+            panic!("BUCK_LINT_TEST_PANIC_ON");
+        }
+        // the file vanishes between discovery and reading
+        if named("BUCK_LINT_TEST_DELETE_BEFORE_READ") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn before_read(_display: &str, _path: &Path) {}
 }
 
 #[cfg(test)]

@@ -185,6 +185,7 @@ fn permission_denied_file_and_directory() {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the engine's test hooks exist in debug builds only")]
 fn file_deleted_during_the_run() {
     let d = tree(&[
         (".buckconfig", BUCKCONFIG),

@@ -1,4 +1,5 @@
 //! Command-line interface.
+mod fix_output;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -409,7 +410,7 @@ fn check(mut a: CheckArgs) -> i32 {
         }
     }
     if a.fix || a.diff {
-        return crate::fix::run_fix(&opts, &settings, &a);
+        return fix_output::run_fix(&opts, &settings, &a);
     }
     let (format, report_opts) = output_format(&a);
     if !format.streams() {
