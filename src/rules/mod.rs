@@ -38,11 +38,29 @@ pub struct FileCx<'a> {
     pub settings: &'a Settings,
     /// The starlark crate's lints of the file, run once for all `starlark-*` rules.
     pub(crate) starlark_lints: std::sync::OnceLock<Vec<::starlark::analysis::Lint>>,
+    /// A fixups.toml's analysis, computed once for every rule that reads it.
+    fixups: std::cell::OnceCell<Option<FixupsDoc<'a>>>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(file: &'a SourceFile, parsed: &'a Parsed, settings: &'a Settings) -> Self {
-        FileCx { file, parsed, settings, starlark_lints: std::sync::OnceLock::new() }
+        FileCx {
+            file,
+            parsed,
+            settings,
+            starlark_lints: std::sync::OnceLock::new(),
+            fixups: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The analysis of this file when it is a parsed fixups.toml (shared by the fixups rules).
+    pub fn fixups(&self) -> Option<&FixupsDoc<'a>> {
+        self.fixups
+            .get_or_init(|| match (self.file.kind, self.parsed) {
+                (crate::source::FileKind::Fixups, Parsed::Toml(d)) => Some(FixupsDoc::analyze(d)),
+                _ => None,
+            })
+            .as_ref()
     }
 }
 

@@ -7,8 +7,8 @@
 //! (unsafe): `$(location X)` → `$(location_exec X)`, `$(exe_target X)` → `$(exe X)`.
 //! This file checks `buildscript_run(env = {...})` in BUCK files and the
 //! `[buildscript.run.env]`/`[buildscript.build.env]` tables of fixups.toml.
-use crate::model::fixups::{EnvKind, FixupsDoc};
-use crate::rules::fixups::{fixups_doc, replace_literal};
+use crate::model::fixups::EnvKind;
+use crate::rules::fixups::replace_literal;
 use crate::rules::registry::declare_rule;
 use crate::source::Span;
 use regex::Regex;
@@ -117,8 +117,7 @@ fn buck_file(cx: &FileCx<'_>, sink: &mut Sink<'_>) {
 
 /// A `[buildscript.run.env]` or `[buildscript.build.env]` value (in any section) of a fixups.toml.
 fn fixups_file(cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-    let Some(doc) = fixups_doc(cx) else { return };
-    let f = FixupsDoc::analyze(doc);
+    let Some(f) = cx.fixups() else { return };
     for s in &f.sections {
         for (kind, e) in s.env_entries() {
             if kind == EnvKind::Library {

@@ -10,10 +10,10 @@
 //! triples) and every other triple buck-lint knows. A predicate that only the configured
 //! platforms rule out is dead configuration, reported by `fixup-cfg-dead`. The finding sits
 //! on the offending part of the key. No fix.
-use super::{fixups_doc, owner_platforms};
+use super::owner_platforms;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::{CfgExpr, PlatformCfg};
-use crate::model::fixups::{FixupsDoc, IssueKind, SectionKind};
+use crate::model::fixups::{IssueKind, SectionKind};
 use crate::rules::registry::declare_rule;
 use crate::rules::{Check, FileCx, FixupsCx, ProjectCx, Sink};
 use crate::source::Span;
@@ -31,8 +31,7 @@ declare_rule! {
 
 impl Check for FixupCfgParse {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         for issue in &f.issues {
             let IssueKind::CfgParse { error, .. } = &issue.kind else { continue };
             sink.push(

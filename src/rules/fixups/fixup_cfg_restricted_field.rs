@@ -6,9 +6,8 @@
 //! Reindeer's fixups loader rejects them ("the following fixups are not allowed to be
 //! platform-specific"); version-only sections are allowed since 2025-10-17. No fix: move the
 //! key to the top level or into a version-only section.
-use super::fixups_doc;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::fixups::{FixupsDoc, IssueKind, restricted_keys};
+use crate::model::fixups::{IssueKind, restricted_keys};
 use crate::rules::registry::declare_rule;
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::Span;
@@ -26,8 +25,7 @@ declare_rule! {
 
 impl Check for FixupCfgRestrictedField {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         for issue in &f.issues {
             let IssueKind::Restricted { section } = &issue.kind else { continue };
             let s = &f.sections[*section];

@@ -6,9 +6,9 @@
 use crate::rules::registry::declare_rule;
 use std::ops::Range;
 
-use super::{edit, fixups_doc};
+use super::edit;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::fixups::{FixupsDoc, Section, kv_lines, line_start, toml_string};
+use crate::model::fixups::{Section, kv_lines, line_start, toml_string};
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::{FileId, Span};
 
@@ -25,8 +25,7 @@ declare_rule! {
 
 impl Check for FixupCfgViaRustcFlags {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         let file = cx.file.id;
         for s in &f.sections {
             let Some((key, item)) = s.get("rustc_flags") else { continue };

@@ -5,9 +5,9 @@
 //! `extra_deps` must be Buck targets and `omit_deps` bare crate names; the wrong shape fails
 //! analysis or silently omits nothing. Fix (unsafe): strip the label and version decoration
 //! from `omit_deps` entries.
-use super::{fixups_doc, replace_literal};
+use super::replace_literal;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::fixups::{FixupsDoc, StrEntry};
+use crate::model::fixups::StrEntry;
 use crate::rules::registry::declare_rule;
 use crate::rules::util::split_versioned;
 use crate::rules::{Check, FileCx, Sink};
@@ -40,8 +40,7 @@ pub fn bare_name(entry: &str) -> String {
 
 impl Check for FixupDepShape {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         let file = cx.file.id;
         for s in &f.sections {
             let extra: Vec<(StrEntry<'_>, &str)> = s

@@ -12,7 +12,6 @@
 //! fewer than two path components) are exempt. The finding sits on the value. No fix.
 use super::fixups_doc;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::fixups::FixupsDoc;
 use crate::model::ir::ExprKind;
 use crate::parse::Parsed;
 use crate::rules::registry::declare_rule;
@@ -83,8 +82,8 @@ fn diagnostic(span: Span, what: &str, why: &str) -> Diagnostic {
 
 impl Check for FixupEnvAbsoluteHostPath {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if let Some(doc) = fixups_doc(cx) {
-            let f = FixupsDoc::analyze(doc);
+        if let Some(_doc) = fixups_doc(cx) {
+            let Some(f) = cx.fixups() else { return };
             for s in &f.sections {
                 let current = s.env_entries().into_iter().map(|(kind, e)| (kind.table_name().to_string(), e));
                 for (table, e) in current.chain(s.legacy_env_entries()) {

@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{fixups_doc, package_of};
+use super::package_of;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::fixups::{EnvKind, FixupsDoc};
+use crate::model::fixups::EnvKind;
 use crate::rules::{Check, FileCx, Sink};
 use crate::source::Span;
 
@@ -48,7 +48,6 @@ pub fn buck_out_layout(value: &str) -> Option<&'static str> {
 
 impl Check for FixupEnvCycleOrBuckOutPath {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
         let pkg = package_of(&cx.file.path).unwrap_or_default();
         // compiled only for files that have build-script env entries
         let own = std::cell::OnceCell::new();
@@ -58,7 +57,7 @@ impl Check for FixupEnvCycleOrBuckOutPath {
                     .ok()
             })
         };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         for s in &f.sections {
             for (kind, e) in s.env_entries() {
                 let span = Span::new(cx.file.id, e.value_span.clone());

@@ -35,7 +35,7 @@ declare_rule! {
 impl Check for FixupLegacyBuildscriptSyntax {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
         let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         let file = cx.file.id;
         let headers = header_starts(doc);
         for issue in &f.issues {
@@ -65,7 +65,7 @@ impl Check for FixupLegacyBuildscriptSyntax {
                     } else {
                         format!(" with {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
                     };
-                    let (help, fix) = element_fix(&f, file, &headers, section, issue.span.start, *table, *count);
+                    let (help, fix) = element_fix(f, file, &headers, section, issue.span.start, *table, *count);
                     (
                         format!("legacy `[[buildscript]]`{what}{place}: current Reindeer accepts only `buildscript.build` and `buildscript.run` (removed 2025-04-29/30)"),
                         help,
@@ -73,7 +73,7 @@ impl Check for FixupLegacyBuildscriptSyntax {
                     )
                 }
                 LegacyBuildscript::SubKey { name, item } => {
-                    let (help, fix) = subkey_fix(&f, file, section, name, item, issue.key_span.clone());
+                    let (help, fix) = subkey_fix(f, file, section, name, item, issue.key_span.clone());
                     (
                         format!("`buildscript.{name}`{place} is legacy build-script syntax; current Reindeer accepts only `build` and `run` under `buildscript` (removed 2025-04-29/30)"),
                         help,

@@ -36,9 +36,9 @@ declare_rule! {
 impl Check for FixupLegacyPlatformFixup {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
         let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         let file = cx.file.id;
-        let plan = plan_keys(&f);
+        let plan = plan_keys(f);
         let headers = header_starts(doc);
         let mut first_legacy = true;
         for issue in &f.issues {
@@ -63,9 +63,9 @@ impl Check for FixupLegacyPlatformFixup {
                     .with_label("legacy platform_fixup section")
                     .with_help("conditional sections are top-level `['cfg(…)']` tables now; versions go into the predicate as `version = \"…\"` atoms");
                     if let Some((new, wrapped)) = planned {
-                        let mut edits = section_rename_edits(&f, file, s, new, 2);
+                        let mut edits = section_rename_edits(f, file, s, new, 2);
                         if let (Some(e), true) = (edits.as_mut(), first_legacy) {
-                            e.extend(empty_platform_fixup_header(&f, file, &headers));
+                            e.extend(empty_platform_fixup_header(f, file, &headers));
                         }
                         if let Some(edits) = edits {
                             d = d.with_fix(Fix {
@@ -133,7 +133,7 @@ impl Check for FixupLegacyPlatformFixup {
                         .with_label("legacy version key")
                         .with_help("a section key such as `cfg(all(target_os = \"windows\", version = \"=0.48.0\"))` selects both the platform and the version");
                         if let Some((new, wrapped)) = planned {
-                            if let Some(edits) = section_rename_edits(&f, file, s, new, 1) {
+                            if let Some(edits) = section_rename_edits(f, file, s, new, 1) {
                                 d = d.with_fix(Fix {
                                     applicability: if *wrapped { Applicability::Unsafe } else { Applicability::Safe },
                                     description: format!("Rename the section to `[{}]`", quote_key(new)),

@@ -7,7 +7,7 @@
 //! as legacy by R23/R24 are not reported again. Fix (unsafe): rename a removed key
 //! (`filter_deps` → `omit_deps`) or a misspelt key within edit distance 2, and delete an empty
 //! `[rustc_flags_select]`.
-use super::{deletions, edit, fixups_doc};
+use super::{deletions, edit};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::fixups::{FixupsDoc, Issue, IssueKind, header_starts, item_regions, subtree_headers};
 use crate::rules::registry::declare_rule;
@@ -27,10 +27,9 @@ declare_rule! {
 
 impl Check for FixupUnknownKey {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = fixups_doc(cx) else { return };
-        let f = FixupsDoc::analyze(doc);
+        let Some(f) = cx.fixups() else { return };
         for issue in &f.issues {
-            if let Some(d) = diagnostic(ID, &f, cx.file.id, issue, "fixups.toml") {
+            if let Some(d) = diagnostic(ID, f, cx.file.id, issue, "fixups.toml") {
                 sink.push(d);
             }
         }
