@@ -132,6 +132,38 @@ pub fn list_string_literals(e: &Expr) -> Vec<(&str, &std::ops::Range<u32>)> {
     out
 }
 
+/// Each string literal in the `deps`, `named_deps` and `exec_deps` of every target declared in
+/// a reported file: `(target, the string, its span in the target's file)`.
+pub fn for_each_dep_literal(
+    cx: &crate::rules::ProjectCx<'_>,
+    mut f: impl FnMut(&crate::model::Target, &str, crate::model::ir::Range),
+) {
+    let p = cx.project;
+    for t in &p.targets {
+        if !cx.files.get(t.file).reported {
+            continue;
+        }
+        for arg in p.call_of(t).kwargs(["deps", "named_deps", "exec_deps"]).into_iter().flatten() {
+            for (s, lit) in arg.value().string_literals() {
+                f(t, s, lit);
+            }
+        }
+    }
+}
+
+/// The Rust proc-macro library calls (`proc_macro = True`) of a build file.
+pub fn proc_macro_calls<'m>(cx: &crate::rules::FileCx<'m>) -> impl Iterator<Item = &'m Call> {
+    let module = match cx.parsed {
+        crate::parse::Parsed::Starlark { module, .. } if cx.file.kind == crate::source::FileKind::Build => Some(module),
+        _ => None,
+    };
+    let settings = cx.settings;
+    module.into_iter().flat_map(|m| m.calls.iter()).filter(move |c| {
+        c.callee_name().is_some_and(|callee| is_rust_library_rule(&callee, settings, None))
+            && is_literal_true(c, "proc_macro")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

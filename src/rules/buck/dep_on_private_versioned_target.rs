@@ -8,7 +8,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
 use crate::model::value::Value;
 use crate::rules::registry::declare_rule;
-use crate::rules::util::{replace_string_literal, span, split_versioned};
+use crate::rules::util::{for_each_dep_literal, replace_string_literal, span, split_versioned};
 use crate::rules::{Check, ProjectCx, Sink};
 
 declare_rule! {
@@ -25,62 +25,53 @@ declare_rule! {
 impl Check for DepOnPrivateVersionedTarget {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
         let p = cx.project;
-        for t in &p.targets {
-            if !cx.files.get(t.file).reported {
-                continue;
+        for_each_dep_literal(cx, |t, s, lit| {
+            // `:name` is in the same package (the common case: skip it before parsing)
+            if s.trim_start().starts_with(':') {
+                return;
             }
-            let call = p.call_of(t);
-            for arg in call.kwargs(["deps", "named_deps", "exec_deps"]) {
-                let Some(arg) = arg else { continue };
-                for (s, lit) in arg.value().string_literals() {
-                    // `:name` is in the same package (the common case: skip it before parsing)
-                    if s.trim_start().starts_with(':') {
-                        continue;
-                    }
-                    let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { continue };
-                    l.cell = p.canonical_cell(&l.cell);
-                    if *l.package == *t.package && *l.cell == *t.cell {
-                        continue;
-                    }
-                    let Some((crate_name, _)) = split_versioned(&l.name) else { continue };
-                    let Some(ti) = p.target(&l) else { continue };
-                    let target = &p.targets[ti];
-                    let private = p
-                        .attr(target, "visibility")
-                        .is_some_and(|v| matches!(&v.value, Value::List(items) if items.is_empty()));
-                    if !private {
-                        continue;
-                    }
-                    let alias_label = Label { name: crate_name.to_string(), subtarget: None, ..l.clone() };
-                    let Some(ai) = p.target(&alias_label) else { continue };
-                    let alias = &p.targets[ai];
-                    let points_here = p
-                        .attr(alias, "actual")
-                        .and_then(|v| v.as_str().and_then(|a| p.resolve_label(alias, a)))
-                        .is_some_and(|a| a.name == l.name && a.package == l.package);
-                    if !points_here {
-                        continue;
-                    }
-                    let Some(text) = cx.files.text(t.file) else { continue };
-                    let fixed = s.replacen(&l.name, crate_name, 1);
-                    sink.push(
-                        Diagnostic::new(
-                            ID,
-                            Severity::Error,
-                            span(t.file, &lit),
-                            format!("`{s}` is a private versioned crate target; depend on its alias `{fixed}`"),
-                        )
-                        .with_related(target.name_span(), "declared with `visibility = []` here")
-                        .with_related(alias.name_span(), "public alias")
-                        .with_help("Buck2 rejects the dependency for visibility, and every version bump would break it")
-                        .with_fix(Fix {
-                            applicability: Applicability::Safe,
-                            description: format!("Depend on `{fixed}`"),
-                            edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
-                        }),
-                    );
-                }
+            let Some(mut l) = Label::parse(s, &t.cell, &t.package) else { return };
+            l.cell = p.canonical_cell(&l.cell);
+            if *l.package == *t.package && *l.cell == *t.cell {
+                return;
             }
-        }
+            let Some((crate_name, _)) = split_versioned(&l.name) else { return };
+            let Some(ti) = p.target(&l) else { return };
+            let target = &p.targets[ti];
+            let private = p
+                .attr(target, "visibility")
+                .is_some_and(|v| matches!(&v.value, Value::List(items) if items.is_empty()));
+            if !private {
+                return;
+            }
+            let alias_label = Label { name: crate_name.to_string(), subtarget: None, ..l.clone() };
+            let Some(ai) = p.target(&alias_label) else { return };
+            let alias = &p.targets[ai];
+            let points_here = p
+                .attr(alias, "actual")
+                .and_then(|v| v.as_str().and_then(|a| p.resolve_label(alias, a)))
+                .is_some_and(|a| a.name == l.name && a.package == l.package);
+            if !points_here {
+                return;
+            }
+            let Some(text) = cx.files.text(t.file) else { return };
+            let fixed = s.replacen(&l.name, crate_name, 1);
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    Severity::Error,
+                    span(t.file, &lit),
+                    format!("`{s}` is a private versioned crate target; depend on its alias `{fixed}`"),
+                )
+                .with_related(target.name_span(), "declared with `visibility = []` here")
+                .with_related(alias.name_span(), "public alias")
+                .with_help("Buck2 rejects the dependency for visibility, and every version bump would break it")
+                .with_fix(Fix {
+                    applicability: Applicability::Safe,
+                    description: format!("Depend on `{fixed}`"),
+                    edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
+                }),
+            );
+        });
     }
 }

@@ -5,11 +5,9 @@
 //! (facebook/buck2#1202). Put it on the Rust toolchain instead, which reaches proc macros
 //! since facebook/buck2#901. Off with `[buck] prelude-forwards-exec-compatible-with = true`.
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::parse::Parsed;
 use crate::rules::registry::declare_rule;
-use crate::rules::util::{is_literal_true, is_rust_library_rule, span};
+use crate::rules::util::{proc_macro_calls, span};
 use crate::rules::{Check, FileCx, Sink};
-use crate::source::FileKind;
 
 declare_rule! {
     ProcMacroExecCompatibleWithDropped {
@@ -24,15 +22,10 @@ declare_rule! {
 
 impl Check for ProcMacroExecCompatibleWithDropped {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build || cx.settings.buck.prelude_forwards_exec_compatible_with {
+        if cx.settings.buck.prelude_forwards_exec_compatible_with {
             return;
         }
-        let Parsed::Starlark { module, .. } = cx.parsed else { return };
-        for c in &module.calls {
-            let Some(callee) = c.callee_name() else { continue };
-            if !is_rust_library_rule(&callee, cx.settings, None) || !is_literal_true(c, "proc_macro") {
-                continue;
-            }
+        for c in proc_macro_calls(cx) {
             let Some(arg) = c.kwarg("exec_compatible_with") else { continue };
             let name = c.name_arg().map(|(n, _)| n.to_string()).unwrap_or_default();
             sink.push(

@@ -6,7 +6,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::label::Label;
 use crate::rules::registry::declare_rule;
-use crate::rules::util::{is_rust_library_rule, replace_string_literal, span};
+use crate::rules::util::{for_each_dep_literal, is_rust_library_rule, replace_string_literal, span};
 use crate::rules::{Check, ProjectCx, Sink};
 
 declare_rule! {
@@ -23,52 +23,45 @@ declare_rule! {
 impl Check for ProcMacroInnerTargetDep {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
         let p = cx.project;
-        for t in &p.targets {
-            if !cx.files.get(t.file).reported {
-                continue;
+        for_each_dep_literal(cx, |t, s, lit| {
+            // only `_<name>` targets can be inner targets (checked before parsing)
+            let name = match s.rfind(':') {
+                Some(i) => &s[i + 1..],
+                None => s.rsplit('/').next().unwrap_or(s),
+            };
+            if !name.starts_with('_') {
+                return;
             }
-            let call = p.call_of(t);
-            for arg in call.kwargs(["deps", "named_deps", "exec_deps"]) {
-                let Some(arg) = arg else { continue };
-                for (s, lit) in arg.value().string_literals() {
-                    // only `_<name>` targets can be inner targets (checked before parsing)
-                    let name = match s.rfind(':') {
-                        Some(i) => &s[i + 1..],
-                        None => s.rsplit('/').next().unwrap_or(s),
-                    };
-                    if !name.starts_with('_') {
-                        continue;
-                    }
-                    let Some(l) = Label::parse(s, &t.cell, &t.package) else { continue };
-                    let Some(inner) = l.name.strip_prefix('_') else { continue };
-                    let mut outer = l.clone();
-                    outer.cell = p.canonical_cell(&outer.cell);
-                    outer.name = inner.to_string();
-                    let Some(ti) = p.target(&outer) else { continue };
-                    let target = &p.targets[ti];
-                    let tc = p.call_of(target);
-                    if !is_rust_library_rule(&target.rule, cx.settings, None) || !tc.is_literal_true("proc_macro") {
-                        continue;
-                    }
-                    let Some(text) = cx.files.text(t.file) else { continue };
-                    let fixed = s.replacen(&format!(":_{inner}"), &format!(":{inner}"), 1);
-                    sink.push(
-                        Diagnostic::new(
-                            ID,
-                            Severity::Error,
-                            span(t.file, &lit),
-                            format!("`{s}` is the private inner target of proc macro `{inner}`; depend on `{inner}` instead"),
-                        )
-                        .with_related(target.name_span(), "proc macro declared here")
-                        .with_help("the prelude renames proc-macro libraries to `_<name>` and puts the public alias at `<name>`")
-                        .with_fix(Fix {
-                            applicability: Applicability::Safe,
-                            description: format!("Depend on `{fixed}`"),
-                            edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
-                        }),
-                    );
-                }
+            let Some(l) = Label::parse(s, &t.cell, &t.package) else { return };
+            let Some(inner) = l.name.strip_prefix('_') else { return };
+            let mut outer = l.clone();
+            outer.cell = p.canonical_cell(&outer.cell);
+            outer.name = inner.to_string();
+            let Some(ti) = p.target(&outer) else { return };
+            let target = &p.targets[ti];
+            let tc = p.call_of(target);
+            if !is_rust_library_rule(&target.rule, cx.settings, None) || !tc.is_literal_true("proc_macro") {
+                return;
             }
-        }
+            let Some(text) = cx.files.text(t.file) else { return };
+            let fixed = s.replacen(&format!(":_{inner}"), &format!(":{inner}"), 1);
+            sink.push(
+                Diagnostic::new(
+                    ID,
+                    Severity::Error,
+                    span(t.file, &lit),
+                    format!("`{s}` is the private inner target of proc macro `{inner}`; depend on `{inner}` instead"),
+                )
+                .with_related(target.name_span(), "proc macro declared here")
+                .with_help(
+                    "the prelude renames proc-macro libraries to `_<name>` and puts the public alias at `<name>`",
+                )
+                .with_fix(Fix {
+                    applicability: Applicability::Safe,
+                    description: format!("Depend on `{fixed}`"),
+                    edits: vec![replace_string_literal(t.file, &text, &lit, &fixed)],
+                }),
+            );
+        });
     }
 }

@@ -5,11 +5,9 @@
 //! `cargo.rust_library(name = "my-macros-0.1.0", proc_macro = True)` gets the crate name
 //! `my_macros_0.1.0`, which rustc rejects. Fix (unsafe, a guess): add `crate = "my_macros"`.
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::parse::Parsed;
 use crate::rules::registry::declare_rule;
-use crate::rules::util::{insert_kwarg, is_literal_true, is_rust_library_rule, span, split_versioned};
+use crate::rules::util::{insert_kwarg, proc_macro_calls, span, split_versioned};
 use crate::rules::{Check, FileCx, Sink};
-use crate::source::FileKind;
 
 declare_rule! {
     ProcMacroMissingCrateAttr {
@@ -29,15 +27,7 @@ fn is_ident(s: &str) -> bool {
 
 impl Check for ProcMacroMissingCrateAttr {
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
-        if cx.file.kind != FileKind::Build {
-            return;
-        }
-        let Parsed::Starlark { module, .. } = cx.parsed else { return };
-        for c in &module.calls {
-            let Some(callee) = c.callee_name() else { continue };
-            if !is_rust_library_rule(&callee, cx.settings, None) || !is_literal_true(c, "proc_macro") {
-                continue;
-            }
+        for c in proc_macro_calls(cx) {
             if c.kwarg("crate").is_some() || c.kwarg("crate_dynamic").is_some() || c.has_kwargs_splat() {
                 continue;
             }
