@@ -101,6 +101,13 @@ pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
     pool.install(|| run_inner(opts, settings, None))
 }
 
+/// [`run`], also returning the project model the cross-file rules ran on (the language
+/// server answers navigation requests from the model of its last lint).
+pub fn run_with_model(opts: &RunOptions, settings: &Settings) -> (RunResult, Project) {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
+    pool.install(|| run_model(opts, settings, None))
+}
+
 /// [`run`], handing each reported file's findings to `sink` as soon as they are final.
 pub fn run_streaming(opts: &RunOptions, settings: &Settings, sink: &dyn FileSink) -> RunResult {
     let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
@@ -345,6 +352,10 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
 }
 
 fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> RunResult {
+    run_model(opts, settings, sink).0
+}
+
+fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
     let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: mut supps, cwd, streamed } =
         analyze_inner(opts, settings, sink);
     // Project phase.
@@ -383,7 +394,7 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     diagnostics.extend(suppress::unused(&supps, &files, settings));
     sort_dedup(&mut diagnostics, &files);
     let files_checked = files.iter().filter(|f| f.reported).count();
-    RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped }
+    (RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped }, project)
 }
 
 /// The fixups hook: parse each fixups file again (the project keeps only its text), analyse

@@ -107,6 +107,7 @@ pub fn serve(connection: &Connection) -> i32 {
         conn: connection,
         workspace_roots,
         snapshots: HashMap::new(),
+        narrow: HashMap::new(),
         encoding,
         debounce,
         docs: HashMap::new(),
@@ -137,6 +138,10 @@ struct Server<'c> {
     workspace_roots: Vec<PathBuf>,
     /// The project model per root, for navigation; dropped when something of the root changes.
     snapshots: HashMap<PathBuf, nav::Snapshot>,
+    /// Per root, the model of the last lint of its open documents (narrow: those documents
+    /// and what they reference), or of a navigation request's document: definition and hover
+    /// in a document it holds need no model of the whole root.
+    narrow: HashMap<PathBuf, nav::Snapshot>,
     encoding: Encoding,
     debounce: Duration,
     /// Open documents by URI string.
@@ -364,6 +369,7 @@ impl Server<'_> {
             }
             "workspace/didChangeConfiguration" => {
                 self.snapshots.clear();
+                self.narrow.clear();
                 let keys: Vec<String> = self.docs.keys().cloned().collect();
                 self.schedule(keys);
             }
@@ -376,8 +382,12 @@ impl Server<'_> {
         match root {
             Some(r) => {
                 self.snapshots.remove(r);
+                self.narrow.remove(r);
             }
-            None => self.snapshots.clear(),
+            None => {
+                self.snapshots.clear();
+                self.narrow.clear();
+            }
         }
     }
 
@@ -392,6 +402,26 @@ impl Server<'_> {
             self.snapshots.insert(root.to_path_buf(), snap);
         }
         &self.snapshots[root]
+    }
+
+    /// The model a request about `path` is answered from: the whole root's when it is built;
+    /// else the last lint's when it holds the document; else a narrow model built for the
+    /// document (what a lint of it would read: a few hundred milliseconds in a large tree,
+    /// where the whole root takes seconds).
+    fn snapshot_for(&mut self, root: &Path, path: &Path) -> &nav::Snapshot {
+        if self.snapshots.contains_key(root) {
+            return &self.snapshots[root];
+        }
+        let holds = |s: &nav::Snapshot| s.project.file_at(path).is_some_and(|id| s.files.get(id).reported);
+        if !self.narrow.get(root).is_some_and(holds) {
+            let cfg = config::find_config(path.parent().unwrap_or(root), Some(root));
+            let settings = self.settings(cfg.as_deref());
+            let overlays: HashMap<PathBuf, String> =
+                self.docs.values().map(|d| (d.path.clone(), d.text.clone())).collect();
+            let snap = nav::Snapshot::build_narrow(path, overlays, &settings);
+            self.narrow.insert(root.to_path_buf(), snap);
+        }
+        &self.narrow[root]
     }
 
     /// `textDocument/definition`, `textDocument/hover`, `textDocument/documentSymbol` and
@@ -440,9 +470,9 @@ impl Server<'_> {
             }
         };
         let Some(root) = root else { return Ok(serde_json::Value::Null) };
-        self.snapshot(&root);
         let open = self.open_buffers();
-        let l = nav::Locator::new(&self.snapshots[&root], encoding, &open);
+        let snap = self.snapshot_for(&root, &path);
+        let l = nav::Locator::new(snap, encoding, &open);
         let idx = LineIndex::new(&text);
         let offset = position.map_or(0, |p| encoding.offset(&text, &idx, p));
         let cursor = nav::Cursor { path: &path, text: &text, kind, offset };
@@ -589,13 +619,14 @@ impl Server<'_> {
         keys: &[String],
         open_uris: &HashMap<PathBuf, String>,
     ) {
-        let result = match std::panic::catch_unwind(AssertUnwindSafe(|| engine::run(opts, settings))) {
-            Ok(r) => r,
-            Err(_) => {
-                self.log(1, "buck-lint crashed while linting; diagnostics were not updated".into());
-                return;
-            }
-        };
+        let (result, project) =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| engine::run_with_model(opts, settings))) {
+                Ok(r) => r,
+                Err(_) => {
+                    self.log(1, "buck-lint crashed while linting; diagnostics were not updated".into());
+                    return;
+                }
+            };
         for (p, e) in &result.io_errors {
             self.log(2, format!("{p}: {e}"));
         }
@@ -615,6 +646,11 @@ impl Server<'_> {
             let Some(doc) = self.docs.get(&key) else { continue };
             self.publish(doc.uri.clone(), Some(doc.version), diags.clone());
             self.published.insert(key, diags);
+        }
+        // keep the model for navigation in these documents (a model of a stdin buffer has no
+        // file on disk to go back to, but its labels resolve the same)
+        if let Some(root) = result.root.clone() {
+            self.narrow.insert(root, nav::Snapshot { files: result.files, project });
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Navigation over the project model: go to definition, hover and symbols.
 //!
-//! Requests are answered from a [`Snapshot`]: the project model of one Buck2 root
-//! ([`engine::analyze`] over the whole root, open buffers as overlays), built on the first
-//! request and kept until a document or a watched file of that root changes. What is under the
+//! Requests are answered from a [`Snapshot`]: a project model of one Buck2 root (open
+//! buffers as overlays). Definition, hover and document symbols use the model of the last
+//! lint when it holds the document (or a narrow one built for the document); workspace
+//! symbols need the whole root ([`engine::analyze`] over it), built on the first such request.
+//! Models are kept until a document or a watched file of that root changes. What is under the
 //! cursor is read from the current buffer text (the snapshot was built from it).
 
 use std::collections::HashMap;
@@ -29,6 +31,18 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn build(root: &Path, overlays: HashMap<PathBuf, String>, settings: &crate::config::Settings) -> Snapshot {
         let opts = RunOptions { paths: vec![root.to_path_buf()], stdin: None, force_exclude: true, overlays };
+        let a = engine::analyze(&opts, settings);
+        Snapshot { files: a.files, project: a.project }
+    }
+
+    /// The model a lint of `doc` reads: the document, the project's configuration and Reindeer
+    /// files, and the packages and `.bzl` files it references.
+    pub fn build_narrow(
+        doc: &Path,
+        overlays: HashMap<PathBuf, String>,
+        settings: &crate::config::Settings,
+    ) -> Snapshot {
+        let opts = RunOptions { paths: vec![doc.to_path_buf()], stdin: None, force_exclude: true, overlays };
         let a = engine::analyze(&opts, settings);
         Snapshot { files: a.files, project: a.project }
     }
@@ -244,7 +258,17 @@ fn symbol_location(l: &Locator, from: FileId, module: &str, sym: &str) -> Option
     let (mut file, mut module, mut sym) = (from, module.to_string(), sym.to_string());
     for _ in 0..8 {
         let target = crate::model::value::ModuleLookup::resolve_load(p, file, &module)?;
-        let m = p.module_of(target)?;
+        // a `.bzl` that a narrow model only loaded is pruned to what the rules need (or not
+        // kept): read the whole file when the symbol is not in the model's copy
+        let full;
+        let m = match p.module_of(target) {
+            Some(m) if m.def(&sym).is_some() || m.global(&sym).is_some() => m,
+            _ => {
+                let text = l.text(p.path_of(target))?;
+                full = crate::model::ir::lower(&crate::parse::starlark::parse("load", &text).ok()?);
+                &full
+            }
+        };
         if let Some(d) = m.def(&sym) {
             return l.file_location(target, d.name_span.clone());
         }
