@@ -3,6 +3,8 @@
 //! Golden scenarios live in `testdata/fix-<name>/`; the files a fix changes are expected as
 //! `testdata/fix-<name>.expected/<same path>`, every other file must stay byte-identical.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -36,23 +38,10 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
-
 /// A temp copy of `testdata/<name>`.
 fn copy_of(name: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("testdata").join(name), d.path());
+    common::copy_tree(&repo().join("testdata").join(name), d.path());
     d
 }
 

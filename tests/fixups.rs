@@ -13,56 +13,46 @@ fn check(tree: &str, extra: &[&str]) -> Out {
     run_in(&repo(), &args)
 }
 
-fn expect_tree(tree: &str, extra: &[&str]) -> Out {
-    let mut args = vec!["--isolated"];
-    args.extend_from_slice(extra);
-    let o = check(tree, &args);
-    assert!(o.code == 0 || o.code == 1, "{tree}: exit {} ({})", o.code, o.stderr);
-    assert!(!o.stdout.contains("internal-error"), "{tree}: {}", o.stdout);
-    expect_file(&repo().join("testdata").join(tree).join("expected.txt"), &o.stdout);
-    o
-}
-
 #[test]
 fn legacy_syntax() {
-    expect_tree("fixups-legacy", &[]);
+    expect_tree_with("fixups-legacy", &[]);
 }
 
 #[test]
 fn modern_syntax_is_silent() {
-    let o = expect_tree("fixups-modern", &[]);
+    let o = expect_tree_with("fixups-modern", &[]);
     assert_eq!(o.stdout, "", "current syntax must not produce findings");
     assert_eq!(o.code, 0);
 }
 
 #[test]
 fn schema_rules() {
-    expect_tree("fixups-schema", &[]);
+    expect_tree_with("fixups-schema", &[]);
 }
 
 #[test]
 fn lock_rules() {
-    expect_tree("fixups-lock", &[]);
+    expect_tree_with("fixups-lock", &[]);
 }
 
 #[test]
 fn custom_dirs() {
-    expect_tree("reindeer-custom-dirs", &[]);
+    expect_tree_with("reindeer-custom-dirs", &[]);
 }
 
 #[test]
 fn reindeer_config() {
-    expect_tree("reindeer-config", &["--extend-select", "reindeer-unresolved-fixup-warn-only"]);
+    expect_tree_with("reindeer-config", &["--extend-select", "reindeer-unresolved-fixup-warn-only"]);
 }
 
 #[test]
 fn reindeer_sync() {
-    expect_tree("reindeer-sync", &[]);
+    expect_tree_with("reindeer-sync", &[]);
 }
 
 #[test]
 fn reindeer_silent() {
-    let o = expect_tree("reindeer-silent", &["--extend-select", "reindeer-unresolved-fixup-warn-only"]);
+    let o = expect_tree_with("reindeer-silent", &["--extend-select", "reindeer-unresolved-fixup-warn-only"]);
     assert_eq!(o.stdout, "");
 }
 

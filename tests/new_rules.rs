@@ -5,29 +5,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
-
-fn expect_tree(tree: &str) -> Out {
-    let path = format!("testdata/{tree}");
-    let o = run_in(&repo(), &["check", path.as_str(), "--format", "concise", "--isolated"]);
-    assert!(o.code == 0 || o.code == 1, "{tree}: exit {} ({})", o.code, o.stderr);
-    assert!(!o.stdout.contains("internal-error"), "{tree}: {}", o.stdout);
-    expect_file(&repo().join("testdata").join(tree).join("expected.txt"), &o.stdout);
-    o
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
 
 /// A temp copy of `testdata/<name>` without its `expected.txt` and README.
 fn copy_of(name: &str) -> tempfile::TempDir {

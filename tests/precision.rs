@@ -7,15 +7,6 @@
 mod common;
 use common::*;
 
-fn expect_tree(tree: &str) -> Out {
-    let path = format!("testdata/{tree}");
-    let o = run_in(&repo(), &["check", path.as_str(), "--format", "concise", "--isolated"]);
-    assert!(o.code == 0 || o.code == 1, "{tree}: exit {} ({})", o.code, o.stderr);
-    assert!(!o.stdout.contains("internal-error"), "{tree}: {}", o.stdout);
-    expect_file(&repo().join("testdata").join(tree).join("expected.txt"), &o.stdout);
-    o
-}
-
 #[test]
 fn vendored_prelude_is_a_dependency_and_no_re_evidence() {
     let o = expect_tree("precision-vendored-prelude");

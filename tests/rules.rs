@@ -72,16 +72,6 @@ fn cases(id: &str) -> Result<Vec<Case>, String> {
     Ok(out)
 }
 
-/// Copy `from` into `to`, recursively (regular files and directories).
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if src.is_dir() { copy_tree(&src, &dst) } else { std::fs::copy(&src, &dst).map(|_| ()).unwrap() }
-    }
-}
-
 fn run_case(id: &str, case: &Case) -> String {
     // a case with test-hook variables may change its tree (a file that vanishes before it is
     // read): it runs on a copy, at the same relative path so the output reads the same
@@ -89,7 +79,7 @@ fn run_case(id: &str, case: &Case) -> String {
     let cwd = if case.env.is_empty() {
         root()
     } else {
-        copy_tree(&root().join(&case.tree), &scratch.path().join(&case.tree));
+        common::copy_tree(&root().join(&case.tree), &scratch.path().join(&case.tree));
         scratch.path().to_path_buf()
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_buck-lint"));

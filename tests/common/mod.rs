@@ -74,3 +74,38 @@ pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     d
 }
+
+/// Copy `from` into `to`, recursively.
+#[allow(dead_code)]
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// `buck-lint check testdata/<tree> --format concise --isolated` (plus `extra`): the run must
+/// not fail or crash, and its output must equal `testdata/<tree>/expected.txt`.
+#[allow(dead_code)]
+pub fn expect_tree_with(tree: &str, extra: &[&str]) -> Out {
+    let path = format!("testdata/{tree}");
+    let mut args = vec!["check", path.as_str(), "--format", "concise", "--isolated"];
+    args.extend_from_slice(extra);
+    let o = run_in(&repo(), &args);
+    assert!(o.code == 0 || o.code == 1, "{tree}: exit {} ({})", o.code, o.stderr);
+    assert!(!o.stdout.contains("internal-error"), "{tree}: {}", o.stdout);
+    expect_file(&repo().join("testdata").join(tree).join("expected.txt"), &o.stdout);
+    o
+}
+
+/// [`expect_tree_with`] without extra arguments.
+#[allow(dead_code)]
+pub fn expect_tree(tree: &str) -> Out {
+    expect_tree_with(tree, &[])
+}
