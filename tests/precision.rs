@@ -177,3 +177,56 @@ fn cargo_env_missing_from_crate_sources() {
         assert!(!o.stdout.contains(silent), "{}", o.stdout);
     }
 }
+
+/// `check .` in a repository whose Buck2 projects live in subdirectories (no `.buckconfig` at
+/// the top): each project is linted against its own root. Here one project talks to a local
+/// remote-execution endpoint, so its executor needs no image (silent), while the other's
+/// configuration is judged by its own `.buckconfig` (fires).
+#[test]
+fn projects_in_subdirectories_each_use_their_own_root() {
+    const EXEC: &str = "def _impl(ctx):\n    return [ExecutionPlatformInfo(label = ctx.label.raw_target(), configuration = ConfigurationInfo(constraints = {}, values = {}), executor_config = CommandExecutorConfig(local_enabled = True, remote_enabled = True, use_limited_hybrid = True, remote_execution_properties = {}, remote_execution_use_case = \"buck2-default\"))]\n\nplatforms = rule(impl = _impl, attrs = {})\n";
+    let d = tree(&[
+        ("README.md", "a repository with Buck2 in subdirectories\n"),
+        (
+            "integration/buck2/.buckconfig",
+            "[cells]\n  root = .\n\n[buck2_re_client]\n  engine_address = localhost:50051\n  cas_address = localhost:50051\n  action_cache_address = localhost:50051\n\n[build]\n  execution_platforms = root//platforms:platforms\n",
+        ),
+        ("integration/buck2/platforms/BUCK", "load(\":defs.bzl\", \"platforms\")\n\nplatforms(name = \"platforms\")\n"),
+        ("integration/buck2/platforms/defs.bzl", EXEC),
+        (
+            "ci/buck2/.buckconfig",
+            "[cells]\n  root = .\n\n[buck2_re_client]\n  engine_address = grpcs://remote.buildbuddy.io\n\n[build]\n  execution_platforms = root//platforms:platforms\n",
+        ),
+        ("ci/buck2/platforms/BUCK", "load(\":defs.bzl\", \"platforms\")\n\nplatforms(name = \"platforms\")\n"),
+        ("ci/buck2/platforms/defs.bzl", EXEC),
+    ]);
+    let o = run_in(
+        d.path(),
+        &["check", ".", "--format", "concise", "--isolated", "--select", "re-container-image-missing"],
+    );
+    assert_eq!(
+        o.stdout.lines().filter(|l| l.contains("[re-container-image-missing]")).collect::<Vec<_>>(),
+        vec![
+            "ci/buck2/platforms/defs.bzl:2:275: warning[re-container-image-missing]: `remote_execution_properties` has no `container-image`, so backends such as EngFlow and BuildBuddy reject the remote actions or run them in a default image that does not match your toolchain"
+        ],
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // pre-commit names files of both projects in one run: the same verdicts
+    let o = run_in(
+        d.path(),
+        &[
+            "check",
+            "integration/buck2/platforms/defs.bzl",
+            "ci/buck2/platforms/defs.bzl",
+            "--format",
+            "concise",
+            "--isolated",
+            "--select",
+            "re-container-image-missing",
+        ],
+    );
+    assert_eq!(o.stdout.matches("[re-container-image-missing]").count(), 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("ci/buck2/platforms/defs.bzl"), "{}", o.stdout);
+}

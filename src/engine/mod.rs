@@ -21,12 +21,14 @@ use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::suppress::{self, Suppressions};
 
 mod file;
+mod projects;
 mod select;
 
 use file::*;
 use select::*;
 pub use select::{ReportedFile, reported_files};
 
+#[derive(Clone)]
 pub struct RunOptions {
     pub paths: Vec<PathBuf>,
     /// `(path, text)` of a buffer read from stdin that replaces that file.
@@ -356,6 +358,29 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
 }
 
 fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
+    let groups = projects::split(opts, settings);
+    if groups.len() <= 1 {
+        return run_project(opts, settings, sink);
+    }
+    // paths in several Buck2 projects: one run per project, each with its own root (its
+    // cells, configuration and remote-execution setup), merged in order
+    let mut merged: Option<(RunResult, Project)> = None;
+    for (o, s) in &groups {
+        let (r, p) = run_project(o, s, sink);
+        merged = Some(match merged {
+            None => (r, p),
+            Some((mut acc, p0)) => {
+                projects::absorb(&mut acc, r);
+                (acc, p0)
+            }
+        });
+    }
+    let (mut r, p) = merged.expect("at least one group");
+    sort_dedup(&mut r.diagnostics, &r.files);
+    (r, p)
+}
+
+fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
     let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: mut supps, cwd, streamed } =
         analyze_inner(opts, settings, sink);
     // Project phase.

@@ -1,0 +1,128 @@
+//! Runs over several Buck2 projects. A run has one project root (the outermost `.buckconfig`
+//! above its first path): its cells, configuration and remote-execution setup give every
+//! cross-file rule its context. When the paths span several projects (pre-commit handing over
+//! files of two nested repositories, or `check .` in a repository whose Buck2 project lives in
+//! a subdirectory), linting them all against one root would judge a project by another's
+//! configuration (or by none). So the paths are split: one run per project root, plus one for
+//! what lies in no project, and the results are merged.
+use super::*;
+
+/// The runs to make: `(options, settings)` per project, in the order of the paths. One group
+/// (the unchanged options) when the paths lie in one project.
+pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, Settings)> {
+    let single = || vec![(opts.clone(), settings.clone())];
+    if opts.stdin.is_some() || opts.paths.is_empty() {
+        return single();
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // root → paths, in first-seen order; `None` collects paths outside any project
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    let mut push = |root: Option<PathBuf>, p: PathBuf| match groups.iter_mut().find(|(r, _)| *r == root) {
+        Some((_, v)) => v.push(p),
+        None => groups.push((root, vec![p])),
+    };
+    // directories outside any project that contain projects: those projects are split off
+    let mut nested_out: Vec<PathBuf> = Vec::new();
+    for p in &opts.paths {
+        let abs = discover::normalize(&cwd.join(p));
+        let root = discover::find_project_root(&abs);
+        if root.is_none() && abs.is_dir() {
+            let nested = nested_roots(&abs);
+            for n in &nested {
+                push(Some(n.clone()), n.clone());
+            }
+            nested_out.extend(nested);
+        }
+        push(root, p.clone());
+    }
+    if groups.len() <= 1 {
+        return single();
+    }
+    groups
+        .into_iter()
+        .map(|(root, paths)| {
+            let mut s = settings.clone();
+            if root.is_none() {
+                // the rootless run skips the projects that run on their own
+                s.exclude.extend(nested_out.iter().map(|n| globset::escape(&rel(n, &cwd))));
+            }
+            (RunOptions { paths, ..opts.clone() }, s)
+        })
+        .collect()
+}
+
+fn rel(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// The outermost directories below `dir` that hold a `.buckconfig` (a walk that respects
+/// `.gitignore` and skips hidden directories and `buck-out`, as discovery does).
+fn nested_roots(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let walk = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .filter_entry(|e| {
+            let dir = e.file_type().is_some_and(|t| t.is_dir());
+            let name = e.file_name().to_string_lossy();
+            !(dir && e.depth() > 0 && (name.starts_with('.') || name == "buck-out"))
+        })
+        .build();
+    for e in walk.flatten() {
+        if e.file_name() == ".buckconfig" && e.file_type().is_some_and(|t| t.is_file()) {
+            if let Some(parent) = e.path().parent() {
+                found.push(discover::normalize(parent));
+            }
+        }
+    }
+    found.sort();
+    let mut outermost: Vec<PathBuf> = Vec::new();
+    for f in found {
+        if !outermost.iter().any(|o| f.starts_with(o)) {
+            outermost.push(f);
+        }
+    }
+    outermost
+}
+
+/// Append another run's result: its files get new ids, and every span of its findings follows.
+pub(super) fn absorb(acc: &mut RunResult, other: RunResult) {
+    let mut map: HashMap<FileId, FileId> = HashMap::new();
+    for f in other.files.iter() {
+        let id = match acc.files.find(&f.path) {
+            Some(id) => id,
+            None => {
+                let id = acc.files.add(f.path.clone(), f.display.clone(), f.kind, f.reported);
+                acc.files.restrict(&[id], f.restrict);
+                if let Some(t) = other.files.text(f.id) {
+                    acc.files.set_text(id, t);
+                }
+                id
+            }
+        };
+        map.insert(f.id, id);
+    }
+    let remap = |s: &mut Span| {
+        if let Some(id) = map.get(&s.file) {
+            s.file = *id;
+        }
+    };
+    for mut d in other.diagnostics {
+        remap(&mut d.primary);
+        for r in &mut d.related {
+            remap(&mut r.span);
+        }
+        if let Some(fix) = &mut d.fix {
+            for e in &mut fix.edits {
+                remap(&mut e.span);
+            }
+        }
+        acc.diagnostics.push(d);
+    }
+    acc.streamed.extend(other.streamed);
+    acc.files_checked += other.files_checked;
+    acc.io_errors.extend(other.io_errors);
+    acc.skipped.extend(other.skipped);
+    if acc.root.is_none() {
+        acc.root = other.root;
+    }
+}
