@@ -7,6 +7,9 @@
 //! `system_cxx_toolchain`, any `*_toolchain` call) that points into one user's home (`/Users/…`,
 //! `/home/…`, `~/.rustup/…`, `~/.cargo/bin`, `$HOME`); system paths are the norm there.
 //!
+//! In a BUCK file Reindeer generated, library env values are not reported: they come from
+//! the crate's fixups.toml, where the finding is.
+//!
 //! Local Buck2 is not sandboxed, so these values work locally and fail in the RE container;
 //! they also tie cache entries to one host. Values where `/` is just data (`"/"`, `"/lib.rs"`,
 //! fewer than two path components) are exempt. The finding sits on the value. No fix.
@@ -99,6 +102,10 @@ impl Check for FixupEnvAbsoluteHostPath {
             return;
         }
         let Parsed::Starlark { module, .. } = cx.parsed else { return };
+        let reindeer_generated = cx.file.text.lines().take(10).any(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("generated") && l.contains("reindeer")
+        });
         for call in &module.calls {
             let Some(callee) = call.callee_name() else { continue };
             // toolchain definitions: `system_rust_toolchain(rustc = "/Users/…/rustc")`,
@@ -115,7 +122,9 @@ impl Check for FixupEnvAbsoluteHostPath {
                 }
                 continue;
             }
-            if !is_rust_library_rule(&callee, cx.settings, None) {
+            // in a BUCK file Reindeer generated, a library's env comes from its fixups.toml,
+            // which is reported (and fixed) there: one finding, not one per generated copy
+            if !is_rust_library_rule(&callee, cx.settings, None) || reindeer_generated {
                 continue;
             }
             let Some(env) = call.kwarg("env") else { continue };
