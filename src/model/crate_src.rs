@@ -79,6 +79,9 @@ pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
 struct Gate {
     features: Vec<String>,
     gated: bool,
+    /// `cfg(test)` (or `all(test, …)`): compiled only into the crate's own unit tests, never
+    /// into the library other crates build against.
+    test: bool,
 }
 
 /// [`env_uses`], computed once per directory and run (several rules ask about the same
@@ -126,7 +129,8 @@ fn cfg_gate(attr: &proc_macro2::Group) -> Option<Gate> {
                     }
                 }
                 TokenTree::Punct(p) if p.as_char() == ',' => {}
-                // `any`, `not`, `test`, `unix`, `target_os = …`, …
+                TokenTree::Ident(id) if id == "test" => gate.test = true,
+                // `any`, `not`, `unix`, `target_os = …`, …
                 _ => gate.gated = true,
             }
             i += 1;
@@ -153,6 +157,7 @@ impl Walk<'_> {
             let mut here = gate.clone();
             here.features.extend(pending.features.iter().cloned());
             here.gated |= pending.gated;
+            here.test |= pending.test;
             // `# [ … ]` (or `#![ … ]`, which gates the whole enclosing item or file)
             if let TokenTree::Punct(hash) = &trees[i] {
                 if hash.as_char() == '#' {
@@ -163,6 +168,7 @@ impl Walk<'_> {
                             if let Some(c) = cfg_gate(g) {
                                 pending.features.extend(c.features);
                                 pending.gated |= c.gated;
+                                pending.test |= c.test;
                             }
                             i = at + 1;
                             continue;
@@ -175,7 +181,10 @@ impl Walk<'_> {
                 (&trees[i], trees.get(i + 1), trees.get(i + 2))
             {
                 if kw == "mod" && semi.as_char() == ';' {
-                    self.mods.push((name.to_string().trim_start_matches("r#").to_string(), here));
+                    // a `#[cfg(test)] mod tests;` file is not part of the library
+                    if !here.test {
+                        self.mods.push((name.to_string().trim_start_matches("r#").to_string(), here));
+                    }
                     pending = Gate::default();
                     i += 3;
                     continue;
@@ -188,6 +197,8 @@ impl Walk<'_> {
                 if bang.as_char() == '!' {
                     let name = name.to_string();
                     match name.as_str() {
+                        // uses in the crate's unit tests are not compiled into the library
+                        "env" | "option_env" if here.test => {}
                         "env" | "option_env" => {
                             if let Some(TokenTree::Literal(lit)) = g.stream().into_iter().next() {
                                 let s = lit.to_string();
@@ -268,6 +279,7 @@ mod tests {
         std::fs::write(d.path().join("src/unused.rs"), "pub const U: &str = env!(\"NOT_A_MODULE\");\n").unwrap();
         std::fs::write(d.path().join("build.rs"), "fn main() { let _ = env!(\"CARGO\"); }\n").unwrap();
         let uses = env_uses(d.path()).unwrap();
+        // the `#[cfg(test)] mod tests` use (line 21) is not part of the library
         let got: Vec<(&str, usize, bool, Vec<String>, bool)> =
             uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include, u.features.clone(), u.gated)).collect();
         let none = Vec::<String>::new;
@@ -281,7 +293,6 @@ mod tests {
                 ("OUT_DIR", 7, false, none(), false),
                 ("OUT_DIR", 11, false, rc(), false),
                 ("CARGO_PKG_NAME", 15, false, none(), false),
-                ("CARGO_MANIFEST_DIR", 21, false, none(), true),
                 ("SCHEMA_DIR", 1, false, vec!["schemas".to_string()], false),
             ]
         );
