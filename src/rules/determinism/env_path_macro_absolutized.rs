@@ -74,12 +74,16 @@ impl Check for EnvPathMacroAbsolutized {
             if !cx.files.get(t.file).reported || !is_rust_lib(p, cx.settings, &t.rule) {
                 continue;
             }
+            // Reindeer copies a crate's fixups env into the BUCK file it generates; when that
+            // fixups.toml is linted too and sets the key, the fixups hook reports the value
+            // there (one finding, not one per generated copy)
+            let fixups_text = reported_fixups_text(cx, t);
             let Some(env) = p.attr(t, "env") else { continue };
             for (_, alt) in env.alternatives() {
                 let Value::Dict(items) = &alt.value else { continue };
                 for (k, v) in items {
                     let (Some(key), Some(val)) = (k.as_str(), v.as_str()) else { continue };
-                    if !uses_path_macro(val) {
+                    if !uses_path_macro(val) || fixups_text.as_deref().is_some_and(|f| f.contains(key)) {
                         continue;
                     }
                     if key == "OUT_DIR" && val.starts_with("$(location ") && val.ends_with("[out_dir])") {
@@ -156,4 +160,15 @@ impl Check for EnvPathMacroAbsolutized {
             }
         }
     }
+}
+
+/// The text of the crate's fixups.toml when `t` is a library rule of the BUCK file Reindeer
+/// generates and this run reports on that fixups file.
+fn reported_fixups_text(cx: &ProjectCx<'_>, t: &crate::model::Target) -> Option<std::sync::Arc<str>> {
+    let p = cx.project;
+    let (pkg, _) = crate::rules::util::split_versioned(p.name(t))?;
+    let id = p.reindeer.iter().filter(|rp| rp.buck_file == Some(t.file)).find_map(|rp| {
+        rp.fixups.iter().find(|(dir, id)| dir == pkg && cx.files.get(*id).reported).map(|(_, id)| *id)
+    })?;
+    cx.files.text(id)
 }

@@ -122,15 +122,20 @@ impl Check for FixupEnvAbsoluteHostPath {
                 }
                 continue;
             }
-            // in a BUCK file Reindeer generated, a library's env comes from its fixups.toml,
-            // which is reported (and fixed) there: one finding, not one per generated copy
-            if !is_rust_library_rule(&callee, cx.settings, None) || reindeer_generated {
+            if !is_rust_library_rule(&callee, cx.settings, None) {
                 continue;
             }
+            // in a BUCK file Reindeer generated, a library's env comes from its fixups.toml
+            // (`fixups/<crate>/fixups.toml` beside it), which is reported there: one finding,
+            // not one per generated copy
+            let fixups_text = if reindeer_generated { crate_fixups_text(cx, call) } else { None };
             let Some(env) = call.kwarg("env") else { continue };
             let ExprKind::Dict(entries) = &env.value.kind else { continue };
             for (k, v) in entries {
                 let (ExprKind::Str(key), ExprKind::Str(value)) = (&k.kind, &v.kind) else { continue };
+                if fixups_text.as_deref().is_some_and(|f| f.contains(&**key)) {
+                    continue;
+                }
                 if let Some(why) = host_path(value) {
                     let span = Span { file: cx.file.id, start: v.span.start, end: v.span.end };
                     sink.push(diagnostic(span, &format!("env `{key}`"), why));
@@ -138,6 +143,15 @@ impl Check for FixupEnvAbsoluteHostPath {
             }
         }
     }
+}
+
+/// The text of `fixups/<crate>/fixups.toml` beside a generated BUCK file, for one of its
+/// library rules (`name = "<crate>-<version>"`).
+fn crate_fixups_text(cx: &FileCx<'_>, call: &crate::model::ir::Call) -> Option<String> {
+    let (name, _) = call.name_arg()?;
+    let (pkg, _) = crate::rules::util::split_versioned(name)?;
+    let dir = cx.file.path.parent()?;
+    std::fs::read_to_string(dir.join("fixups").join(pkg).join("fixups.toml")).ok()
 }
 
 #[cfg(test)]
