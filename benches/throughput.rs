@@ -7,7 +7,14 @@
 //! file of 5,000 targets, the median time of a single-file run on a 100 KB .bzl, and the
 //! scaling of one large generated BUCK file (5, 10, 20 and 50 MB: time per MB, peak RSS).
 //!
-//! Run: `cargo bench --bench throughput` (env BENCH_FILES scales the tree, default 20000).
+//! Side by side on the same list of Starlark files (BUCK and .bzl): `buck-lint check FILES…`
+//! with the default rules, `starlark --check --json FILES…` (starlark_bin 0.14.2, the
+//! starlark crate's own lints, when `starlark` is on PATH) and the floor, a parse-only pass
+//! (read + parse every file with the starlark parser, in parallel with the thread count
+//! buck-lint uses); runs interleaved, median of 3.
+//!
+//! Run: `cargo bench --bench throughput` (env BENCH_FILES scales the tree, default 20000;
+//! `BENCH_ONLY=side-by-side` runs only the comparison).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -60,6 +67,11 @@ fn main() {
 
     let args = ["check", ".", "--format", "concise", "--isolated", "--exit-zero"];
     let _ = measure(bin, root, &args); // warm the page cache
+    // BENCH_ONLY=side-by-side: just the comparison with starlark_bin and the parse floor
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "side-by-side") {
+        side_by_side(bin, root);
+        return;
+    }
     let (full, rss) = measure(bin, root, &args);
     let (parse, _) = measure(
         bin,
@@ -87,6 +99,8 @@ fn main() {
         parse.as_secs_f64(),
         secs / parse.as_secs_f64()
     );
+
+    side_by_side(bin, root);
 
     // One generated BUCK file of 5,000 targets: cross-file overhead.
     let big = tempfile::tempdir().unwrap();
@@ -200,4 +214,121 @@ fn large_buck(bytes: usize) -> String {
         i += 1;
     }
     out
+}
+
+/// The Starlark files of the tree (BUCK and .bzl), relative to `root`, sorted.
+fn starlark_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "BUCK") || p.extension().is_some_and(|x| x == "bzl") {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Read and parse every file with the starlark parser, in parallel (rayon's default pool:
+/// one thread per core, as buck-lint's); the floor no linter can go below.
+fn parse_floor(root: &Path, files: &[String]) -> Duration {
+    use rayon::prelude::*;
+    let t = Instant::now();
+    let failed = files
+        .par_iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(root.join(f)).unwrap_or_default();
+            buck_lint::parse::starlark::parse(f, &text).is_err()
+        })
+        .count();
+    let d = t.elapsed();
+    assert!(failed < files.len(), "the generated files parse");
+    d
+}
+
+fn median3(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// buck-lint, starlark_bin and the parse-only floor on the same file list, interleaved.
+fn side_by_side(bin: &str, root: &Path) {
+    // BENCH_SIDE_FILES: how many of the tree's Starlark files (default 2,000, every 10th)
+    let want: usize = std::env::var("BENCH_SIDE_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
+    let all = starlark_files(root);
+    let step = (all.len() / want.max(1)).max(1);
+    let files: Vec<String> = all.into_iter().step_by(step).take(want).collect();
+    // the subset alone, in a tree of its own (so buck-lint reads no other project context)
+    let sub = tempfile::tempdir().unwrap();
+    std::fs::write(sub.path().join(".buckconfig"), "[cells]\n  root = .\n").unwrap();
+    for f in &files {
+        let to = sub.path().join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root.join(f), &to).unwrap();
+    }
+    let root = sub.path();
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(root.join(f)).map(|m| m.len()).unwrap_or(0)).sum();
+    let on_path =
+        |tool: &str| Command::new(tool).arg("--help").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    let (starlark, buildifier) = (on_path("starlark"), on_path("buildifier"));
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    let mut bf = Vec::new();
+    let mut floor = Vec::new();
+    for _ in 0..3 {
+        let mut args: Vec<&str> = vec!["check", "--format", "concise", "--isolated", "--exit-zero"];
+        args.extend(files.iter().map(String::as_str));
+        ours.push(measure(bin, root, &args).0);
+        if starlark {
+            let mut args: Vec<&str> = vec!["--check", "--json"];
+            args.extend(files.iter().map(String::as_str));
+            theirs.push(measure("starlark", root, &args).0);
+        }
+        if buildifier {
+            let mut args: Vec<&str> = vec!["--lint=warn", "--mode=check"];
+            args.extend(files.iter().map(String::as_str));
+            bf.push(measure("buildifier", root, &args).0);
+        }
+        floor.push(parse_floor(root, &files));
+    }
+    let (ours, floor) = (median3(ours), median3(floor));
+    println!(
+        "side by side on the same {} Starlark files ({:.1} MB), {} threads, median of 3 interleaved runs:",
+        files.len(),
+        bytes as f64 / 1e6,
+        rayon::current_num_threads()
+    );
+    println!("  buck-lint check FILES (default rules): {:6.0} ms", ours.as_secs_f64() * 1e3);
+    if starlark {
+        let theirs = median3(theirs);
+        println!(
+            "  starlark --check --json FILES:         {:6.0} ms   buck-lint is {:.2}x faster (goal >= 2x)",
+            theirs.as_secs_f64() * 1e3,
+            theirs.as_secs_f64() / ours.as_secs_f64()
+        );
+    } else {
+        println!(
+            "  starlark --check --json FILES:         not measured (`starlark` not on PATH: cargo install starlark_bin --version 0.14.2 --locked)"
+        );
+    }
+    if buildifier {
+        let bf = median3(bf);
+        println!(
+            "  buildifier --lint=warn --mode=check:   {:6.0} ms   buck-lint is {:.2}x faster",
+            bf.as_secs_f64() * 1e3,
+            bf.as_secs_f64() / ours.as_secs_f64()
+        );
+    } else {
+        println!("  buildifier --lint=warn FILES:          not measured (`buildifier` not on PATH)");
+    }
+    println!(
+        "  parse-only floor (read + parse):       {:6.0} ms   buck-lint / floor = {:.2} (goal <= 2)",
+        floor.as_secs_f64() * 1e3,
+        ours.as_secs_f64() / floor.as_secs_f64()
+    );
 }
