@@ -89,6 +89,7 @@ rules! {
     buck::buckconfig_cell_unresolved::BuckconfigCellUnresolved,
     buck::edition_mismatch::EditionMismatch,
     buck::label_in_path_attr::LabelInPathAttr,
+    fixups::fixup_glob_matches_nothing::FixupGlobMatchesNothing,
     meta::internal_error::InternalError,
     meta::io_error::IoError,
     starlark::lints::StarlarkMissingReturnExpression,

@@ -13,6 +13,7 @@ pub mod fixup_cfg_via_rustc_flags;
 pub mod fixup_dep_shape;
 pub mod fixup_env_absolute_host_path;
 pub mod fixup_env_cycle_or_buck_out_path;
+pub mod fixup_glob_matches_nothing;
 pub mod fixup_legacy_buildscript_syntax;
 pub mod fixup_legacy_platform_fixup;
 pub mod fixup_link_directives_dropped;

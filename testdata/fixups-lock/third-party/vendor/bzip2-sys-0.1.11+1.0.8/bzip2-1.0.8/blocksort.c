@@ -1,0 +1,1 @@
+int BZ2_blockSort(void) { return 0; }

@@ -1,0 +1,1 @@
+#define BZ_RUN 0

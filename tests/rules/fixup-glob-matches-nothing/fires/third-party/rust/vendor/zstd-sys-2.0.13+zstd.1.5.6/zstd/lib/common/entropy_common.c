@@ -1,0 +1,1 @@
+int zstd_common(void) { return 0; }
