@@ -109,9 +109,10 @@ fn globs_of<'d>(s: &Section<'d>) -> Vec<(String, Vec<StrEntry<'d>>)> {
             }
         }
     }
-    for (table, keys) in
-        [("cxx_library", &["srcs", "headers", "exported_headers", "exclude"][..]), ("prebuilt_cxx_library", &["static_libs"][..])]
-    {
+    for (table, keys) in [
+        ("cxx_library", &["srcs", "headers", "exported_headers", "exclude"][..]),
+        ("prebuilt_cxx_library", &["static_libs"][..]),
+    ] {
         let Some(item) = t.get(table) else { continue };
         let mut entries: Vec<&dyn toml_edit::TableLike> = Vec::new();
         if let Some(aot) = item.as_array_of_tables() {

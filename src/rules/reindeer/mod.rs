@@ -5,6 +5,7 @@ pub mod reindeer_config_invalid;
 pub mod reindeer_platform_name_unmapped;
 pub mod reindeer_precise_srcs_noop;
 pub mod reindeer_unresolved_fixup_warn_only;
+pub mod vendored_unused_platform_crates;
 
 use super::FileCx;
 use crate::parse::Parsed;
