@@ -90,6 +90,7 @@ rules! {
     buck::edition_mismatch::EditionMismatch,
     buck::label_in_path_attr::LabelInPathAttr,
     fixups::fixup_glob_matches_nothing::FixupGlobMatchesNothing,
+    fixups::fixup_cxx_include_undeclared::FixupCxxIncludeUndeclared,
     reindeer::vendored_unused_platform_crates::VendoredUnusedPlatformCrates,
     meta::internal_error::InternalError,
     meta::io_error::IoError,

@@ -148,7 +148,7 @@ fn matches_some(glob: &str, trees: &[&(semver::Version, PathBuf, Vec<String>)]) 
 
 /// The files of a crate directory, relative to it, `/`-separated; what the crate's
 /// `.gitignore` files ignore is left out (as Reindeer's walk does).
-fn crate_files(dir: &Path) -> Vec<String> {
+pub(super) fn crate_files(dir: &Path) -> Vec<String> {
     let walk = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .git_ignore(true)

@@ -10,6 +10,7 @@ pub mod fixup_cfg_dead;
 pub mod fixup_cfg_parse;
 pub mod fixup_cfg_restricted_field;
 pub mod fixup_cfg_via_rustc_flags;
+pub mod fixup_cxx_include_undeclared;
 pub mod fixup_dep_shape;
 pub mod fixup_env_absolute_host_path;
 pub mod fixup_env_cycle_or_buck_out_path;

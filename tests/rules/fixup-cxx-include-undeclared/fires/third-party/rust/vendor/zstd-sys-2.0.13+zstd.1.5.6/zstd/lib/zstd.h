@@ -1,0 +1,1 @@
+#define ZSTD_VERSION 10506
