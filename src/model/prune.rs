@@ -62,6 +62,13 @@ const KEEP_ATTRS: &[&str] = &[
     "nightly_features",
     "edition",
     "default_target_platform",
+    // toolchain-bare-tool: the C/C++ tools of system_cxx_toolchain, the package a build
+    // script run belongs to
+    "compiler",
+    "cxx_compiler",
+    "linker",
+    "archiver",
+    "package_name",
 ];
 
 /// Callees whose presence makes a `.bzl` function relevant to cross-file rules.

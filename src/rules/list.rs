@@ -92,6 +92,7 @@ rules! {
     fixups::fixup_glob_matches_nothing::FixupGlobMatchesNothing,
     fixups::fixup_cxx_include_undeclared::FixupCxxIncludeUndeclared,
     reindeer::vendored_unused_platform_crates::VendoredUnusedPlatformCrates,
+    buck::toolchain_bare_tool::ToolchainBareTool,
     meta::internal_error::InternalError,
     meta::io_error::IoError,
     starlark::lints::StarlarkMissingReturnExpression,

@@ -14,4 +14,5 @@ pub mod proc_macro_exec_compatible_with_dropped;
 pub mod proc_macro_inner_target_dep;
 pub mod proc_macro_missing_crate_attr;
 pub mod python_ext_unsupported_in_oss_prelude;
+pub mod toolchain_bare_tool;
 pub mod vendored_crate_build_file;
