@@ -9,7 +9,10 @@
 //! command did not execute successfully). The rule fires only when the generated BUCK runs a
 //! build script of a package that depends on `cc` in Cargo.lock. The finding sits on the bare
 //! value, or on the toolchain's name when the attribute falls back to the prelude's default
-//! (`path_clang_tools`: `clang`, `clang++`, `ar`). No fix: the absolute path is the machine's.
+//! (`path_clang_tools`: `clang`, `clang++`, `ar`). Only with a prelude that has the shims
+//! (added 2026-03-19): a prelude directory holding `rust/tools/from_any_dir.py`, or the bundled
+//! prelude of a buck2 release (`.buckversion`) from that day on; otherwise silent. No fix: the
+//! absolute path is the machine's.
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::registry::declare_rule;
 use crate::rules::util::is_buildscript_run_rule;
@@ -35,9 +38,35 @@ fn is_bare(v: &str) -> bool {
     !v.is_empty() && !v.contains('/') && !v.contains('\\') && !v.contains("$(") && !v.contains(':')
 }
 
+/// The day the prelude began to hand build scripts the C/C++ toolchain through
+/// `from_any_dir.py` (facebook/buck2 c2e17c7321); older preludes left `CC` unset, and cc-rs
+/// found the compiler on `PATH` itself.
+const SHIMS_SINCE: &str = "2026-03-19";
+
+/// Does the prelude this project builds with run build scripts' C tools through
+/// `from_any_dir.py`? A prelude directory shows it by having the file; the bundled prelude by
+/// the buck2 release `.buckversion` names (`YYYY-MM-DD`). Anything else: unknown (`false`).
+fn prelude_has_shims(p: &crate::model::Project) -> bool {
+    let bundled = p.cells.external.get("prelude").is_some_and(|o| o == "bundled");
+    if !bundled {
+        if let Some(dir) = p.cells.root_of("prelude") {
+            return dir.join("rust/tools/from_any_dir.py").is_file();
+        }
+        return false;
+    }
+    let Some(root) = &p.root else { return false };
+    let Ok(v) = std::fs::read_to_string(root.join(".buckversion")) else { return false };
+    let v = v.trim();
+    // a release tag `2026-06-01`; a commit hash says nothing we can compare
+    v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' && v >= SHIMS_SINCE
+}
+
 impl Check for ToolchainBareTool {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
         let p = cx.project;
+        if !prelude_has_shims(p) {
+            return;
+        }
         // packages whose build script the generated BUCK runs and that depend on `cc`
         let mut c_builders: Vec<String> = Vec::new();
         for rp in &p.reindeer {
