@@ -17,8 +17,7 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::fixup_glob_matches_nothing::crate_files;
-use super::{is_shared, locked_versions, project_fixups, vendored_dir};
+use super::{crate_trees, locked_fixups, native_libraries};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::fixups::strings_of;
 use crate::rules::registry::declare_rule;
@@ -81,33 +80,13 @@ fn normalize(path: &str) -> Option<String> {
 
 impl Check for FixupCxxIncludeUndeclared {
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        let Some(pf) = project_fixups(cx, fx) else { return };
-        if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
-            return;
-        }
-        let versions = locked_versions(pf.rp, pf.dir);
-        if versions.is_empty() {
-            return;
-        }
-        let mut trees = Vec::new();
-        for v in &versions {
-            let Some(dir) = vendored_dir(pf.rp, pf.dir, v) else { return };
-            let files = crate_files(&dir);
-            trees.push((v.clone(), dir, files));
-        }
+        let Some((pf, versions)) = locked_fixups(cx, fx) else { return };
+        let Some(trees) = crate_trees(&pf, &versions) else { return };
         for s in &fx.fixups.sections {
             if s.parse_failed {
                 continue;
             }
-            let Some(item) = s.table.get("cxx_library") else { continue };
-            let libs: Vec<&dyn toml_edit::TableLike> = if let Some(aot) = item.as_array_of_tables() {
-                aot.iter().map(|t| t as &dyn toml_edit::TableLike).collect()
-            } else if let Some(a) = item.as_array() {
-                a.iter().filter_map(|v| v.as_inline_table()).map(|t| t as &dyn toml_edit::TableLike).collect()
-            } else {
-                continue;
-            };
-            for lib in libs {
+            for lib in native_libraries(s, "cxx_library") {
                 let strings = |key: &str| lib.get(key).map(strings_of).unwrap_or_default();
                 let (srcs, headers, exported, exclude) =
                     (strings("srcs"), strings("headers"), strings("exported_headers"), strings("exclude"));

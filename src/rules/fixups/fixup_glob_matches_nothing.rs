@@ -13,11 +13,11 @@
 //! the crate's manifest directory, files a `.gitignore` of the crate ignores left out); a glob
 //! that leaves the crate (`../`, an absolute path) is not judged. Sections whose version
 //! condition matches no locked version are `fixup-version-matches-nothing`'s. No fix.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::GlobBuilder;
 
-use super::{is_shared, locked_versions, project_fixups, vendored_dir};
+use super::{CrateTree, crate_trees, locked_fixups, native_libraries};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::fixups::{Section, StrEntry, strings_of};
 use crate::rules::registry::declare_rule;
@@ -40,26 +40,14 @@ const MAX_FILES: usize = 50_000;
 
 impl Check for FixupGlobMatchesNothing {
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        let Some(pf) = project_fixups(cx, fx) else { return };
-        if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
-            return;
-        }
-        let versions = locked_versions(pf.rp, pf.dir);
-        if versions.is_empty() {
-            return;
-        }
+        let Some((pf, versions)) = locked_fixups(cx, fx) else { return };
         // every locked version's sources, or no verdict
-        let mut trees: Vec<(semver::Version, PathBuf, Vec<String>)> = Vec::new();
-        for v in &versions {
-            let Some(dir) = vendored_dir(pf.rp, pf.dir, v) else { return };
-            let files = crate_files(&dir);
-            trees.push((v.clone(), dir, files));
-        }
+        let Some(trees) = crate_trees(&pf, &versions) else { return };
         for s in &fx.fixups.sections {
             if s.parse_failed {
                 continue;
             }
-            let applies: Vec<&(semver::Version, PathBuf, Vec<String>)> =
+            let applies: Vec<&CrateTree> =
                 trees.iter().filter(|(v, _, _)| !s.applies_to_version(v).is_false()).collect();
             if applies.is_empty() {
                 continue;
@@ -113,14 +101,7 @@ fn globs_of<'d>(s: &Section<'d>) -> Vec<(String, Vec<StrEntry<'d>>)> {
         ("cxx_library", &["srcs", "headers", "exported_headers", "exclude"][..]),
         ("prebuilt_cxx_library", &["static_libs"][..]),
     ] {
-        let Some(item) = t.get(table) else { continue };
-        let mut entries: Vec<&dyn toml_edit::TableLike> = Vec::new();
-        if let Some(aot) = item.as_array_of_tables() {
-            entries.extend(aot.iter().map(|t| t as &dyn toml_edit::TableLike));
-        } else if let Some(a) = item.as_array() {
-            entries.extend(a.iter().filter_map(|v| v.as_inline_table()).map(|t| t as &dyn toml_edit::TableLike));
-        }
-        for lib in entries {
+        for lib in native_libraries(s, table) {
             let name = lib.get("name").and_then(|n| n.as_str()).unwrap_or("?");
             for key in keys {
                 // `exported_headers` may also be a map (header name → path): not globs
@@ -135,7 +116,7 @@ fn globs_of<'d>(s: &Section<'d>) -> Vec<(String, Vec<StrEntry<'d>>)> {
 
 /// Does the glob match a file of one of the versions? `true` (no verdict) for a glob that
 /// leaves the crate or does not compile (Reindeer reports that itself).
-fn matches_some(glob: &str, trees: &[&(semver::Version, PathBuf, Vec<String>)]) -> bool {
+fn matches_some(glob: &str, trees: &[&CrateTree]) -> bool {
     let g = glob.trim_start_matches("./");
     if g.starts_with('/') || g.split('/').any(|c| c == "..") {
         return true;

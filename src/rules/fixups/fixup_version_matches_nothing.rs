@@ -6,7 +6,7 @@
 //! (`=0.48.0`) left behind by a patch upgrade. Skipped without a lock, for packages not in the
 //! lock (R30) and in shared fixups libraries. The finding sits on the section key or the legacy
 //! `version` key; the help lists the locked versions and the nearest requirement. No fix.
-use super::{is_shared, locked_versions, project_fixups};
+use super::locked_fixups;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cfg_expr::version_mismatch_help;
 use crate::model::fixups::SectionKind;
@@ -27,14 +27,7 @@ declare_rule! {
 
 impl Check for FixupVersionMatchesNothing {
     fn check_fixups(&self, cx: &ProjectCx<'_>, fx: &FixupsCx<'_>, sink: &mut Sink<'_>) {
-        let Some(pf) = project_fixups(cx, fx) else { return };
-        if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
-            return;
-        }
-        let versions = locked_versions(pf.rp, pf.dir);
-        if versions.is_empty() {
-            return;
-        }
+        let Some((pf, versions)) = locked_fixups(cx, fx) else { return };
         let f = fx.fixups;
         for s in &f.sections {
             if !s.has_version_condition() || s.parse_failed {

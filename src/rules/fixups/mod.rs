@@ -68,6 +68,49 @@ pub fn project_fixups<'a>(cx: &ProjectCx<'_>, fx: &FixupsCx<'a>) -> Option<Proje
     Some(ProjectFixups { rp, dir, file: fx.file, doc: fx.doc })
 }
 
+/// [`project_fixups`] of a package the lock lists (not a shared fixups file), with its locked
+/// versions, oldest first: what the rules that judge a fixups file against the crate need.
+pub fn locked_fixups<'a>(cx: &ProjectCx<'_>, fx: &FixupsCx<'a>) -> Option<(ProjectFixups<'a>, Vec<semver::Version>)> {
+    let pf = project_fixups(cx, fx)?;
+    if pf.rp.lock.is_none() || is_shared(cx, pf.file) {
+        return None;
+    }
+    let versions = locked_versions(pf.rp, pf.dir);
+    if versions.is_empty() {
+        return None;
+    }
+    Some((pf, versions))
+}
+
+/// One locked version of a crate with its sources on this machine: the version, the source
+/// directory and its files (relative, `/`-separated).
+pub type CrateTree = (semver::Version, std::path::PathBuf, Vec<String>);
+
+/// The sources of every locked version, or `None` when one is missing (no verdict then).
+pub fn crate_trees(pf: &ProjectFixups<'_>, versions: &[semver::Version]) -> Option<Vec<CrateTree>> {
+    versions
+        .iter()
+        .map(|v| {
+            let dir = vendored_dir(pf.rp, pf.dir, v)?;
+            let files = fixup_glob_matches_nothing::crate_files(&dir);
+            Some((v.clone(), dir, files))
+        })
+        .collect()
+}
+
+/// The `[[cxx_library]]` (or `[[prebuilt_cxx_library]]`, by `table`) entries of a section,
+/// as tables (array-of-tables or inline tables).
+pub fn native_libraries<'d>(s: &Section<'d>, table: &str) -> Vec<&'d dyn toml_edit::TableLike> {
+    let Some(item) = s.table.get(table) else { return Vec::new() };
+    if let Some(aot) = item.as_array_of_tables() {
+        aot.iter().map(|t| t as &dyn toml_edit::TableLike).collect()
+    } else if let Some(a) = item.as_array() {
+        a.iter().filter_map(|v| v.as_inline_table()).map(|t| t as &dyn toml_edit::TableLike).collect()
+    } else {
+        Vec::new()
+    }
+}
+
 /// The analysed reindeer.toml of a project.
 pub fn reindeer_doc<'a>(project: &'a Project, rp: &ReindeerProject) -> Option<ReindeerDoc<'a>> {
     project.toml(rp.config).map(ReindeerDoc::analyze)
