@@ -69,7 +69,7 @@ pub fn lint_in_project(project: &str, rel: &str, text: &str) {
     let file = testdata().join(project).join(rel);
     let opts = overlay(&file, text);
     let r = run(&opts, default_settings());
-    if let Some(d) = r.diagnostics.iter().find(|d| d.rule == "internal-error") {
+    if let Some(d) = r.diagnostics.iter().find(|d| d.rule == buck_lint::rules::Rule::InternalError) {
         panic!("internal-error: {}", d.message);
     }
 }
@@ -90,7 +90,7 @@ pub fn fix_in_project(project: &str, rel: &str, kind: FileKind, text: &str) {
     let opts = overlay(&file, text);
     let mut session = Session::new(&opts, all_rules(), true);
     let result = session.run();
-    if let Some(d) = result.diagnostics.iter().find(|d| d.rule == "internal-error") {
+    if let Some(d) = result.diagnostics.iter().find(|d| d.rule == buck_lint::rules::Rule::InternalError) {
         panic!("internal-error while fixing: {}", d.message);
     }
     let Some(state) = session.files.get(&file) else { return };
