@@ -481,3 +481,64 @@ fn show_files_lists_kinds_and_restrictions() {
     let o = run_in(&repo(), &["check", "testdata/precision-vendored-prelude", "--show-files", "--isolated"]);
     assert!(o.stdout.contains("prelude/platforms/defs.bzl\tBzl\t(dependency cell"), "{}", o.stdout);
 }
+
+/// `--show-settings` prints every effective value with where it came from: the file and line
+/// of the config that set it (the overriding file of an `extend` chain), the command line, or
+/// the default.
+#[test]
+fn show_settings_names_the_origin_of_every_value() {
+    let d = tree(&[
+        (".buckconfig", BUCKCONFIG),
+        ("base.toml", "[lint]\nignore = [\"starlark-*\"]\nfail-on = \"info\"\n\n[re]\nprovider = \"engflow\"\n"),
+        (
+            "buck-lint.toml",
+            "extend = \"base.toml\"\n[lint]\nfail-on = \"error\"\nextend-select = [\"vendored-unused-platform-crates\"]\n\n[rules.re-container-image-registry-not-allowed]\nallowed = [\"ghcr.io/acme/*\"]\nseverity = \"error\"\n",
+        ),
+    ]);
+    let o = run_in(
+        d.path(),
+        &[
+            "check",
+            "--show-settings",
+            "--severity",
+            "R07=info",
+            "--exclude",
+            "gen/**",
+            "--extend-select",
+            "starlark-unused-load",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let root = discover_root(d.path());
+    let text = o.stdout.replace(&root, "<ROOT>");
+    let expect = |line: &str| assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    expect("# config file: <ROOT>/buck-lint.toml");
+    expect("# project root: <ROOT> (the outermost .buckconfig)");
+    expect("fail-on = \"error\"  # <ROOT>/buck-lint.toml:3");
+    expect("provider = \"engflow\"  # <ROOT>/base.toml:6");
+    expect("exclude = [\"gen/**\"]  # command line (--exclude)");
+    expect("require-digest = true  # default");
+    expect(
+        "starlark-unused-load                       = { enabled = true, severity = \"info\" }  # enabled: `extend-select` \"starlark-unused-load\" (command line (--extend-select)); severity: default",
+    );
+    expect(
+        "vendored-unused-platform-crates            = { enabled = true, severity = \"info\" }  # enabled: `extend-select` \"vendored-unused-platform-crates\" (<ROOT>/buck-lint.toml:4); severity: default",
+    );
+    expect(
+        "starlark-duplicate-key                     = { enabled = false, severity = \"warning\" }  # enabled: `ignore` \"starlark-*\" (<ROOT>/base.toml:2); severity: default",
+    );
+    expect(
+        "re-full-hybrid-racing                      = { enabled = true, severity = \"info\" }  # enabled: default (on); severity: command line (--severity R07=info)",
+    );
+    expect(
+        "re-container-image-registry-not-allowed    = { enabled = false, severity = \"error\", allowed = [\"ghcr.io/acme/*\"] }  # enabled: default (off); severity: <ROOT>/buck-lint.toml:8; allowed: <ROOT>/buck-lint.toml:7",
+    );
+    let o = run_in(d.path(), &["check", "--show-settings", "--isolated"]);
+    assert!(o.stdout.contains("# config file: none (--isolated)\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("fail-on = \"warning\"  # default\n"), "{}", o.stdout);
+}
+
+/// The project root as the binary prints it (temporary directories may sit behind a link).
+fn discover_root(p: &std::path::Path) -> String {
+    std::fs::canonicalize(p).unwrap().display().to_string()
+}

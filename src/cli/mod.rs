@@ -1,5 +1,6 @@
 //! Command-line interface.
 mod fix_output;
+mod show_settings;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -160,6 +161,9 @@ pub struct CheckArgs {
     /// List the files that would be linted (path and kind) and exit.
     #[arg(long)]
     pub show_files: bool,
+    /// Print the effective settings (with where each value came from) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
 }
 
 /// Entry point; returns the process exit code.
@@ -338,6 +342,7 @@ fn check(mut a: CheckArgs) -> i32 {
         .map(|(p, _)| cwd.join(p))
         .or_else(|| a.paths.iter().find(|p| p.as_os_str() != "-").map(|p| cwd.join(p)))
         .unwrap_or_else(|| cwd.clone());
+    let first = crate::discover::normalize(&first);
     let root = crate::discover::find_project_root(&first);
     let config_path = if a.isolated {
         None
@@ -364,6 +369,20 @@ fn check(mut a: CheckArgs) -> i32 {
             return 2;
         }
     };
+    if a.show_settings {
+        let start = if first.is_dir() { first.clone() } else { first.parent().map(Path::to_path_buf).unwrap_or(cwd) };
+        let found = config_path.as_deref().map(crate::discover::normalize).unwrap_or_default();
+        let start = crate::discover::normalize(&start);
+        let source = match (&config_path, a.isolated, &a.config) {
+            (_, true, _) => show_settings::ConfigSource::Isolated,
+            (Some(p), _, Some(_)) => show_settings::ConfigSource::Given(p),
+            (Some(_), _, None) => show_settings::ConfigSource::Found(&found),
+            (None, _, _) => show_settings::ConfigSource::NotFound { searched_from: &start },
+        };
+        let root = root.as_deref().map(crate::discover::normalize);
+        print!("{}", show_settings::render(&settings, source, root.as_deref()));
+        return 0;
+    }
     let opts =
         RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
     if a.show_files {

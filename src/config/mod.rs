@@ -99,6 +99,20 @@ pub struct Settings {
     pub rule_options: HashMap<String, toml_edit::Table>,
     /// The config file that was used, if any.
     pub config_path: Option<PathBuf>,
+    /// Where each value came from, for `check --show-settings`.
+    pub origins: Origins,
+}
+
+/// Where the effective settings came from: `path:line` of the config file that set a value
+/// (the last of an `extend` chain wins), `command line (--flag)`, or absent for a default.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    /// `section.key` (e.g. `lint.fail-on`, `re.provider`, `rules.<id>.severity`) → origin.
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Indexed like [`RULES`]: what last enabled or disabled the rule (`None`: its default).
+    pub rule_enabled: Vec<Option<String>>,
+    /// What set a rule's severity (`None`: its default).
+    pub rule_severity: HashMap<Rule, String>,
 }
 
 impl Default for Settings {
@@ -119,6 +133,7 @@ impl Default for Settings {
             data: DataOptions::default(),
             rule_options: HashMap::new(),
             config_path: None,
+            origins: Origins { rule_enabled: vec![None; RULES.len()], ..Origins::default() },
         }
     }
 }
@@ -270,6 +285,46 @@ fn severity(s: &str, what: &str) -> Result<Severity, ConfigError> {
     })
 }
 
+/// Record `path:line` for every key of the known sections of a config file (called before
+/// its `extend` base is loaded, so values the base sets keep the base's origin only where this
+/// file does not set them: see the `or_insert` below).
+fn record_origins(root: &toml_edit::Table, path: &Path, text: &str, settings: &mut Settings) {
+    let line = |key: &toml_edit::Key| {
+        let start = key.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1
+    };
+    let mut put = |name: String, key: &toml_edit::Key| {
+        let here = format!("{}:{}", path.display(), line(key));
+        // this file is read before its base: an accumulating key joins both origins
+        let accumulates = ["lint.extend-select", "lint.ignore", "lint.exclude", "lint.per-file-ignores"];
+        match settings.origins.values.get_mut(&name) {
+            Some(o) if accumulates.contains(&name.as_str()) => *o = format!("{o}; {here}"),
+            Some(_) => {}
+            None => {
+                settings.origins.values.insert(name, here);
+            }
+        }
+    };
+    for section in ["lint", "re", "reindeer", "buck", "data"] {
+        let Some(t) = root.get(section).and_then(|i| i.as_table()) else { continue };
+        for (k, _) in t.iter() {
+            if let Some((key, _)) = t.get_key_value(k) {
+                put(format!("{section}.{k}"), key);
+            }
+        }
+    }
+    if let Some(t) = root.get("rules").and_then(|i| i.as_table()) {
+        for (id, opts) in t.iter() {
+            let Some(opts) = opts.as_table() else { continue };
+            for (k, _) in opts.iter() {
+                if let Some((key, _)) = opts.get_key_value(k) {
+                    put(format!("rules.{id}.{k}"), key);
+                }
+            }
+        }
+    }
+}
+
 /// Load a config file (following `extend`) into `settings` and return its lint section.
 fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileConfig, ConfigError> {
     if depth > 8 {
@@ -277,11 +332,11 @@ fn load_file(path: &Path, settings: &mut Settings, depth: u32) -> Result<FileCon
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("{}: cannot read config file: {e}", path.display())))?;
-    let doc: toml_edit::DocumentMut = text
-        .parse()
+    let doc = toml_edit::Document::parse(text.as_str())
         .map_err(|e: toml_edit::TomlError| ConfigError(format!("{}: invalid TOML: {}", path.display(), e.message())))?;
     let root = doc.as_table();
     check_keys(root, TOP_KEYS, "the config file", path)?;
+    record_origins(root, path, &text, settings);
     let mut fc = FileConfig::default();
     if let Some(ext) = root.get("extend") {
         let p =
@@ -459,29 +514,50 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
     };
     // Selection is computed in layers, config file first, then the command line; within a
     // layer: `select` (replaces the set), then `extend-select`, then `ignore`.
+    let file_origin = |key: &str| settings.origins.values.get(&format!("lint.{key}")).cloned().unwrap_or_default();
     let layers = [
-        (fc.select.clone(), fc.extend_select.clone(), fc.ignore.clone()),
-        (cli.select.clone(), cli.extend_select.clone(), cli.ignore.clone()),
+        (
+            fc.select.clone(),
+            fc.extend_select.clone(),
+            fc.ignore.clone(),
+            [file_origin("select"), file_origin("extend-select"), file_origin("ignore")],
+        ),
+        (
+            cli.select.clone(),
+            cli.extend_select.clone(),
+            cli.ignore.clone(),
+            [
+                "command line (--select)".into(),
+                "command line (--extend-select)".into(),
+                "command line (--ignore)".into(),
+            ],
+        ),
     ];
-    for (select, extend, ignore) in layers {
+    for (select, extend, ignore, [select_at, extend_at, ignore_at]) in layers {
         if let Some(sel) = select {
             let mut enabled = vec![false; RULES.len()];
+            let mut by: Vec<Option<String>> = vec![Some(format!("not in `select` ({select_at})")); RULES.len()];
             for s in &sel {
                 let m = parse_selector(s)?;
                 for (i, r) in RULES.iter().enumerate() {
                     if m.matches(r) {
                         enabled[i] = true;
+                        by[i] = Some(format!("`select` {s:?} ({select_at})"));
                     }
                 }
             }
             settings.enabled = enabled;
+            settings.origins.rule_enabled = by;
         }
-        for (list, on) in [(&extend, true), (&ignore, false)] {
+        for (list, on, at, key) in
+            [(&extend, true, &extend_at, "extend-select"), (&ignore, false, &ignore_at, "ignore")]
+        {
             for s in list {
                 let m = parse_selector(s)?;
                 for (i, r) in RULES.iter().enumerate() {
                     if m.matches(r) {
                         settings.enabled[i] = on;
+                        settings.origins.rule_enabled[i] = Some(format!("`{key}` {s:?} ({at})"));
                     }
                 }
             }
@@ -514,6 +590,9 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
     }
     for (rule, sev) in fc.severity {
         settings.severity.insert(rule, sev);
+        if let Some(o) = settings.origins.values.get(&format!("rules.{}.severity", rule.id())).cloned() {
+            settings.origins.rule_severity.insert(rule, o);
+        }
     }
     for spec in &cli.severity {
         let (sel, level) =
@@ -522,11 +601,24 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
         let m = parse_selector(sel.trim())?;
         for r in RULES.iter().filter(|r| m.matches(r)) {
             settings.severity.insert(r.rule, sev);
+            settings.origins.rule_severity.insert(r.rule, format!("command line (--severity {spec})"));
         }
     }
     settings.fail_on = cli.fail_on.or(fc.fail_on).unwrap_or(Severity::Warning);
+    if cli.fail_on.is_some() {
+        settings.origins.values.insert("lint.fail-on".into(), "command line (--fail-on)".into());
+    }
     settings.exclude = fc.exclude;
     settings.exclude.extend(cli.exclude.iter().cloned());
+    for (key, flag, given) in [
+        ("lint.exclude", "--exclude", !cli.exclude.is_empty()),
+        ("lint.per-file-ignores", "--per-file-ignores", !cli.per_file_ignores.is_empty()),
+    ] {
+        if given {
+            let o = settings.origins.values.entry(key.into()).or_default();
+            *o = if o.is_empty() { format!("command line ({flag})") } else { format!("{o}; command line ({flag})") };
+        }
+    }
     Ok(settings)
 }
 
