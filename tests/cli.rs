@@ -542,3 +542,62 @@ fn show_settings_names_the_origin_of_every_value() {
 fn discover_root(p: &std::path::Path) -> String {
     std::fs::canonicalize(p).unwrap().display().to_string()
 }
+
+/// `--add-suppressions` silences every finding with a comment the linter accepts: trailing
+/// where Starlark/TOML allow it (merged into an existing `buck-lint: disable=`), on a line of
+/// its own in `.buckconfig` and after another comment; a second run changes nothing.
+#[test]
+fn add_suppressions_silences_everything_once() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/cell-unresolved"), d.path());
+    copy_tree(&repo().join("testdata/pyo3-remote"), &d.path().join("py"));
+    // a line that already ends with a comment, and one with a suppression of another rule
+    let macros = d.path().join("defs/macros.bzl");
+    let text = std::fs::read_to_string(&macros).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    std::fs::write(&macros, text.replacen(&first, &format!("{first}  # the old macros"), 1)).unwrap();
+    let before = run_in(d.path(), &["check", "--format", "concise", "--isolated", "."]);
+    assert_eq!(before.code, 1, "{}", before.stderr);
+    let n = before.stdout.lines().count();
+    assert!(n >= 4, "{}", before.stdout);
+    let o = run_in(d.path(), &["check", "--add-suppressions", "--format", "concise", "--isolated", "."]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains(&format!("Added suppressions for {n} findings in")), "{}", o.stderr);
+    assert!(o.stderr.contains("; 0 findings remain."), "{}", o.stderr);
+    let cfg = std::fs::read_to_string(d.path().join(".buckconfig")).unwrap();
+    assert!(cfg.contains("  none = none\n\n[cell_aliases]"), "{cfg}");
+    assert!(cfg.contains("  # buck-lint: disable=buckconfig-cell-unresolved\n  platforms = platform\n"), "{cfg}");
+    let m = std::fs::read_to_string(&macros).unwrap();
+    assert!(
+        m.contains(&format!("# buck-lint: disable=buckconfig-cell-unresolved\n{first}  # the old macros\n")),
+        "{m}"
+    );
+    let lib = std::fs::read_to_string(d.path().join("py/third_party/BUCK")).unwrap();
+    assert!(
+        lib.contains(
+            "name = \"pyo3-macros-0.26.0\",  # buck-lint: disable=proc-macro-consumes-nondeterministic-rlib\n"
+        ),
+        "{lib}"
+    );
+    let after = run_in(d.path(), &["check", "--format", "concise", "--isolated", "."]);
+    assert_eq!(after.code, 0, "{}", after.stdout);
+    let snapshot = |p: &std::path::Path| {
+        let mut v: Vec<(std::path::PathBuf, Vec<u8>)> =
+            walk(p).into_iter().map(|f| (f.clone(), std::fs::read(f).unwrap())).collect();
+        v.sort();
+        v
+    };
+    let files = snapshot(d.path());
+    let o = run_in(d.path(), &["check", "--add-suppressions", "--isolated", "."]);
+    assert!(o.stderr.contains("Added suppressions for 0 findings in 0 files"), "{}", o.stderr);
+    assert_eq!(files, snapshot(d.path()), "a second run must not change anything");
+}
+
+fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}

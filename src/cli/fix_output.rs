@@ -34,6 +34,44 @@ pub fn run_fix(opts: &RunOptions, settings: &Settings, a: &CheckArgs) -> i32 {
     write_mode(opts, settings, a, &changed, &session.applied, final_run)
 }
 
+/// `--add-suppressions`: the fix loop with every finding's fix replaced by its suppression
+/// comment.
+pub fn run_add_suppressions(opts: &RunOptions, settings: &Settings, a: &CheckArgs) -> i32 {
+    let linter = Box::new(move |o: &RunOptions| {
+        let mut run = engine::run(o, settings);
+        crate::fix::suppressions::replace_fixes(&mut run);
+        run
+    });
+    let mut session = Session::with_linter(opts, true, linter);
+    let final_run = session.run();
+    for m in &session.messages {
+        eprintln!("warning: {m}");
+    }
+    let mut changed: Vec<&FileState> = session.files.values().filter(|s| s.changed()).collect();
+    changed.sort_by(|x, y| x.display.cmp(&y.display));
+    let mut failed = 0;
+    for s in &changed {
+        if let Err(e) = write::write_atomic(&s.path, &s.original_bytes, &s.output_bytes()) {
+            eprintln!("error: cannot write `{}`: {e}", s.display);
+            failed += 1;
+        }
+    }
+    if a.show_fixes {
+        show_fixes(&session.applied);
+    }
+    let remaining = final_run.diagnostics.len();
+    eprintln!(
+        "Added suppressions for {} in {}; {}.",
+        plural(session.applied.len(), "finding", "findings"),
+        plural(changed.len() - failed, "file", "files"),
+        remain(remaining)
+    );
+    if failed > 0 {
+        return 2;
+    }
+    cli::emit(&final_run, settings, a)
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -161,6 +161,10 @@ pub struct CheckArgs {
     /// List the files that would be linted (path and kind) and exit.
     #[arg(long)]
     pub show_files: bool,
+    /// Add a `# buck-lint: disable=ID` comment for every finding (checked like a fix: each
+    /// comment must silence its finding; files are written atomically).
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    pub add_suppressions: bool,
     /// Print the effective settings (with where each value came from) and exit.
     #[arg(long)]
     pub show_settings: bool,
@@ -427,6 +431,9 @@ fn check(mut a: CheckArgs) -> i32 {
                 return 2;
             }
         }
+    }
+    if a.add_suppressions {
+        return fix_output::run_add_suppressions(&opts, &settings, &a);
     }
     if a.fix || a.diff {
         return fix_output::run_fix(&opts, &settings, &a);

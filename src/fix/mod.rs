@@ -5,4 +5,5 @@
 //! (`cli::fix_output`).
 pub mod apply;
 pub mod session;
+pub mod suppressions;
 pub mod write;
