@@ -601,3 +601,72 @@ fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `--changed-since REV` lints what changed since a git revision and what that change can
+/// affect: the loaders of a changed `.bzl`, the generated BUCK of a changed fixups file, new
+/// untracked files; `--verbose` says why each file is in the run.
+#[test]
+fn changed_since_pulls_in_dependents() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/pyo3-remote"), d.path());
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "--isolated", "--format", "concise", "--verbose", "--changed-since"];
+        all.extend_from_slice(args);
+        run_in(d.path(), &all)
+    };
+    let o = run(&["HEAD"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("No files to lint changed since `HEAD`."), "{}", o.stderr);
+
+    // a macro file: itself and the BUCK that loads it; nothing from third_party
+    let defs = d.path().join("defs.bzl");
+    std::fs::write(&defs, std::fs::read_to_string(&defs).unwrap() + "\n# tuned\n").unwrap();
+    let o = run(&["HEAD"]);
+    assert!(o.stderr.contains("changed-since HEAD: defs.bzl: changed\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("changed-since HEAD: BUCK: loads defs.bzl\n"), "{}", o.stderr);
+    assert!(o.stdout.contains("defs.bzl:14:34: warning[re-full-hybrid-racing]"), "{}", o.stdout);
+    assert!(o.stdout.contains("BUCK:8:25: warning[re-exec-platform-host-derived]"), "{}", o.stdout);
+    assert!(!o.stdout.contains("third_party/"), "{}", o.stdout);
+    git(&["commit", "-q", "-am", "tune"]);
+
+    // a crate's fixups: the fixups file and its project's generated BUCK
+    let fx = d.path().join("third_party/fixups/pyo3/fixups.toml");
+    std::fs::write(&fx, std::fs::read_to_string(&fx).unwrap() + "# keep off\n").unwrap();
+    // a new, untracked package
+    std::fs::create_dir_all(d.path().join("new")).unwrap();
+    std::fs::write(d.path().join("new/BUCK"), "rust_library(\n    name = \"n\",\n    srcs = [\"lib.rs\"],\n)\n")
+        .unwrap();
+    let o = run(&["HEAD"]);
+    assert!(o.stderr.contains("third_party/fixups/pyo3/fixups.toml: changed\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("new/BUCK: changed\n"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("third_party/BUCK: fixups of `pyo3` changed (third_party/fixups/pyo3/fixups.toml)\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stdout.contains("third_party/fixups/pyo3/fixups.toml:1:1: warning[fixup-buildscript-disabled-essential]"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("defs.bzl"), "{}", o.stdout);
+    // the first commit: the .bzl change is in again
+    let o = run(&["HEAD~1"]);
+    assert!(o.stderr.contains("BUCK: loads defs.bzl\n"), "{}", o.stderr);
+
+    let o = run(&["no-such-rev"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("error: --changed-since: `no-such-rev` is not a revision"), "{}", o.stderr);
+}

@@ -165,6 +165,14 @@ pub struct CheckArgs {
     /// comment must silence its finding; files are written atomically).
     #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
     pub add_suppressions: bool,
+    /// Lint only the files changed since this git revision (committed, staged, unstaged and
+    /// untracked), plus the files their change can affect (loaders of a changed `.bzl`, the
+    /// generated BUCK of changed fixups, ...).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Say more about what the run does (with --changed-since: which files were pulled in, and why).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Print the effective settings (with where each value came from) and exit.
     #[arg(long)]
     pub show_settings: bool,
@@ -387,8 +395,27 @@ fn check(mut a: CheckArgs) -> i32 {
         print!("{}", show_settings::render(&settings, source, root.as_deref()));
         return 0;
     }
-    let opts =
+    let mut opts =
         RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
+    if let Some(rev) = &a.changed_since {
+        let set = match engine::changed_since(rev, &opts, &settings) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: --changed-since: {e}");
+                return 2;
+            }
+        };
+        if a.verbose {
+            for (p, why) in &set.reasons {
+                eprintln!("changed-since {rev}: {p}: {why}");
+            }
+        }
+        if set.paths.is_empty() {
+            eprintln!("No files to lint changed since `{rev}`.");
+            return 0;
+        }
+        opts.paths = set.paths;
+    }
     if a.show_files {
         let (found, skipped) = engine::reported_files(&opts, &settings);
         for (p, kind, restrict) in &found {

@@ -20,9 +20,11 @@ use crate::rules::{self, FileCx, ProjectCx, Sink};
 use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::suppress::{self, Suppressions};
 
+mod changed;
 mod file;
 mod projects;
 mod select;
+pub use changed::{ChangedSet, changed_since};
 
 use file::*;
 use select::*;
