@@ -27,8 +27,13 @@ use generator::{Rng, buck_file, bzl_file, fixups_file, generate};
 /// Run the binary; return wall time and peak RSS (kB) polled from /proc.
 fn measure(bin: &str, dir: &Path, args: &[&str]) -> (Duration, u64) {
     let start = Instant::now();
-    let mut child =
-        Command::new(bin).args(args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args(args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null());
+    // every measurement runs the engine, except the cache's own (which names --cache-dir)
+    if !args.contains(&"--cache-dir") {
+        cmd.env("BUCK_LINT_NO_CACHE", "1");
+    }
+    let mut child = cmd.spawn().unwrap();
     let status_path = PathBuf::from(format!("/proc/{}/status", child.id()));
     let mut peak = 0u64;
     loop {
@@ -44,6 +49,25 @@ fn measure(bin: &str, dir: &Path, args: &[&str]) -> (Duration, u64) {
         std::thread::sleep(Duration::from_millis(5));
     }
     (start.elapsed(), peak)
+}
+
+/// The result cache: a cold run that fills a fresh cache directory, then warm runs of the
+/// unchanged tree (the walk, hashing every file, and the replay), median of 3.
+fn cache_runs(bin: &str, root: &Path, files: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let c = cache.to_str().unwrap();
+    let args = ["check", ".", "--format", "concise", "--isolated", "--exit-zero", "--cache-dir", c];
+    let (cold, _) = measure(bin, root, &args);
+    let mut warm: Vec<Duration> = (0..3).map(|_| measure(bin, root, &args).0).collect();
+    warm.sort();
+    let warm = warm[1];
+    println!(
+        "result cache on the {files}-file tree: cold {:.2} s (fills the cache), warm {:.2} s = {:.0}% of cold (budget <= 25%)",
+        cold.as_secs_f64(),
+        warm.as_secs_f64(),
+        100.0 * warm.as_secs_f64() / cold.as_secs_f64()
+    );
 }
 
 fn main() {
@@ -70,6 +94,10 @@ fn main() {
     // BENCH_ONLY=side-by-side: just the comparison with starlark_bin and the parse floor
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "side-by-side") {
         side_by_side(bin, root);
+        return;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "cache") {
+        cache_runs(bin, root, files);
         return;
     }
     let (full, rss) = measure(bin, root, &args);
@@ -101,6 +129,7 @@ fn main() {
     );
 
     side_by_side(bin, root);
+    cache_runs(bin, root, files);
 
     // One generated BUCK file of 5,000 targets: cross-file overhead.
     let big = tempfile::tempdir().unwrap();

@@ -33,6 +33,9 @@ struct BaselineFile {
 /// (rule, path, fingerprint): what a baseline entry matches.
 type Key = (String, String, String);
 
+/// What is left of one entry: rule, path, fingerprint, count, message.
+pub type Remaining = (String, String, String, usize, String);
+
 /// A loaded baseline: how many findings of each key it still absorbs (and a message to show).
 #[derive(Debug)]
 pub struct Baseline {
@@ -67,6 +70,19 @@ impl Baseline {
             }
             _ => false,
         }
+    }
+
+    /// What is left of every entry: stored by the result cache with a run's findings, so that
+    /// a replayed run reports the same stale entries.
+    pub fn remaining(&self) -> Vec<Remaining> {
+        let r = self.remaining.lock().unwrap_or_else(|e| e.into_inner());
+        r.iter().map(|((a, b, c), (n, m))| (a.clone(), b.clone(), c.clone(), *n, m.clone())).collect()
+    }
+
+    /// Restore [`Baseline::remaining`] from a cached run.
+    pub fn restore(&self, remaining: Vec<Remaining>) {
+        let mut r = self.remaining.lock().unwrap_or_else(|e| e.into_inner());
+        *r = remaining.into_iter().map(|(a, b, c, n, m)| ((a, b, c), (n, m))).collect();
     }
 
     /// Entries that absorbed nothing (rule, path, message), sorted.

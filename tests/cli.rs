@@ -321,7 +321,7 @@ fn unreadable_file_is_an_error_naming_the_path() {
 fn panics_are_caught_per_file() {
     let d = project();
     let mut cmd = std::process::Command::new(bin());
-    cmd.args(["check", "--format", "concise", "--isolated"])
+    cmd.args(["check", "--format", "concise", "--isolated", "--no-cache"])
         .current_dir(d.path())
         .env("BUCK_LINT_TEST_PANIC_ON", "ok/BUCK");
     let o = cmd.output().unwrap();
@@ -669,4 +669,71 @@ fn changed_since_pulls_in_dependents() {
     let o = run(&["no-such-rev"]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("error: --changed-since: `no-such-rev` is not a revision"), "{}", o.stderr);
+}
+
+/// The result cache replays a run of an unchanged tree exactly, and any edit (a fixups file
+/// that cross-file rules read, a `.bzl` that a BUCK loads) or a corrupt entry gives the
+/// findings of an uncached run.
+#[test]
+fn cache_hits_replay_and_edits_invalidate() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/pyo3-remote"), d.path());
+    let cache = d.path().join("ci-cache");
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(bin())
+            .args(["check", "--isolated", "--format", "concise", "-v"])
+            .args(extra)
+            .current_dir(d.path())
+            .env_remove("BUCK_LINT_NO_CACHE")
+            .env("CARGO_HOME", repo().join("testdata/cargo-home"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        let outcome = stderr.lines().find(|l| l.starts_with("cache: ")).unwrap_or("cache: off").to_string();
+        let rest: String = stderr.lines().filter(|l| !l.starts_with("cache: ")).map(|l| format!("{l}\n")).collect();
+        (String::from_utf8_lossy(&o.stdout).into_owned() + &rest, outcome, o.status.code())
+    };
+    let cached = || run(&["--cache-dir", cache.to_str().unwrap()]);
+    let uncached = || run(&["--no-cache"]);
+    let (cold, outcome, code) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert_eq!(code, Some(1));
+    assert!(cold.contains("warning[re-full-hybrid-racing]"), "{cold}");
+    let (warm, outcome, code) = cached();
+    assert!(outcome.starts_with("cache: hit"), "{outcome}");
+    assert_eq!((warm.as_str(), code), (cold.as_str(), Some(1)));
+    assert!(cache.join(".gitignore").is_file());
+
+    // a fixups file: its own and its cross-file findings follow the edit
+    std::fs::write(d.path().join("third_party/fixups/pyo3/fixups.toml"), "").unwrap();
+    let (after, outcome, _) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert_eq!(after, uncached().0);
+    assert!(after.contains("fixups/pyo3/fixups.toml:1:1: warning[fixup-buildscript-undecided]"), "{after}");
+    assert!(!after.contains("fixups/pyo3/fixups.toml:1:1: warning[fixup-buildscript-disabled-essential]"), "{after}");
+    // a .bzl the root BUCK loads
+    let defs = d.path().join("defs.bzl");
+    std::fs::write(
+        &defs,
+        std::fs::read_to_string(&defs).unwrap().replace("use_limited_hybrid = False", "use_limited_hybrid = True"),
+    )
+    .unwrap();
+    let (after, outcome, _) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert_eq!(after, uncached().0);
+    assert!(!after.contains("re-full-hybrid-racing"), "{after}");
+    // corrupt entries are ignored and rewritten
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            std::fs::write(&p, "{\"format\": 1, \"files\": [").unwrap();
+        }
+    }
+    let (again, outcome, _) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert_eq!(again, after);
+    let (_, outcome, _) = cached();
+    assert!(outcome.starts_with("cache: hit"), "{outcome}");
+    // --no-cache neither reads nor writes
+    assert_eq!(uncached().1, "cache: off");
 }

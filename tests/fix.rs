@@ -21,7 +21,7 @@ struct Out {
 
 fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_buck-lint"));
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd.args(args).current_dir(dir).env("BUCK_LINT_NO_CACHE", "1").env("NO_COLOR", "1").env("COLUMNS", "100");
     cmd.env("CARGO_HOME", env!("CARGO_MANIFEST_DIR").to_string() + "/testdata/cargo-home");
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());

@@ -14,7 +14,12 @@ const LIMIT: Duration = Duration::from_secs(60);
 /// Run with a watchdog; returns (stdout, stderr, exit code, peak RSS in kB).
 fn run_bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (String, String, i32, u64) {
     let mut cmd = Command::new(bin());
-    cmd.args(args).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("BUCK_LINT_NO_CACHE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }

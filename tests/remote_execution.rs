@@ -25,6 +25,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Out {
     let o = Command::new(env!("CARGO_BIN_EXE_buck-lint"))
         .args(args)
         .current_dir(dir)
+        .env("BUCK_LINT_NO_CACHE", "1")
         .env("CARGO_HOME", env!("CARGO_MANIFEST_DIR").to_string() + "/testdata/cargo-home")
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())

@@ -83,15 +83,11 @@ fn run_case(id: &str, case: &Case) -> String {
         scratch.path().to_path_buf()
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_buck-lint"));
-    cmd.current_dir(&cwd).env("CARGO_HOME", root().join("testdata/cargo-home")).env("NO_COLOR", "1").args([
-        "check",
-        &case.tree,
-        "--select",
-        id,
-        "--format",
-        "concise",
-        "--exit-zero",
-    ]);
+    cmd.current_dir(&cwd)
+        .env("BUCK_LINT_NO_CACHE", "1")
+        .env("CARGO_HOME", root().join("testdata/cargo-home"))
+        .env("NO_COLOR", "1")
+        .args(["check", &case.tree, "--select", id, "--format", "concise", "--exit-zero"]);
     for (k, v) in &case.env {
         cmd.env(k, v);
     }

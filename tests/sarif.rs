@@ -20,6 +20,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(bin())
         .args(args)
         .current_dir(dir)
+        .env("BUCK_LINT_NO_CACHE", "1")
         .env("CARGO_HOME", env!("CARGO_MANIFEST_DIR").to_string() + "/testdata/cargo-home")
         .env_remove("CI")
         .env("NO_COLOR", "1")

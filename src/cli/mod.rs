@@ -173,6 +173,12 @@ pub struct CheckArgs {
     /// Say more about what the run does (with --changed-since: which files were pulled in, and why).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Do not read or write the result cache.
+    #[arg(long, env = "BUCK_LINT_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+    /// Where the result cache lives (default: `.buck-lint-cache` at the project root).
+    #[arg(long, value_name = "DIR", env = "BUCK_LINT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Print the effective settings (with where each value came from) and exit.
     #[arg(long)]
     pub show_settings: bool,
@@ -470,7 +476,7 @@ fn check(mut a: CheckArgs) -> i32 {
         // JSON and SARIF are single documents: collect the findings in the order the
         // streaming formats write them (each file's own findings, then cross-file ones).
         let sink = CollectSink(std::sync::Mutex::new(Vec::new()));
-        let mut result = engine::run_streaming(&opts, &settings, &sink);
+        let mut result = run_maybe_cached(&opts, &settings, &sink, &a, root.as_deref());
         let mut all = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
         all.append(&mut result.diagnostics);
         result.diagnostics = all;
@@ -490,13 +496,37 @@ fn check(mut a: CheckArgs) -> i32 {
         writer: std::sync::Mutex::new(report::StreamWriter::new(out, format, report_opts)),
         error: std::sync::Mutex::new(None),
     };
-    let result = engine::run_streaming(&opts, &settings, &sink);
+    let result = run_maybe_cached(&opts, &settings, &sink, &a, root.as_deref());
     let mut writer = sink.writer.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut error = sink.error.into_inner().unwrap_or_else(|e| e.into_inner());
     if error.is_none() {
         error = writer.write(&result.diagnostics, &result.files).err();
     }
     finish(&result, &settings, &a, format, error)
+}
+
+/// A run through the result cache unless `--no-cache` (or there is no project root and no
+/// `--cache-dir`).
+fn run_maybe_cached(
+    opts: &RunOptions,
+    settings: &config::Settings,
+    sink: &dyn engine::FileSink,
+    a: &CheckArgs,
+    root: Option<&Path>,
+) -> engine::RunResult {
+    let dir = a.cache_dir.clone().or_else(|| root.map(|r| r.join(".buck-lint-cache")));
+    let Some(dir) = dir.filter(|_| !a.no_cache) else {
+        return engine::run_streaming(opts, settings, sink);
+    };
+    let (result, outcome) = engine::run_cached(opts, settings, sink, &dir);
+    if a.verbose {
+        match outcome {
+            engine::CacheOutcome::Hit => eprintln!("cache: hit ({})", dir.display()),
+            engine::CacheOutcome::Miss => eprintln!("cache: miss, results stored in {}", dir.display()),
+            engine::CacheOutcome::Skipped(why) => eprintln!("cache: not used ({why})"),
+        }
+    }
+    result
 }
 
 /// Keeps streamed findings in order, for the document formats.

@@ -20,7 +20,9 @@ use crate::rules::{self, FileCx, ProjectCx, Sink};
 use crate::source::{FileId, FileKind, SourceFile, Span};
 use crate::suppress::{self, Suppressions};
 
+mod cache;
 mod changed;
+pub use cache::{CacheOutcome, run_cached};
 mod file;
 mod projects;
 mod select;

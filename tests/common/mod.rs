@@ -31,6 +31,8 @@ pub fn run_stdin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env("COLUMNS", "100")
+        // the engine itself, not a replay from an earlier test's cache (tests/cli.rs tests the cache)
+        .env("BUCK_LINT_NO_CACHE", "1")
         .env("CARGO_HOME", repo().join("testdata/cargo-home"));
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
