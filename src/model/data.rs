@@ -359,3 +359,21 @@ fn dump_facts(facts: &FactsTable, out: &mut String) {
         out.push('\n');
     }
 }
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    #[test]
+    fn generated_facts_load_and_dump_names_sources() {
+        let v = |s: &str| semver::Version::parse(s).unwrap();
+        let f = crate_facts().get("pyo3-build-config", &v("0.26.0")).expect("scanned");
+        assert!(f.has_build_script);
+        assert!(f.embeds_path.iter().any(|e| e.key == "OUT_DIR" && e.features == ["resolve-config"]));
+        assert!(crate_facts().get("pyo3-build-config", &v("0.29.3")).is_some_and(|f| !f.has_build_script));
+        let dump = Data::load(&Settings::default()).dump();
+        assert!(dump.contains("# source: shipped table data/env-embedding-crates.toml\n[[env-embedding-crates]]"));
+        assert!(dump.contains("# source: shipped table data/essential-buildscripts.toml\n[[essential-buildscripts]]"));
+        assert!(dump.contains("# source: generated data/crate-facts.toml (pyo3-build-config 0.28.3 src/lib.rs:"));
+    }
+}
