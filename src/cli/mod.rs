@@ -1,4 +1,5 @@
 //! Command-line interface.
+mod data_scan;
 mod fix_output;
 mod show_settings;
 
@@ -49,12 +50,26 @@ pub enum Command {
         dump: bool,
         #[arg(long)]
         config: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<DataCommand>,
     },
     /// Print a GitHub Actions / VS Code problem matcher for `--format concise`.
     Matcher,
     /// Run the language server on stdin/stdout.
     #[command(alias = "server")]
     Lsp,
+}
+
+/// Maintainer commands of `data` (hidden from --help).
+#[derive(Subcommand, Debug)]
+pub enum DataCommand {
+    /// Print the facts of every crate unpacked under DIR (a `cargo vendor` output) as TOML,
+    /// for tools/crate-facts.py.
+    #[command(hide = true)]
+    Scan {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -212,7 +227,8 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                 2
             }
         },
-        Command::Data { dump: _, config } => {
+        Command::Data { action: Some(DataCommand::Scan { dirs }), .. } => data_scan::run(&dirs),
+        Command::Data { dump: _, config, action: None } => {
             let settings = match config::resolve(config.as_deref(), &CliOverrides::default()) {
                 Ok(s) => s,
                 Err(e) => {

@@ -37,11 +37,17 @@ const MAX_FILES: usize = 5_000;
 /// carried down (a module behind `#[cfg(feature = "f")]` needs `f`). `None` when the crate has
 /// no `src/lib.rs`, or a file cannot be read or tokenised: the facts are then unknown.
 pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
-    let lib = crate_dir.join("src/lib.rs");
+    env_uses_from(crate_dir, &crate_dir.join("src/lib.rs"))
+}
+
+/// [`env_uses`] of a library whose root file is `lib` (a `[lib] path` other than
+/// `src/lib.rs`).
+pub fn env_uses_from(crate_dir: &Path, lib: &Path) -> Option<Vec<EnvUse>> {
+    let lib = lib.to_path_buf();
     if !lib.is_file() {
         return None;
     }
-    let mut queue: Vec<(PathBuf, Gate)> = vec![(lib, Gate::default())];
+    let mut queue: Vec<(PathBuf, Gate)> = vec![(lib.clone(), Gate::default())];
     let mut out = Vec::new();
     let mut seen = 0usize;
     while let Some((file, gate)) = queue.pop() {
@@ -56,6 +62,7 @@ pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
         // `mod x;` of lib.rs / mod.rs is `x.rs` beside it; of `a.rs`, `a/x.rs`
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let base = match stem.as_str() {
+            _ if file == lib => file.parent().unwrap_or(crate_dir).to_path_buf(),
             "lib" | "mod" | "main" => file.parent().unwrap_or(crate_dir).to_path_buf(),
             _ => file.with_extension(""),
         };

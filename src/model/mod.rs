@@ -5,6 +5,7 @@
 pub mod call_ref;
 pub mod cells;
 pub mod cfg_expr;
+pub mod crate_facts;
 pub mod crate_src;
 pub mod data;
 pub mod exec;
