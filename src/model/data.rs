@@ -1,13 +1,20 @@
 //! Knowledge tables shipped as TOML under `data/` and embedded in the binary (rules.md §D),
 //! merged with the user's `[data]` extensions from buck-lint.toml.
 
-use crate::config::Settings;
 use crate::diagnostic::Severity;
 
 pub const ENV_EMBEDDING: &str = include_str!("../../data/env-embedding-crates.toml");
 pub const ESSENTIAL_BUILDSCRIPTS: &str = include_str!("../../data/essential-buildscripts.toml");
 pub const REINDEER_PLATFORMS: &str = include_str!("../../data/reindeer-platforms.toml");
 pub const BUCK2_BUILTINS: &str = include_str!("../../data/buck2-builtins.toml");
+
+/// `[data]` extensions of the embedded knowledge tables, kept as TOML text fragments.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    pub extra_env_embedding_crates: Vec<toml_edit::InlineTable>,
+    pub extra_essential_buildscripts: Vec<toml_edit::InlineTable>,
+    pub extra_reindeer_platforms: Vec<String>,
+}
 
 #[derive(Debug, Clone)]
 pub struct EnvEmbeddingCrate {
@@ -102,7 +109,8 @@ fn essential_entry(t: &dyn toml_edit::TableLike) -> Option<EssentialBuildscript>
 }
 
 impl Data {
-    pub fn load(settings: &Settings) -> Data {
+    /// The embedded tables merged with the user's `[data]` extensions (`Settings::data`).
+    pub fn load(extensions: &DataOptions) -> Data {
         let mut d = Data::default();
         if let Ok(doc) = ENV_EMBEDDING.parse::<toml_edit::DocumentMut>() {
             for key in ["crate", "watch"] {
@@ -169,19 +177,19 @@ impl Data {
             }
         }
         // user extensions: merged over the embedded tables (same name replaces)
-        for t in &settings.data.extra_env_embedding_crates {
+        for t in &extensions.extra_env_embedding_crates {
             if let Some(e) = env_entry(t) {
                 d.env_embedding.retain(|x| x.name != e.name);
                 d.env_embedding.push(e);
             }
         }
-        for t in &settings.data.extra_essential_buildscripts {
+        for t in &extensions.extra_essential_buildscripts {
             if let Some(e) = essential_entry(t) {
                 d.essential.retain(|x| !(x.name == e.name && x.versions == e.versions));
                 d.essential.push(e);
             }
         }
-        d.extra_platform_names = settings.data.extra_reindeer_platforms.clone();
+        d.extra_platform_names = extensions.extra_reindeer_platforms.clone();
         d
     }
 

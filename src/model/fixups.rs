@@ -1116,7 +1116,7 @@ impl<'d> Walker<'d> {
                         if !CARGO_ENV_NAMES.contains(&name) {
                             let message = format!(
                                 "`{name}` is not a variable `cargo_env` can set{}",
-                                crate::config::did_you_mean(name, CARGO_ENV_NAMES.iter().copied())
+                                crate::text::did_you_mean(name, CARGO_ENV_NAMES.iter().copied())
                             );
                             self.issues.push(Issue {
                                 kind: IssueKind::BadValue { message },
@@ -1454,12 +1454,7 @@ impl<'d> Walker<'d> {
 /// The closest schema key (did-you-mean), and the same key when it is within edit distance 2
 /// (a rename candidate).
 pub fn closest(name: &str, specs: &[KeySpec]) -> (Option<&'static str>, Option<&'static str>) {
-    let best = specs
-        .iter()
-        .map(|s| (strsim::damerau_levenshtein(name, s.name), s.name))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d);
-    match best {
+    match crate::text::closest(name, specs.iter().map(|s| s.name)) {
         Some((d, c)) => (Some(c), (d <= 2).then_some(c)),
         None => (None, None),
     }
