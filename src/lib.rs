@@ -20,3 +20,4 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod text;

@@ -236,7 +236,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                     return 2;
                 }
             };
-            print!("{}", crate::model::data::Data::load(&settings).dump());
+            print!("{}", crate::model::data::Data::load(&settings.data).dump());
             0
         }
         Command::Matcher => {

@@ -8,8 +8,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Severity;
+pub use crate::model::data::DataOptions;
 use crate::rules::Rule;
 use crate::rules::registry::{self, RULES};
+pub use crate::text::did_you_mean;
 pub use selector::{Selector, parse_selector};
 
 #[derive(Debug, Clone)]
@@ -57,14 +59,6 @@ pub struct BuckOptions {
     pub buildscript_run_rules: Vec<String>,
     pub forbid_f_strings: bool,
     pub prelude_forwards_exec_compatible_with: bool,
-}
-
-/// `[data]` extensions of the embedded knowledge tables, kept as TOML text fragments.
-#[derive(Debug, Clone, Default)]
-pub struct DataOptions {
-    pub extra_env_embedding_crates: Vec<toml_edit::InlineTable>,
-    pub extra_essential_buildscripts: Vec<toml_edit::InlineTable>,
-    pub extra_reindeer_platforms: Vec<String>,
 }
 
 /// Per-file ignores: a glob and the rules it silences.
@@ -231,19 +225,6 @@ const BUCK_KEYS: &[&str] =
     &["rust-library-rules", "buildscript-run-rules", "f-strings", "prelude-forwards-exec-compatible-with"];
 const DATA_KEYS: &[&str] = &["extra-env-embedding-crates", "extra-essential-buildscripts", "extra-reindeer-platforms"];
 const PROVIDERS: &[&str] = &["engflow", "buildbuddy", "buildbarn", "nativelink", "other"];
-
-/// "did you mean" suffix for an unknown name.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let best = candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, c)) => format!("; did you mean `{c}`?"),
-        None => String::new(),
-    }
-}
 
 fn check_keys(table: &toml_edit::Table, allowed: &[&str], ctx: &str, path: &Path) -> Result<(), ConfigError> {
     for (k, _) in table.iter() {
@@ -610,6 +591,12 @@ pub fn resolve(config: Option<&Path>, cli: &CliOverrides) -> Result<Settings, Co
     }
     settings.exclude = fc.exclude;
     settings.exclude.extend(cli.exclude.iter().cloned());
+    for key in DATA_KEYS {
+        let at = settings.origins.values.get(&format!("data.{key}")).cloned();
+        if let Some(at) = at.or_else(|| settings.config_path.as_ref().map(|p| p.display().to_string())) {
+            settings.data.origins.insert(key.to_string(), at);
+        }
+    }
     for (key, flag, given) in [
         ("lint.exclude", "--exclude", !cli.exclude.is_empty()),
         ("lint.per-file-ignores", "--per-file-ignores", !cli.per_file_ignores.is_empty()),

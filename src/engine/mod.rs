@@ -248,7 +248,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         wave.push(id);
     }
     // the knowledge tables, loaded once: pruning needs the env-embedding crates, the model all
-    let data = crate::model::data::Data::load(settings);
+    let data = crate::model::data::Data::load(&settings.data);
     let embedding_crates: Vec<String> = data.env_embedding.iter().map(|e| e.name.clone()).collect();
     let base = disc.root.clone().unwrap_or_else(|| cwd.clone());
     let reorder = sink.map(|sink| {

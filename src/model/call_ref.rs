@@ -176,11 +176,11 @@ impl<'a> ExprRef<'a> {
         }
     }
     /// String literals directly inside (list items, dict values, `+` operands, `select()`
-    /// branches), with their spans; see [`crate::rules::util::list_string_literals`].
+    /// branches), with their spans; see [`crate::model::util::list_string_literals`].
     pub fn string_literals(&self) -> Vec<(&'a str, Range)> {
         match self {
             ExprRef::Ir(e) => {
-                crate::rules::util::list_string_literals(e).into_iter().map(|(s, r)| (s, r.clone())).collect()
+                crate::model::util::list_string_literals(e).into_iter().map(|(s, r)| (s, r.clone())).collect()
             }
             ExprRef::Packed(e) => {
                 let mut out = Vec::new();

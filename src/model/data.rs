@@ -1,7 +1,6 @@
 //! Knowledge tables shipped as TOML under `data/` and embedded in the binary (rules.md §D),
 //! merged with the user's `[data]` extensions from buck-lint.toml.
 
-use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::model::crate_facts::FactsTable;
 
@@ -16,6 +15,16 @@ pub const CRATE_FACTS: &str = include_str!("../../data/crate-facts.toml");
 pub fn crate_facts() -> &'static FactsTable {
     static FACTS: std::sync::OnceLock<FactsTable> = std::sync::OnceLock::new();
     FACTS.get_or_init(|| FactsTable::parse(CRATE_FACTS))
+}
+
+/// `[data]` extensions of the embedded knowledge tables, kept as TOML text fragments.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    pub extra_env_embedding_crates: Vec<toml_edit::InlineTable>,
+    pub extra_essential_buildscripts: Vec<toml_edit::InlineTable>,
+    pub extra_reindeer_platforms: Vec<String>,
+    /// Where each key was set (`path:line`, or the config file), for `data --dump`.
+    pub origins: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +133,8 @@ fn essential_entry(t: &dyn toml_edit::TableLike) -> Option<EssentialBuildscript>
 }
 
 impl Data {
-    pub fn load(settings: &Settings) -> Data {
+    /// The embedded tables merged with the user's `[data]` extensions (`Settings::data`).
+    pub fn load(extensions: &DataOptions) -> Data {
         let mut d = Data::default();
         if let Ok(doc) = ENV_EMBEDDING.parse::<toml_edit::DocumentMut>() {
             for key in ["crate", "watch"] {
@@ -191,26 +201,22 @@ impl Data {
             }
         }
         // user extensions: merged over the embedded tables (same name replaces)
-        let user = |key: &str| {
-            let at = settings.origins.values.get(&format!("data.{key}")).cloned();
-            let at = at.or_else(|| settings.config_path.as_ref().map(|p| p.display().to_string()));
-            format!("user config {}", at.unwrap_or_default())
-        };
-        for t in &settings.data.extra_env_embedding_crates {
+        let user = |key: &str| format!("user config {}", extensions.origins.get(key).map(String::as_str).unwrap_or(""));
+        for t in &extensions.extra_env_embedding_crates {
             if let Some(mut e) = env_entry(t) {
                 e.origin = user("extra-env-embedding-crates");
                 d.env_embedding.retain(|x| x.name != e.name);
                 d.env_embedding.push(e);
             }
         }
-        for t in &settings.data.extra_essential_buildscripts {
+        for t in &extensions.extra_essential_buildscripts {
             if let Some(mut e) = essential_entry(t) {
                 e.origin = user("extra-essential-buildscripts");
                 d.essential.retain(|x| !(x.name == e.name && x.versions == e.versions));
                 d.essential.push(e);
             }
         }
-        d.extra_platform_names = settings.data.extra_reindeer_platforms.clone();
+        d.extra_platform_names = extensions.extra_reindeer_platforms.clone();
         d.extra_platforms_origin = user("extra-reindeer-platforms");
         d
     }
@@ -371,7 +377,7 @@ mod facts_tests {
         assert!(f.has_build_script);
         assert!(f.embeds_path.iter().any(|e| e.key == "OUT_DIR" && e.features == ["resolve-config"]));
         assert!(crate_facts().get("pyo3-build-config", &v("0.29.3")).is_some_and(|f| !f.has_build_script));
-        let dump = Data::load(&Settings::default()).dump();
+        let dump = Data::load(&DataOptions::default()).dump();
         assert!(dump.contains("# source: shipped table data/env-embedding-crates.toml\n[[env-embedding-crates]]"));
         assert!(dump.contains("# source: shipped table data/essential-buildscripts.toml\n[[essential-buildscripts]]"));
         assert!(dump.contains("# source: generated data/crate-facts.toml (pyo3-build-config 0.28.3 src/lib.rs:"));

@@ -17,6 +17,7 @@ pub mod packed;
 pub mod prune;
 pub mod reindeer;
 pub mod sym;
+pub mod util;
 pub mod value;
 
 /// FxHash: the project maps are keyed by file ids, interned symbols and short strings.

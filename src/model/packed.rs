@@ -438,7 +438,7 @@ impl<'a> PackedExpr<'a> {
         out
     }
 
-    /// String literals directly inside, as [`crate::rules::util::list_string_literals`]
+    /// String literals directly inside, as [`crate::model::util::list_string_literals`]
     /// finds them in an IR expression (list and tuple items, dict values, both sides of a
     /// binary operator, `select()` branches).
     pub fn string_literals(&self, out: &mut Vec<(&'a str, Range)>) {
@@ -466,7 +466,7 @@ impl<'a> PackedExpr<'a> {
             }
             T_OTHER => {
                 let e = &self.p.other[r.var() as usize];
-                out.extend(crate::rules::util::list_string_literals(e).into_iter().map(|(s, r)| (s, r.clone())));
+                out.extend(crate::model::util::list_string_literals(e).into_iter().map(|(s, r)| (s, r.clone())));
             }
             _ => {}
         }
@@ -592,7 +592,7 @@ mod tests {
             let mut got = Vec::new();
             a.value.string_literals(&mut got);
             let want: Vec<(&str, Range)> =
-                crate::rules::util::list_string_literals(&ir.value).into_iter().map(|(s, r)| (s, r.clone())).collect();
+                crate::model::util::list_string_literals(&ir.value).into_iter().map(|(s, r)| (s, r.clone())).collect();
             assert_eq!(got, want);
             assert_eq!(a.span, ir.span);
         }

@@ -156,7 +156,7 @@ fn def_calls_interesting(d: &FnDef, interesting_defs: &[String]) -> bool {
 /// Does a call declare one of the crates in `crates` (by versioned name or `crate` attribute)?
 fn declares_known_crate(c: &super::ir::Call, crates: &[String]) -> bool {
     let name = c.name_arg().map(|(n, _)| n).unwrap_or("");
-    let pkg = crate::rules::util::split_versioned(name).map(|(p, _)| p).unwrap_or(name);
+    let pkg = crate::model::util::split_versioned(name).map(|(p, _)| p).unwrap_or(name);
     let krate = c.kwarg("crate").and_then(|a| match &a.value.kind {
         ExprKind::Str(s) => Some(&**s),
         _ => None,

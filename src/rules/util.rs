@@ -3,9 +3,11 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Edit;
-use crate::model::ir::{Call, Expr, ExprKind, Module};
+use crate::model::ir::{Call, ExprKind, Module};
 use crate::model::value::{self, ModuleLookup, Scope, Val};
 use crate::source::{FileId, Span};
+
+pub use crate::model::util::{list_string_literals, split_versioned};
 
 /// Callees that declare a Rust library (rules.md "Definitions").
 pub fn is_rust_library_rule(callee: &str, settings: &Settings, reindeer_rule: Option<&str>) -> bool {
@@ -56,18 +58,6 @@ pub fn span(file: FileId, r: &std::ops::Range<u32>) -> Span {
     Span { file, start: r.start, end: r.end }
 }
 
-/// Split a Reindeer target name `foo-bar-1.2.3` into (`foo-bar`, `1.2.3`).
-pub fn split_versioned(name: &str) -> Option<(&str, semver::Version)> {
-    let mut idx = name.len();
-    while let Some(i) = name[..idx].rfind('-') {
-        if let Ok(v) = semver::Version::parse(&name[i + 1..]) {
-            return Some((&name[..i], v));
-        }
-        idx = i;
-    }
-    None
-}
-
 /// Insert `kw` (e.g. `use_limited_hybrid = True`) as the last keyword argument of `call`,
 /// following the call's layout: one argument per line (with the same indentation and
 /// trailing-comma style) or inline.
@@ -108,28 +98,6 @@ pub fn replace_string_literal(file: FileId, text: &str, lit: &std::ops::Range<u3
     let quote = if raw.starts_with('\'') { '\'' } else { '"' };
     let escaped = new_value.replace('\\', "\\\\").replace(quote, &format!("\\{quote}"));
     Edit { span: Span { file, start: lit.start, end: lit.end }, content: format!("{quote}{escaped}{quote}") }
-}
-
-/// String literals directly inside a list expression (not following constants).
-pub fn list_string_literals(e: &Expr) -> Vec<(&str, &std::ops::Range<u32>)> {
-    let mut out = Vec::new();
-    fn go<'a>(e: &'a Expr, out: &mut Vec<(&'a str, &'a std::ops::Range<u32>)>) {
-        match &e.kind {
-            ExprKind::Str(s) => out.push((&**s, &e.span)),
-            ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(|x| go(x, out)),
-            ExprKind::Dict(v) => v.iter().for_each(|(_, x)| go(x, out)),
-            ExprKind::Bin(b) => {
-                go(&b.0, out);
-                go(&b.2, out)
-            }
-            ExprKind::Call(c) if c.callee_name().as_deref() == Some("select") => {
-                c.args.iter().for_each(|a| go(&a.value, out))
-            }
-            _ => {}
-        }
-    }
-    go(e, &mut out);
-    out
 }
 
 /// Each string literal in the `deps`, `named_deps` and `exec_deps` of every target declared in

@@ -6,6 +6,7 @@
 //! `ctx.attrs.X` resolves to the value written in BUCK). The same call or the same constant can
 //! therefore be seen several times; [`Findings`] reports each (rule, span, message) once and
 //! collects the other uses as related spans.
+pub mod image_check;
 pub mod re_container_image_invalid;
 pub mod re_container_image_missing;
 pub mod re_container_image_registry_not_allowed;
@@ -23,9 +24,10 @@ use crate::diagnostic::{Diagnostic, Edit};
 use crate::files::Files;
 use crate::model::Project;
 use crate::model::exec::ExecutorSite;
-use crate::model::image_ref::{ImageCheckOptions, ImageProblem, ParsedImage, check_image};
+use crate::model::image_ref::ParsedImage;
 use crate::model::value::{Val, Value};
 use crate::source::Span;
+use image_check::{ImageCheckOptions, ImageProblem, check_image};
 
 /// Findings of one rule, deduplicated by (primary span, message). A finding seen again through
 /// another executor or instance adds its related spans instead of repeating itself; findings

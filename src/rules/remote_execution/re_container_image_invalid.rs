@@ -18,8 +18,8 @@
 //! is missing and the rest is a valid reference.
 use super::{Findings, check, part_label, replace_literal, with_use};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::image_ref::{ImageProblemKind, ImageSeverity, add_scheme_fix};
 use crate::rules::registry::declare_rule;
+use crate::rules::remote_execution::image_check::{ImageProblemKind, ImageSeverity, add_scheme_fix};
 use crate::rules::{Check, ProjectCx, Sink};
 
 declare_rule! {

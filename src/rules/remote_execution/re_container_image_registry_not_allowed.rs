@@ -4,7 +4,7 @@
 //! Each valid image reference is normalised to `<registry>/<repository>` (Docker Hub images as
 //! `docker.io/library/<name>`) and matched against the globs of
 //! `[rules.re-container-image-registry-not-allowed] allowed`, or `[re] allowed-registries` when
-//! that is unset ([`crate::model::image_ref::registry_allowed`]). With neither set the rule does
+//! that is unset ([`super::image_check::registry_allowed`]). With neither set the rule does
 //! nothing. Invalid references (R08's business) and scheme-less worker labels are skipped.
 //! Remote workers run every action inside the image, so an image from a personal namespace or a
 //! public registry bypasses the organisation's scanning and may not match the declared
@@ -15,8 +15,8 @@
 //! finding sits on the literal. No fix.
 use super::{Findings, check, with_use};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::image_ref::registry_allowed;
 use crate::rules::registry::declare_rule;
+use crate::rules::remote_execution::image_check::registry_allowed;
 use crate::rules::{Check, ProjectCx, Sink};
 
 declare_rule! {

@@ -10,8 +10,8 @@
 //! registries to resolve the digest.
 use super::{Findings, check, part_label, with_use};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::image_ref::ImageProblemKind;
 use crate::rules::registry::declare_rule;
+use crate::rules::remote_execution::image_check::ImageProblemKind;
 use crate::rules::{Check, ProjectCx, Sink};
 
 declare_rule! {

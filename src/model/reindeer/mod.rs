@@ -1,6 +1,9 @@
 //! Reindeer projects: a `reindeer.toml`, the directories it names, its `Cargo.lock`, its
 //! fixups and its generated BUCK file.
 
+pub mod config;
+pub mod platforms;
+
 use std::path::{Path, PathBuf};
 
 use super::Project;
@@ -37,7 +40,7 @@ pub struct ReindeerProject {
     /// `unresolved_fixup_error = true`: Reindeer fails on an undecided build script.
     pub unresolved_fixup_error: bool,
     /// The platforms Reindeer resolves fixups for (see [`ReindeerProject::platforms`]).
-    platforms: std::sync::OnceLock<Vec<crate::model::fixups::PlatformSet>>,
+    platforms: std::sync::OnceLock<Vec<crate::model::reindeer::platforms::PlatformSet>>,
 }
 
 fn str_key(doc: &toml_edit::Table, key: &str) -> Option<String> {
@@ -182,10 +185,10 @@ impl ReindeerProject {
 
     /// The fixups file for a package, if any.
     /// The platforms configured in reindeer.toml (or Reindeer's defaults), computed once.
-    pub fn platforms(&self, project: &Project) -> &[crate::model::fixups::PlatformSet] {
+    pub fn platforms(&self, project: &Project) -> &[crate::model::reindeer::platforms::PlatformSet] {
         self.platforms.get_or_init(|| {
-            let rt = project.toml(self.config).map(crate::model::fixups::ReindeerDoc::analyze);
-            crate::model::fixups::configured_platforms(rt.as_ref(), &project.data)
+            let rt = project.toml(self.config).map(config::ReindeerDoc::analyze);
+            platforms::configured_platforms(rt.as_ref(), &project.data)
         })
     }
 
