@@ -205,25 +205,32 @@ impl Picked {
     }
 }
 
-/// Texts and lowered modules of the Starlark files, read once and only when asked for.
+/// Texts and lowered modules of the Starlark files, each read and parsed at most once (a file
+/// is a candidate for every changed `.bzl` and package whose name its text contains).
 #[derive(Default)]
 struct Modules {
-    texts: std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<str>>>,
+    texts: std::cell::RefCell<HashMap<PathBuf, std::rc::Rc<str>>>,
+    modules: std::cell::RefCell<HashMap<PathBuf, Option<std::rc::Rc<crate::model::ir::Module>>>>,
 }
 
 impl Modules {
-    fn text(&self, f: &crate::files::FileEntry) -> std::sync::Arc<str> {
-        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
-        texts
+    fn text(&self, f: &crate::files::FileEntry) -> std::rc::Rc<str> {
+        self.texts
+            .borrow_mut()
             .entry(f.path.clone())
             .or_insert_with(|| std::fs::read_to_string(&f.path).unwrap_or_default().into())
             .clone()
     }
-    fn module(&self, f: &crate::files::FileEntry) -> Option<crate::model::ir::Module> {
-        let text = self.text(f);
-        match crate::parse::parse(f.kind, &f.display, &text).parsed {
-            crate::parse::Parsed::Starlark { module, .. } => Some(module),
-            _ => None,
+    fn module(&self, f: &crate::files::FileEntry) -> Option<std::rc::Rc<crate::model::ir::Module>> {
+        if let Some(m) = self.modules.borrow().get(&f.path) {
+            return m.clone();
         }
+        let text = self.text(f);
+        let m = match crate::parse::parse(f.kind, &f.display, &text).parsed {
+            crate::parse::Parsed::Starlark { module, .. } => Some(std::rc::Rc::new(module)),
+            _ => None,
+        };
+        self.modules.borrow_mut().insert(f.path.clone(), m.clone());
+        m
     }
 }
