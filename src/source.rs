@@ -29,6 +29,9 @@ pub enum FileKind {
     CargoToml,
     /// `buck-lint.toml` / `.buck-lint.toml`.
     LintConfig,
+    /// A third-party crate's Rust source: never linted, only pointed at by findings about the
+    /// crate (see `model::crate_scan`).
+    RustSource,
 }
 
 impl FileKind {
@@ -56,6 +59,7 @@ impl FileKind {
             FileKind::CargoLock => "Cargo.lock",
             FileKind::CargoToml => "Cargo.toml",
             FileKind::LintConfig => "buck-lint config",
+            FileKind::RustSource => "Rust source",
         }
     }
 }

@@ -105,6 +105,7 @@ fn fuzz_starlark_lint() {
         i += 1;
         let file = root.join(targets[i % targets.len()]);
         let opts = RunOptions {
+            crate_cache: None,
             paths: vec![file.clone()],
             stdin: None,
             force_exclude: false,

@@ -12,7 +12,13 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
     let cwd = std::env::current_dir().unwrap();
     std::env::set_current_dir(dir).unwrap();
     let a = analyze(
-        &RunOptions { paths: vec![".".into()], stdin: None, force_exclude: false, overlays: Default::default() },
+        &RunOptions {
+            crate_cache: None,
+            paths: vec![".".into()],
+            stdin: None,
+            force_exclude: false,
+            overlays: Default::default(),
+        },
         &Settings::default(),
     );
     std::env::set_current_dir(cwd).unwrap();

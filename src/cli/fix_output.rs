@@ -201,6 +201,7 @@ fn write_mode(
     } else {
         engine::run(
             &RunOptions {
+                crate_cache: None,
                 paths: opts.paths.clone(),
                 stdin: opts.stdin.clone(),
                 force_exclude: opts.force_exclude,

@@ -417,8 +417,13 @@ fn check(mut a: CheckArgs) -> i32 {
         print!("{}", show_settings::render(&settings, source, root.as_deref()));
         return 0;
     }
-    let mut opts =
-        RunOptions { paths: a.paths.clone(), stdin, force_exclude: a.force_exclude, overlays: Default::default() };
+    let mut opts = RunOptions {
+        crate_cache: None,
+        paths: a.paths.clone(),
+        stdin,
+        force_exclude: a.force_exclude,
+        overlays: Default::default(),
+    };
     if let Some(rev) = &a.changed_since {
         let set = match engine::changed_since(rev, &opts, &settings) {
             Ok(s) => s,
@@ -534,6 +539,7 @@ fn run_maybe_cached(
     let Some(dir) = dir.filter(|_| !a.no_cache) else {
         return engine::run_streaming(opts, settings, sink);
     };
+    let opts = &RunOptions { crate_cache: Some(dir.clone()), ..opts.clone() };
     let (result, outcome) = engine::run_cached(opts, settings, sink, &dir);
     if a.verbose {
         match outcome {

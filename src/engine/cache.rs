@@ -64,7 +64,7 @@ struct DiagRec {
     fix: Option<FixRec>,
 }
 
-const KINDS: [FileKind; 9] = [
+const KINDS: [FileKind; 10] = [
     FileKind::Build,
     FileKind::Package,
     FileKind::Bzl,
@@ -74,6 +74,7 @@ const KINDS: [FileKind; 9] = [
     FileKind::CargoLock,
     FileKind::CargoToml,
     FileKind::LintConfig,
+    FileKind::RustSource,
 ];
 
 fn span_rec(s: Span) -> SpanRec {

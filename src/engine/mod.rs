@@ -40,6 +40,9 @@ pub struct RunOptions {
     pub force_exclude: bool,
     /// In-memory texts that replace files on disk (the LSP's unsaved buffers, the fixer).
     pub overlays: HashMap<PathBuf, String>,
+    /// Where the crate-source phase keeps each registry crate's facts, by checksum (`None`:
+    /// read the sources every run). See `model::crate_scan`.
+    pub crate_cache: Option<PathBuf>,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
@@ -385,12 +388,33 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
 }
 
 fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
-    let Analysis { files, project, mut diagnostics, io_errors, skipped, root, suppressions: mut supps, cwd, streamed } =
-        analyze_inner(opts, settings, sink);
-    // Project phase.
+    let Analysis {
+        mut files,
+        mut project,
+        mut diagnostics,
+        io_errors,
+        skipped,
+        root,
+        suppressions: mut supps,
+        cwd,
+        streamed,
+    } = analyze_inner(opts, settings, sink);
+    // The crates' own sources, when an enabled rule reads them.
     let mut phase = Phase::start();
-    let cx = ProjectCx { project: &project, files: &files, settings };
     let checks = rules::enabled_checks(settings);
+    if checks.iter().any(|(r, _)| crate::model::crate_scan::READERS.contains(&r.id())) {
+        project.sources = crate::model::crate_scan::scan(&project, &mut files, opts.crate_cache.as_deref(), &cwd);
+        let s = project.sources.stats;
+        phase.done(format_args!(
+            "crate sources ({} crates: {} read, {:.1} MB; {} cached)",
+            s.crates,
+            s.read,
+            s.bytes as f64 / 1e6,
+            s.cached
+        ));
+    }
+    // Project phase.
+    let cx = ProjectCx { project: &project, files: &files, settings };
     let project_diags: Vec<Diagnostic> = checks
         .par_iter()
         .flat_map_iter(|(rule, c)| {

@@ -191,6 +191,7 @@ impl<'a> Session<'a> {
     /// Lint with every accepted text plus `extra` as overlays.
     fn lint(&self, extra: &BTreeMap<PathBuf, String>) -> RunResult {
         let mut opts = RunOptions {
+            crate_cache: None,
             paths: self.opts.paths.clone(),
             stdin: self.opts.stdin.clone(),
             force_exclude: self.opts.force_exclude,
@@ -633,7 +634,13 @@ mod tests {
         for (n, t) in files {
             std::fs::write(d.path().join(n), t).unwrap();
         }
-        let opts = RunOptions { paths: Vec::new(), stdin: None, force_exclude: false, overlays: Default::default() };
+        let opts = RunOptions {
+            crate_cache: None,
+            paths: Vec::new(),
+            stdin: None,
+            force_exclude: false,
+            overlays: Default::default(),
+        };
         let dir = d.path().to_path_buf();
         let mut s = Session::with_linter(&opts, true, Box::new(move |o| fake_lint(&dir, o)));
         let run = s.run();
@@ -725,6 +732,7 @@ mod tests {
         let path = d.path().join("BUCK");
         std::fs::write(&path, "x = 1\n").unwrap();
         let opts = RunOptions {
+            crate_cache: None,
             paths: Vec::new(),
             stdin: None,
             force_exclude: false,

@@ -572,6 +572,7 @@ impl Server<'_> {
             if !on_disk.is_empty() {
                 runs.push((
                     RunOptions {
+                        crate_cache: None,
                         paths: on_disk.iter().map(|k| self.docs[k].path.clone()).collect(),
                         stdin: None,
                         force_exclude: true,
@@ -585,6 +586,7 @@ impl Server<'_> {
                 let d = &self.docs[&k];
                 runs.push((
                     RunOptions {
+                        crate_cache: None,
                         paths: Vec::new(),
                         stdin: Some((d.path.clone(), d.text.clone())),
                         force_exclude: true,

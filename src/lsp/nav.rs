@@ -30,7 +30,13 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn build(root: &Path, overlays: HashMap<PathBuf, String>, settings: &crate::config::Settings) -> Snapshot {
-        let opts = RunOptions { paths: vec![root.to_path_buf()], stdin: None, force_exclude: true, overlays };
+        let opts = RunOptions {
+            crate_cache: None,
+            paths: vec![root.to_path_buf()],
+            stdin: None,
+            force_exclude: true,
+            overlays,
+        };
         let a = engine::analyze(&opts, settings);
         Snapshot { files: a.files, project: a.project }
     }
@@ -42,7 +48,13 @@ impl Snapshot {
         overlays: HashMap<PathBuf, String>,
         settings: &crate::config::Settings,
     ) -> Snapshot {
-        let opts = RunOptions { paths: vec![doc.to_path_buf()], stdin: None, force_exclude: true, overlays };
+        let opts = RunOptions {
+            crate_cache: None,
+            paths: vec![doc.to_path_buf()],
+            stdin: None,
+            force_exclude: true,
+            overlays,
+        };
         let a = engine::analyze(&opts, settings);
         Snapshot { files: a.files, project: a.project }
     }

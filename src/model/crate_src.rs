@@ -17,6 +17,11 @@ pub struct EnvUse {
     pub file: PathBuf,
     /// 1-based.
     pub line: usize,
+    /// Byte range of `env!("KEY")` as written in `file`.
+    pub range: std::ops::Range<usize>,
+    /// `range` in the run's file table, once the crate-source phase registered `file` (see
+    /// `model::crate_scan`).
+    pub span: Option<crate::source::Span>,
     /// Inside `include!`, `include_str!` or `include_bytes!`.
     pub in_include: bool,
     /// Features that an enclosing item's `#[cfg(feature = "…")]` requires (all of them).
@@ -27,6 +32,39 @@ pub struct EnvUse {
     /// Compiled only under a `cfg` that is not just features (`test`, a target, `not(…)`):
     /// whether a library build compiles it is unknown.
     pub gated: bool,
+}
+
+/// Sources of a package version on this machine, if present: Reindeer's vendored copy
+/// (`<third_party_dir>/vendor/<name>-<version>`), else Cargo's unpacked registry sources
+/// (`$CARGO_HOME/registry/src/<index>/<name>-<version>`, what any `cargo build` or `cargo
+/// fetch` leaves behind). Never the network.
+pub fn vendored_dir(
+    rp: &crate::model::reindeer::ReindeerProject,
+    name: &str,
+    version: &semver::Version,
+) -> Option<std::path::PathBuf> {
+    let leaf = format!("{name}-{version}");
+    let dir = rp.third_party_dir.join("vendor").join(&leaf);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir())
+}
+
+/// The index directories of `$CARGO_HOME/registry/src` (listed once per run).
+fn registry_src_dirs() -> &'static [std::path::PathBuf] {
+    static DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| {
+        let home = std::env::var_os("CARGO_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+        let Some(src) = home.map(|h| h.join("registry").join("src")) else { return Vec::new() };
+        let mut dirs: Vec<_> = std::fs::read_dir(src)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default();
+        dirs.sort();
+        dirs
+    })
 }
 
 /// How many `.rs` files a scan reads at most (a crate is far smaller; this bounds hostile trees).
@@ -43,6 +81,17 @@ pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
 /// [`env_uses`] of a library whose root file is `lib` (a `[lib] path` other than
 /// `src/lib.rs`).
 pub fn env_uses_from(crate_dir: &Path, lib: &Path) -> Option<Vec<EnvUse>> {
+    read_uses(crate_dir, lib, &mut 0)
+}
+
+/// [`env_uses`], and how many bytes of source it read.
+pub fn env_uses_counted(crate_dir: &Path) -> (Option<Vec<EnvUse>>, u64) {
+    let mut bytes = 0;
+    let uses = read_uses(crate_dir, &crate_dir.join("src/lib.rs"), &mut bytes);
+    (uses, bytes)
+}
+
+fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse>> {
     let lib = lib.to_path_buf();
     if !lib.is_file() {
         return None;
@@ -56,8 +105,10 @@ pub fn env_uses_from(crate_dir: &Path, lib: &Path) -> Option<Vec<EnvUse>> {
             return None;
         }
         let text = std::fs::read_to_string(&file).ok()?;
+        *bytes += text.len() as u64;
         let tokens = TokenStream::from_str(&text).ok()?;
-        let mut cx = Walk { file: &file, out: &mut out, mods: Vec::new() };
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut cx = Walk { file: &file, text: &text, lines, out: &mut out, mods: Vec::new() };
         cx.walk(tokens, false, &gate);
         // `mod x;` of lib.rs / mod.rs is `x.rs` beside it; of `a.rs`, `a/x.rs`
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -105,6 +156,18 @@ pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> 
     uses
 }
 
+/// `#[test]`, `#[bench]`, or a test harness's `#[….::test]` (`#[tokio::test]`).
+fn is_test_attr(attr: &proc_macro2::Group) -> bool {
+    let toks: Vec<TokenTree> = attr.stream().into_iter().collect();
+    match toks.last() {
+        Some(TokenTree::Ident(id)) => {
+            (id == "test" || id == "bench")
+                && toks[..toks.len() - 1].iter().all(|t| matches!(t, TokenTree::Ident(_) | TokenTree::Punct(_)))
+        }
+        _ => false,
+    }
+}
+
 /// The features a `cfg(…)` attribute requires, or `None` when it is not a `cfg`; `gated`
 /// when it tests anything but features (or negates one).
 fn cfg_gate(attr: &proc_macro2::Group) -> Option<Gate> {
@@ -149,12 +212,21 @@ fn cfg_gate(attr: &proc_macro2::Group) -> Option<Gate> {
 
 struct Walk<'a> {
     file: &'a Path,
+    text: &'a str,
+    /// Byte offset of each line's start.
+    lines: Vec<usize>,
     out: &'a mut Vec<EnvUse>,
     /// `mod name;` declarations, with the gate of their attributes.
     mods: Vec<(String, Gate)>,
 }
 
 impl Walk<'_> {
+    /// The byte offset of a proc-macro2 position (1-based line, 0-based column in characters).
+    fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        let start = self.lines.get(at.line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        self.text[start..].char_indices().nth(at.column).map_or(self.text.len(), |(i, _)| start + i)
+    }
+
     fn walk(&mut self, tokens: TokenStream, in_include: bool, gate: &Gate) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
         // the `cfg` of attributes before the item that follows them
@@ -176,6 +248,9 @@ impl Walk<'_> {
                                 pending.features.extend(c.features);
                                 pending.gated |= c.gated;
                                 pending.test |= c.test;
+                            } else if is_test_attr(g) {
+                                // `#[test]` functions exist only in the crate's test build
+                                pending.test = true;
                             }
                             i = at + 1;
                             continue;
@@ -197,6 +272,16 @@ impl Walk<'_> {
                     continue;
                 }
             }
+            // `macro_rules! name { … }`: its body expands in the crates that call it
+            if let (TokenTree::Ident(kw), Some(TokenTree::Punct(bang)), Some(TokenTree::Ident(_))) =
+                (&trees[i], trees.get(i + 1), trees.get(i + 2))
+            {
+                if kw == "macro_rules" && bang.as_char() == '!' {
+                    i += 3 + usize::from(matches!(trees.get(i + 3), Some(TokenTree::Group(_))));
+                    pending = Gate::default();
+                    continue;
+                }
+            }
             // `name ! ( … )`
             if let (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) =
                 (&trees[i], trees.get(i + 1), trees.get(i + 2))
@@ -210,10 +295,13 @@ impl Walk<'_> {
                             if let Some(TokenTree::Literal(lit)) = g.stream().into_iter().next() {
                                 let s = lit.to_string();
                                 if let Some(key) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                                    let range = self.offset(trees[i].span().start())..self.offset(g.span().end());
                                     self.out.push(EnvUse {
                                         key: key.to_string(),
                                         file: self.file.to_path_buf(),
                                         line: lit.span().start().line,
+                                        range,
+                                        span: None,
                                         in_include,
                                         features: here.features.clone(),
                                         optional: name == "option_env",
@@ -277,6 +365,13 @@ mod gen;
 mod tests {
     const T: &str = env!("CARGO_MANIFEST_DIR");
 }
+#[test]
+fn not_in_the_library() { let _ = env!("CARGO_MANIFEST_DIR"); }
+#[tokio::test]
+async fn nor_this() { let _ = env!("OUT_DIR"); }
+#[macro_export]
+macro_rules! expands_elsewhere { () => { env!("CARGO_MANIFEST_DIR") }; }
+pub const LAST: &str = env!("CARGO_PKG_VERSION");
 "##,
         )
         .unwrap();
@@ -286,6 +381,12 @@ mod tests {
         std::fs::write(d.path().join("src/unused.rs"), "pub const U: &str = env!(\"NOT_A_MODULE\");\n").unwrap();
         std::fs::write(d.path().join("build.rs"), "fn main() { let _ = env!(\"CARGO\"); }\n").unwrap();
         let uses = env_uses(d.path()).unwrap();
+        // the byte range is the macro call as written
+        let text = std::fs::read_to_string(d.path().join("src/lib.rs")).unwrap();
+        let at =
+            |line: usize| uses.iter().find(|u| u.line == line && u.file.ends_with("lib.rs")).unwrap().range.clone();
+        assert_eq!(&text[at(7)], "env!(\"OUT_DIR\")");
+        assert_eq!(&text[at(4)], "env!(\"OUT_DIR\")");
         // the `#[cfg(test)] mod tests` use (line 21) is not part of the library
         let got: Vec<(&str, usize, bool, Vec<String>, bool)> =
             uses.iter().map(|u| (u.key.as_str(), u.line, u.in_include, u.features.clone(), u.gated)).collect();
@@ -300,6 +401,7 @@ mod tests {
                 ("OUT_DIR", 7, false, none(), false),
                 ("OUT_DIR", 11, false, rc(), false),
                 ("CARGO_PKG_NAME", 15, false, none(), false),
+                ("CARGO_PKG_VERSION", 29, false, none(), false),
                 ("SCHEMA_DIR", 1, false, vec!["schemas".to_string()], false),
             ]
         );

@@ -6,6 +6,7 @@ pub mod call_ref;
 pub mod cells;
 pub mod cfg_expr;
 pub mod crate_facts;
+pub mod crate_scan;
 pub mod crate_src;
 pub mod data;
 pub mod exec;
@@ -95,6 +96,8 @@ pub struct Project {
     pub root_buckconfig: Option<FileId>,
     pub reindeer: Vec<reindeer::ReindeerProject>,
     pub data: data::Data,
+    /// The crates' own sources (see [`crate_scan`]; empty until the engine runs that phase).
+    pub sources: crate_scan::CrateSources,
     exec: std::sync::OnceLock<exec::ExecFacts>,
     known_platforms: std::sync::OnceLock<Vec<fixups::PlatformSet>>,
     file_paths: HashMap<PathBuf, FileId>,
@@ -127,6 +130,7 @@ impl Project {
             root_buckconfig: None,
             reindeer: Vec::new(),
             data,
+            sources: Default::default(),
             exec: std::sync::OnceLock::new(),
             known_platforms: std::sync::OnceLock::new(),
             file_paths: HashMap::default(),

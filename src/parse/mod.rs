@@ -113,6 +113,8 @@ pub fn parse(kind: FileKind, display: &str, text: &str) -> ParseOutcome {
                 ParseOutcome { parsed: Parsed::Failed, errors: vec![SyntaxError { message, span }] }
             }
         },
+        // third-party Rust sources are read by the crate-source phase, never parsed here
+        FileKind::RustSource => ParseOutcome { parsed: Parsed::Failed, errors: Vec::new() },
     }
 }
 

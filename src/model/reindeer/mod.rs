@@ -15,6 +15,8 @@ pub struct LockedPackage {
     pub name: String,
     pub version: semver::Version,
     pub source: Option<String>,
+    /// The registry checksum (`checksum = "…"`; git and path packages have none).
+    pub checksum: Option<String>,
     /// Names of its dependencies in the lock (resolved for its enabled features).
     pub dependencies: Vec<String>,
 }
@@ -125,6 +127,7 @@ impl ReindeerProject {
                             name: name.to_string(),
                             version,
                             source: t.get("source").and_then(|v| v.as_str()).map(String::from),
+                            checksum: t.get("checksum").and_then(|v| v.as_str()).map(String::from),
                             dependencies: t
                                 .get("dependencies")
                                 .and_then(|d| d.as_array())

@@ -50,7 +50,7 @@ pub fn key_use(p: &crate::model::Project, pkg: &str, versions: &[semver::Version
     for rp in &p.reindeer {
         for v in versions {
             let Some(dir) = crate::rules::fixups::vendored_dir(rp, pkg, v) else { continue };
-            let Some(uses) = crate::model::crate_src::env_uses_cached(&dir) else { return KeyUse::Unknown };
+            let Some(uses) = p.sources.env_uses(&dir) else { return KeyUse::Unknown };
             if let Some(u) = uses.iter().find(|u| u.key == key && !u.in_include) {
                 if u.gated {
                     // compiled only under a `cfg` we cannot evaluate: unknown

@@ -26,6 +26,8 @@ pub struct Flagged {
     pub features: Vec<String>,
     pub level: Severity,
     pub source: String,
+    /// The `env!` in the crate's own sources, where this machine has them.
+    pub source_span: Option<Span>,
     /// The `select()` key the finding depends on, if any.
     pub when: Option<String>,
 }
@@ -46,6 +48,7 @@ struct Evidence {
     features: Vec<String>,
     level: Severity,
     source: String,
+    span: Option<Span>,
 }
 
 /// The crate's own sources, where this machine has them (vendored, or Cargo's registry): an
@@ -60,7 +63,7 @@ fn source_evidence(
 ) -> Option<Evidence> {
     for rp in &project.reindeer {
         let Some(dir) = crate::rules::fixups::vendored_dir(rp, package, version) else { continue };
-        let uses = crate::model::crate_src::env_uses_cached(&dir)?;
+        let uses = project.sources.env_uses(&dir)?;
         let u = uses
             .iter()
             .find(|u| u.key == key && !u.in_include && u.features.iter().all(|f| features.contains(&f.as_str())))?;
@@ -71,9 +74,35 @@ fn source_evidence(
             features: u.features.clone(),
             level: Severity::Error,
             source: dir.display().to_string(),
+            span: u.span,
         });
     }
     None
+}
+
+/// buck-lint's generated crate facts (`data/crate-facts.toml`, read from the crate versions'
+/// sources when the table was made): `env!(key)` used as a value, under no `cfg` but
+/// features that `features` enable.
+fn generated_evidence(
+    project: &Project,
+    package: &str,
+    version: &semver::Version,
+    key: &str,
+    features: &[&str],
+) -> Option<Evidence> {
+    let e = project.data.crate_facts().get(package, version)?;
+    let u = e
+        .embeds_path
+        .iter()
+        .find(|u| u.key == key && !u.gated && u.features.iter().all(|f| features.contains(&f.as_str())))?;
+    Some(Evidence {
+        embeds: format!("`env!(\"{key}\")` as a value at {} in {package} {}", u.at(), e.evidence_version),
+        versions: e.versions.to_string(),
+        features: u.features.clone(),
+        level: Severity::Error,
+        source: "buck-lint's generated crate facts (data/crate-facts.toml, read from the crate's sources)".into(),
+        span: None,
+    })
 }
 
 /// Every Rust library matching the env-embedding table, or whose sources embed the path.
@@ -133,8 +162,13 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
                     features: e.features.clone(),
                     level: e.level,
                     source: e.source.clone(),
+                    span: None,
                 });
-                let Some(entry) = from_table.or_else(|| source_evidence(project, &package, &version, env_key, &names))
+                let from_source = source_evidence(project, &package, &version, env_key, &names);
+                let source_span = from_source.as_ref().and_then(|e| e.span);
+                let Some(entry) = from_table
+                    .or(from_source)
+                    .or_else(|| generated_evidence(project, &package, &version, env_key, &names))
                 else {
                     continue;
                 };
@@ -152,6 +186,7 @@ pub fn flagged_crates(project: &Project, settings: &Settings) -> Vec<Flagged> {
                     features: entry.features,
                     level: entry.level,
                     source: entry.source,
+                    source_span,
                     when: fkey.or_else(|| key.map(String::from)),
                 });
                 break;

@@ -61,6 +61,9 @@ impl Check for PipelinedNondeterministicCrate {
                     format!("feature `{}` enables the embedding", f.features.first().cloned().unwrap_or_default()),
                 );
             }
+            if let Some(s) = f.source_span {
+                d = d.with_related(s, format!("{} {} compiles the path in here, as a value", f.package, f.version));
+            }
             if let Some(s) = f.env_span {
                 d = d.with_related(
                     s,

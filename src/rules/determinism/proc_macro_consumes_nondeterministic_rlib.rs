@@ -161,6 +161,9 @@ impl Check for ProcMacroConsumesNondeterministicRlib {
                     f.package, f.env_key
                 ),
             );
+            if let Some(s) = f.source_span {
+                d = d.with_related(s, format!("the path is compiled in here ({} {})", f.package, f.version));
+            }
             d = d.with_help(if f.package == "pyo3-build-config" {
                 "the crate named in the compiler error is innocent: fix pyo3-build-config (upgrade PyO3 to 0.29 or later), or turn pipelining off with `nightly_features = False` on the Rust toolchain".to_string()
             } else {

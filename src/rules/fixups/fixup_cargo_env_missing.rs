@@ -50,7 +50,7 @@ impl Check for FixupCargoEnvMissing {
                 let lib = p.name(t);
                 let Some((pkg, version)) = split_versioned(lib) else { continue };
                 let Some(dir) = vendored_dir(rp, pkg, &version) else { continue };
-                let Some(uses) = crate::model::crate_src::env_uses_cached(&dir) else { continue };
+                let Some(uses) = p.sources.env_uses(&dir) else { continue };
                 // what the rule's env sets (unknown: say nothing)
                 let env = p.attr(t, "env");
                 let have: Vec<String> = match env.as_ref() {
@@ -65,7 +65,7 @@ impl Check for FixupCargoEnvMissing {
                     Some(v) if v.is_unknown() => continue,
                     Some(v) => v.strings().iter().filter_map(|s| s.as_str().map(String::from)).collect(),
                 };
-                let mut missing: BTreeMap<&str, String> = BTreeMap::new();
+                let mut missing: BTreeMap<&str, (String, Option<Span>)> = BTreeMap::new();
                 for u in uses.iter() {
                     let key = u.key.as_str();
                     if u.optional
@@ -80,9 +80,9 @@ impl Check for FixupCargoEnvMissing {
                     let rel = u.file.strip_prefix(&dir).unwrap_or(&u.file).to_string_lossy().replace('\\', "/");
                     missing
                         .entry(CARGO_ENV_NAMES.iter().find(|n| **n == key).copied().unwrap_or(""))
-                        .or_insert(format!("{rel}:{}", u.line));
+                        .or_insert((format!("{rel}:{}", u.line), u.span));
                 }
-                let Some((first, at)) = missing.iter().next() else { continue };
+                let Some((first, (at, at_span))) = missing.iter().next() else { continue };
                 let names: Vec<String> = missing.keys().map(|k| format!("\"{k}\"")).collect();
                 let (span, related) = match rp.fixups_for(pkg) {
                     Some(f) if cx.files.get(f).reported => (Span::new(f, 0..0), Some(t.name_span())),
@@ -102,6 +102,9 @@ impl Check for FixupCargoEnvMissing {
                 .with_help(format!("add `cargo_env = [{}]` to fixups/{pkg}/fixups.toml and re-run `reindeer buckify`", names.join(", ")));
                 if let Some(r) = related {
                     d = d.with_related(r, format!("`{lib}` in the generated BUCK has no `{first}` in its `env`"));
+                }
+                if let Some(s) = at_span {
+                    d = d.with_related(*s, format!("{pkg} {version} reads `{first}` here"));
                 }
                 sink.push(d);
             }

@@ -160,34 +160,7 @@ pub enum BuildScript {
     Unknown,
 }
 
-/// Sources of a package version on this machine, if present: Reindeer's vendored copy
-/// (`<third_party_dir>/vendor/<name>-<version>`), else Cargo's unpacked registry sources
-/// (`$CARGO_HOME/registry/src/<index>/<name>-<version>`, what any `cargo build` or `cargo
-/// fetch` leaves behind). Never the network.
-pub fn vendored_dir(rp: &ReindeerProject, name: &str, version: &semver::Version) -> Option<std::path::PathBuf> {
-    let leaf = format!("{name}-{version}");
-    let dir = rp.third_party_dir.join("vendor").join(&leaf);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir())
-}
-
-/// The index directories of `$CARGO_HOME/registry/src` (listed once per run).
-fn registry_src_dirs() -> &'static [std::path::PathBuf] {
-    static DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
-    DIRS.get_or_init(|| {
-        let home = std::env::var_os("CARGO_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
-        let Some(src) = home.map(|h| h.join("registry").join("src")) else { return Vec::new() };
-        let mut dirs: Vec<_> = std::fs::read_dir(src)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
-            .unwrap_or_default();
-        dirs.sort();
-        dirs
-    })
-}
+pub use crate::model::crate_src::vendored_dir;
 
 /// `[package] <key>` of a vendored manifest.
 fn vendored_manifest(dir: &Path) -> Option<toml_edit::DocumentMut> {
@@ -201,9 +174,10 @@ pub fn vendored_links(rp: &ReindeerProject, name: &str, version: &semver::Versio
     m.get("package")?.get("links")?.as_str().map(String::from)
 }
 
-/// Evidence about a package version's build script: vendored sources, the data table (exact
-/// names only; a `*-sys` pattern is not evidence), or a `-build-script-run` target in the
-/// generated BUCK file.
+/// Evidence about a package version's build script, strongest first: its sources on this
+/// machine (vendored or in Cargo's registry), the essential-buildscripts table (exact names
+/// only; a `*-sys` pattern is not evidence), the generated crate facts, or a
+/// `-build-script-run` target in the generated BUCK file.
 pub fn build_script(project: &Project, rp: &ReindeerProject, name: &str, version: &semver::Version) -> BuildScript {
     if let Some(dir) = vendored_dir(rp, name, version) {
         let rel = |p: &Path| p.strip_prefix(&rp.third_party_dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
@@ -229,6 +203,17 @@ pub fn build_script(project: &Project, rp: &ReindeerProject, name: &str, version
             BuildScript::Yes(format!("buck-lint's essential-buildscripts table lists {name} {}", e.versions))
         } else {
             BuildScript::No(e.reason.clone())
+        };
+    }
+    // buck-lint's generated crate facts: the scanned version, or a version between scanned
+    // ones that all agree
+    if let Some(e) = project.data.crate_facts().get(name, version) {
+        let at = format!("buck-lint's generated crate facts (data/crate-facts.toml) for {name} {}", e.versions);
+        return match (&e.build_script, e.has_build_script, e.build_disabled) {
+            (Some(file), true, _) => BuildScript::Yes(format!("{at}: `{file}`")),
+            (None, true, _) => BuildScript::Yes(at),
+            (_, false, true) => BuildScript::No(format!("{at}: `build = false`")),
+            (_, false, false) => BuildScript::No(format!("{at}: no build script")),
         };
     }
     if let Some(t) = buildscript_target(project, rp, name, version, |_| true) {

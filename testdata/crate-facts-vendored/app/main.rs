@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", asset_pack::ASSETS.len());
+}
