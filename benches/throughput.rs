@@ -14,12 +14,16 @@
 //! buck-lint uses); runs interleaved, median of 3.
 //!
 //! Run: `cargo bench --bench throughput` (env BENCH_FILES scales the tree, default 20000;
-//! `BENCH_ONLY=side-by-side` runs only the comparison).
+//! `BENCH_ONLY=side-by-side` runs only the comparison, `BENCH_ONLY=cache` only the result
+//! cache, `BENCH_ONLY=crates` only the crate-source phase on 300 vendored crates, see
+//! `crates.rs`; a full run ends with that phase too).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "crates.rs"]
+mod crates;
 #[path = "gen.rs"]
 mod generator;
 use generator::{Rng, buck_file, bzl_file, fixups_file, generate};
@@ -76,6 +80,11 @@ fn main() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_buck-lint");
+    // BENCH_ONLY=crates: just the crate-source phase on 300 vendored crates
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "crates") {
+        crates::crate_scan_runs(bin);
+        return;
+    }
     let n: usize = std::env::var("BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let tmp = tempfile::tempdir().unwrap();
     // BENCH_DIR=path keeps the generated tree there (for profiling with other tools).
@@ -229,6 +238,7 @@ fn main() {
     }
     let (lo, hi) = per_mb.iter().fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
     println!("  time per MB varies {:.2}x across sizes (budget <= 1.5x)", hi / lo);
+    crates::crate_scan_runs(bin);
 }
 
 /// A BUCK file of `bytes` bytes of Reindeer-style `http_archive` + `cargo.rust_library` rules.

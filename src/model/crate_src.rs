@@ -84,11 +84,52 @@ pub fn env_uses_from(crate_dir: &Path, lib: &Path) -> Option<Vec<EnvUse>> {
     read_uses(crate_dir, lib, &mut 0)
 }
 
-/// [`env_uses`], and how many bytes of source it read.
+/// [`env_uses`], and how many bytes of source it read. A crate none of whose `.rs` files
+/// contains `env!` (most crates) is known to have no uses after a plain text search, without
+/// tokenising anything.
 pub fn env_uses_counted(crate_dir: &Path) -> (Option<Vec<EnvUse>>, u64) {
+    let lib = crate_dir.join("src/lib.rs");
+    if !lib.is_file() {
+        return (None, 0);
+    }
     let mut bytes = 0;
-    let uses = read_uses(crate_dir, &crate_dir.join("src/lib.rs"), &mut bytes);
-    (uses, bytes)
+    let mut files = 0;
+    if !mentions_env(crate_dir, &mut bytes, &mut files) {
+        return (Some(Vec::new()), bytes);
+    }
+    let mut read = 0;
+    let uses = read_uses(crate_dir, &lib, &mut read);
+    (uses, bytes.max(read))
+}
+
+/// Whether any `.rs` file below `dir` (not `target/` or hidden directories; at most
+/// [`MAX_FILES`] files, beyond which the answer is yes) contains `env!`.
+fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir) else { return true };
+    for e in rd.flatten() {
+        let Ok(ft) = e.file_type() else { return true };
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if ft.is_dir() {
+            if !name.starts_with('.') && name != "target" && mentions_env(&e.path(), bytes, files) {
+                return true;
+            }
+        } else if name.ends_with(".rs") {
+            *files += 1;
+            if *files > MAX_FILES {
+                return true;
+            }
+            let Ok(text) = std::fs::read(e.path()) else { return true };
+            *bytes += text.len() as u64;
+            if text.windows(4).any(|w| w == b"env!") {
+                return true;
+            }
+        } else if ft.is_symlink() {
+            // a linked file or directory: read it the slow way
+            return true;
+        }
+    }
+    false
 }
 
 fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse>> {
@@ -106,6 +147,10 @@ fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse
         }
         let text = std::fs::read_to_string(&file).ok()?;
         *bytes += text.len() as u64;
+        // neither a use nor a `mod` declaration: nothing to tokenise
+        if !text.contains("env!") && !declares_mod(&text) {
+            continue;
+        }
         let tokens = TokenStream::from_str(&text).ok()?;
         let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let mut cx = Walk { file: &file, text: &text, lines, out: &mut out, mods: Vec::new() };
@@ -154,6 +199,11 @@ pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> 
     let uses = env_uses(crate_dir).map(std::sync::Arc::new);
     cache.lock().unwrap_or_else(|e| e.into_inner()).insert(crate_dir.to_path_buf(), uses.clone());
     uses
+}
+
+/// Whether `text` may declare a module: `mod` followed by white space somewhere.
+fn declares_mod(text: &str) -> bool {
+    text.match_indices("mod").any(|(i, _)| text.as_bytes().get(i + 3).is_some_and(|b| b.is_ascii_whitespace()))
 }
 
 /// `#[test]`, `#[bench]`, or a test harness's `#[….::test]` (`#[tokio::test]`).
