@@ -81,7 +81,7 @@ pub fn env_uses(crate_dir: &Path) -> Option<Vec<EnvUse>> {
 /// [`env_uses`] of a library whose root file is `lib` (a `[lib] path` other than
 /// `src/lib.rs`).
 pub fn env_uses_from(crate_dir: &Path, lib: &Path) -> Option<Vec<EnvUse>> {
-    read_uses(crate_dir, lib, &mut 0)
+    read_uses(crate_dir, lib, &mut 0, None)
 }
 
 /// [`env_uses`], and how many bytes of source it read. A crate none of whose `.rs` files
@@ -94,45 +94,51 @@ pub fn env_uses_counted(crate_dir: &Path) -> (Option<Vec<EnvUse>>, u64) {
     }
     let mut bytes = 0;
     let mut files = 0;
-    if !mentions_env(crate_dir, &mut bytes, &mut files) {
+    let mut found = Vec::new();
+    let complete = mentions_env(crate_dir, &mut bytes, &mut files, &mut found);
+    if complete && found.is_empty() {
         return (Some(Vec::new()), bytes);
     }
     let mut read = 0;
-    let uses = read_uses(crate_dir, &lib, &mut read);
+    let uses = read_uses(crate_dir, &lib, &mut read, complete.then_some(found.as_slice()));
     (uses, bytes.max(read))
 }
 
-/// Whether any `.rs` file below `dir` (not `target/` or hidden directories; at most
-/// [`MAX_FILES`] files, beyond which the answer is yes) contains `env!`.
-fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize) -> bool {
-    let Ok(rd) = std::fs::read_dir(dir) else { return true };
+/// Collect the `.rs` files below `dir` that contain `env!` (not in `target/` or hidden
+/// directories). False when the list may be incomplete: a file could not be read, a link, or
+/// more than [`MAX_FILES`] files.
+fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize, found: &mut Vec<PathBuf>) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir) else { return false };
     for e in rd.flatten() {
-        let Ok(ft) = e.file_type() else { return true };
+        let Ok(ft) = e.file_type() else { return false };
         let name = e.file_name();
         let name = name.to_string_lossy();
         if ft.is_dir() {
-            if !name.starts_with('.') && name != "target" && mentions_env(&e.path(), bytes, files) {
-                return true;
+            if !name.starts_with('.') && name != "target" && !mentions_env(&e.path(), bytes, files, found) {
+                return false;
             }
         } else if name.ends_with(".rs") {
             *files += 1;
             if *files > MAX_FILES {
-                return true;
+                return false;
             }
-            let Ok(text) = std::fs::read(e.path()) else { return true };
+            let Ok(text) = std::fs::read(e.path()) else { return false };
             *bytes += text.len() as u64;
-            if text.windows(4).any(|w| w == b"env!") {
-                return true;
+            if has_env_macro(&text) {
+                found.push(e.path());
             }
         } else if ft.is_symlink() {
-            // a linked file or directory: read it the slow way
-            return true;
+            // a linked file or directory: read everything the slow way
+            return false;
         }
     }
-    false
+    true
 }
 
-fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse>> {
+/// The uses reachable from `lib` through `mod` declarations. With `env_files` (every file of
+/// the crate that contains `env!`), a module file is tokenised only when it contains `env!`
+/// itself or one of those files lies in the directory of its submodules.
+fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64, env_files: Option<&[PathBuf]>) -> Option<Vec<EnvUse>> {
     let lib = lib.to_path_buf();
     if !lib.is_file() {
         return None;
@@ -147,14 +153,6 @@ fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse
         }
         let text = std::fs::read_to_string(&file).ok()?;
         *bytes += text.len() as u64;
-        // neither a use nor a `mod` declaration: nothing to tokenise
-        if !text.contains("env!") && !declares_mod(&text) {
-            continue;
-        }
-        let tokens = TokenStream::from_str(&text).ok()?;
-        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let mut cx = Walk { file: &file, text: &text, lines, out: &mut out, mods: Vec::new() };
-        cx.walk(tokens, false, &gate);
         // `mod x;` of lib.rs / mod.rs is `x.rs` beside it; of `a.rs`, `a/x.rs`
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let base = match stem.as_str() {
@@ -162,6 +160,15 @@ fn read_uses(crate_dir: &Path, lib: &Path, bytes: &mut u64) -> Option<Vec<EnvUse
             "lib" | "mod" | "main" => file.parent().unwrap_or(crate_dir).to_path_buf(),
             _ => file.with_extension(""),
         };
+        // neither a use nor a `mod` declaration, or no use below: nothing to tokenise
+        let has_env = has_env_macro(text.as_bytes());
+        if !has_env && (!declares_mod(&text) || env_files.is_some_and(|f| !f.iter().any(|p| p.starts_with(&base)))) {
+            continue;
+        }
+        let tokens = TokenStream::from_str(&text).ok()?;
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut cx = Walk { file: &file, text: &text, lines, out: &mut out, mods: Vec::new() };
+        cx.walk(tokens, false, &gate);
         for (name, g) in cx.mods {
             let flat = base.join(format!("{name}.rs"));
             let nested = base.join(&name).join("mod.rs");
@@ -199,6 +206,20 @@ pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> 
     let uses = env_uses(crate_dir).map(std::sync::Arc::new);
     cache.lock().unwrap_or_else(|e| e.into_inner()).insert(crate_dir.to_path_buf(), uses.clone());
     uses
+}
+
+/// Whether `text` may call `env!`/`option_env!`: `env`, optional white space, `!`.
+fn has_env_macro(text: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(i) = text[at..].windows(3).position(|w| w == b"env") {
+        let after = &text[at + i + 3..];
+        let skip = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if after.get(skip) == Some(&b'!') {
+            return true;
+        }
+        at += i + 3;
+    }
+    false
 }
 
 /// Whether `text` may declare a module: `mod` followed by white space somewhere.
@@ -425,12 +446,17 @@ pub const LAST: &str = env!("CARGO_PKG_VERSION");
 "##,
         )
         .unwrap();
-        std::fs::write(d.path().join("src/gen/mod.rs"), "pub const V: Option<&str> = option_env!(\"MY_VAR\");\n")
-            .unwrap();
+        std::fs::write(
+            d.path().join("src/gen/mod.rs"),
+            "pub const V: Option<&str> = option_env!(\"MY_VAR\");\npub const W: &str = env ! (\"SPACED\");\n",
+        )
+        .unwrap();
         std::fs::write(d.path().join("src/schemas.rs"), "pub const S: &str = env!(\"SCHEMA_DIR\");\n").unwrap();
         std::fs::write(d.path().join("src/unused.rs"), "pub const U: &str = env!(\"NOT_A_MODULE\");\n").unwrap();
         std::fs::write(d.path().join("build.rs"), "fn main() { let _ = env!(\"CARGO\"); }\n").unwrap();
         let uses = env_uses(d.path()).unwrap();
+        // the phase's prefiltered reading finds the same uses
+        assert_eq!(env_uses_counted(d.path()).0.as_ref(), Some(&uses));
         // the byte range is the macro call as written
         let text = std::fs::read_to_string(d.path().join("src/lib.rs")).unwrap();
         let at =
@@ -446,6 +472,7 @@ pub const LAST: &str = env!("CARGO_PKG_VERSION");
             got,
             [
                 ("MY_VAR", 1, false, none(), false),
+                ("SPACED", 2, false, none(), false),
                 ("OUT_DIR", 4, true, none(), false),
                 ("OUT_DIR", 5, true, none(), false),
                 ("OUT_DIR", 7, false, none(), false),
