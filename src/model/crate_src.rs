@@ -95,7 +95,11 @@ pub fn env_uses_counted(crate_dir: &Path) -> (Option<Vec<EnvUse>>, u64) {
     let mut bytes = 0;
     let mut files = 0;
     let mut found = Vec::new();
-    let complete = mentions_env(crate_dir, &mut bytes, &mut files, &mut found);
+    // library modules live beside the root file (`src/`), not in tests/, benches/ or examples/
+    // one buffer for every file (a fresh allocation per file costs more in page faults than
+    // the search itself)
+    let mut buf = Vec::new();
+    let complete = mentions_env(lib.parent().unwrap_or(crate_dir), &mut bytes, &mut files, &mut found, &mut buf);
     if complete && found.is_empty() {
         return (Some(Vec::new()), bytes);
     }
@@ -107,14 +111,14 @@ pub fn env_uses_counted(crate_dir: &Path) -> (Option<Vec<EnvUse>>, u64) {
 /// Collect the `.rs` files below `dir` that contain `env!` (not in `target/` or hidden
 /// directories). False when the list may be incomplete: a file could not be read, a link, or
 /// more than [`MAX_FILES`] files.
-fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize, found: &mut Vec<PathBuf>) -> bool {
+fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize, found: &mut Vec<PathBuf>, buf: &mut Vec<u8>) -> bool {
     let Ok(rd) = std::fs::read_dir(dir) else { return false };
     for e in rd.flatten() {
         let Ok(ft) = e.file_type() else { return false };
         let name = e.file_name();
         let name = name.to_string_lossy();
         if ft.is_dir() {
-            if !name.starts_with('.') && name != "target" && !mentions_env(&e.path(), bytes, files, found) {
+            if !name.starts_with('.') && name != "target" && !mentions_env(&e.path(), bytes, files, found, buf) {
                 return false;
             }
         } else if name.ends_with(".rs") {
@@ -122,9 +126,13 @@ fn mentions_env(dir: &Path, bytes: &mut u64, files: &mut usize, found: &mut Vec<
             if *files > MAX_FILES {
                 return false;
             }
-            let Ok(text) = std::fs::read(e.path()) else { return false };
-            *bytes += text.len() as u64;
-            if has_env_macro(&text) {
+            buf.clear();
+            let read = std::fs::File::open(e.path()).and_then(|mut f| std::io::Read::read_to_end(&mut f, buf));
+            if read.is_err() {
+                return false;
+            }
+            *bytes += buf.len() as u64;
+            if has_env_macro(buf) {
                 found.push(e.path());
             }
         } else if ft.is_symlink() {
@@ -210,16 +218,11 @@ pub fn env_uses_cached(crate_dir: &Path) -> Option<std::sync::Arc<Vec<EnvUse>>> 
 
 /// Whether `text` may call `env!`/`option_env!`: `env`, optional white space, `!`.
 fn has_env_macro(text: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(i) = text[at..].windows(3).position(|w| w == b"env") {
-        let after = &text[at + i + 3..];
+    memchr::memmem::find_iter(text, b"env").any(|i| {
+        let after = &text[i + 3..];
         let skip = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        if after.get(skip) == Some(&b'!') {
-            return true;
-        }
-        at += i + 3;
-    }
-    false
+        after.get(skip) == Some(&b'!')
+    })
 }
 
 /// Whether `text` may declare a module: `mod` followed by white space somewhere.

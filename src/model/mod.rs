@@ -344,6 +344,22 @@ impl Project {
         self.targets_by_file.get(&file).map_or(0..0, |r| r.start as usize..r.end as usize)
     }
 
+    /// The targets of a build file whose names start with `prefix`, in name order (a binary
+    /// search in the package's sorted index, not a scan of the file).
+    pub fn targets_with_prefix<'a>(&'a self, file: FileId, prefix: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let range = self.targets_in(file);
+        let first = self.targets.get(range.start).filter(|_| !range.is_empty());
+        let idx: &[u32] = first.and_then(|t| self.by_package.get(&t.cell)?.get(&t.package)).map_or(&[], |b| &b[..]);
+        let m = first.and_then(|t| self.module_of(t.file));
+        let start =
+            m.map_or(idx.len(), |m| idx.partition_point(|i| target_name(m, &self.targets[*i as usize]) < prefix));
+        idx[start..]
+            .iter()
+            .map(|i| *i as usize)
+            .take_while(move |i| m.is_some_and(|m| target_name(m, &self.targets[*i]).starts_with(prefix)))
+            .filter(move |i| self.targets[*i].file == file)
+    }
+
     /// Evaluate a keyword argument of a target's call in its file's module scope.
     pub fn attr(&self, t: &Target, name: &str) -> Option<Val> {
         let arg = self.call_of(t).kwarg(name)?;

@@ -115,7 +115,7 @@ fn check_package(
     let buckified = |v: &semver::Version| {
         let Some(buck) = rp.buck_file else { return true };
         let want = format!("{name}-{v}");
-        p.targets_in(buck).any(|i| p.name(&p.targets[i]) == want)
+        p.targets_with_prefix(buck, &want).any(|i| p.name(&p.targets[i]) == want)
     };
     for pkg in pkgs {
         if !buckified(&pkg.version) {

@@ -244,7 +244,9 @@ fn buildscript_target(
 ) -> Option<usize> {
     let buck = rp.buck_file?;
     let prefix = format!("{name}-{version}-build-script-");
-    project.targets_in(buck).find(|i| project.name(&project.targets[*i]).strip_prefix(&prefix).is_some_and(&rest))
+    project
+        .targets_with_prefix(buck, &prefix)
+        .find(|i| project.name(&project.targets[*i]).strip_prefix(prefix.as_str()).is_some_and(&rest))
 }
 
 /// Headers' text prefix of a section: `''` for the top level, `'cfg(…)'.` for a cfg section,
