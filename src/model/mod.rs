@@ -8,6 +8,7 @@ pub mod cfg_expr;
 pub mod crate_facts;
 pub mod crate_src;
 pub mod data;
+pub mod eval;
 pub mod exec;
 pub mod fixups;
 pub mod image_ref;
