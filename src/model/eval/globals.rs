@@ -329,11 +329,11 @@ fn build_functions(builder: &mut GlobalsBuilder) {
             return Err(err(format!("range of {len} elements is over the evaluator's limit of {max}")));
         }
         let real = std_range().ok_or_else(|| err("internal: no range builtin"))?;
-        let mut pos = vec![eval.heap().alloc(a1)];
-        if let Some(a2) = a2 {
-            pos.push(eval.heap().alloc(a2));
-        }
-        pos.push(eval.heap().alloc(step));
+        let heap = eval.heap();
+        let pos = match a2 {
+            None => vec![heap.alloc(a1)],
+            Some(a2) => vec![heap.alloc(a1), heap.alloc(a2), heap.alloc(step)],
+        };
         eval.eval_function(real.to_value(), &pos, &[])
     }
 }

@@ -146,6 +146,23 @@ fn for_loop_and_comprehension() {
 }
 
 #[test]
+fn range_matches_the_builtin() {
+    let f = Fixture::new(&[(
+        "p/BUCK",
+        "rust_library(name = \"x\", a = list(range(3)), b = list(range(1, 4)), c = list(range(5, 0, -2)), d = list(range(0)), e = len(range(0, 10, 3)))\n",
+    )]);
+    let r = f.eval("p/BUCK");
+    ok(&r);
+    let ints = |xs: &[i64]| AttrValue::List(xs.iter().map(|&i| AttrValue::Int(i)).collect());
+    let t = target(&r, "x");
+    assert_eq!(t.attr("a"), Some(&ints(&[0, 1, 2])));
+    assert_eq!(t.attr("b"), Some(&ints(&[1, 2, 3])));
+    assert_eq!(t.attr("c"), Some(&ints(&[5, 3, 1])));
+    assert_eq!(t.attr("d"), Some(&ints(&[])));
+    assert_eq!(t.attr("e"), Some(&AttrValue::Int(4)));
+}
+
+#[test]
 fn third_party_shim_forwards_kwargs() {
     let f = Fixture::new(&[
         ("third-party/macros.bzl", "def third_party_rust_library(**kwargs):\n    native.rust_library(**kwargs)\n"),
@@ -515,3 +532,4 @@ fn throughput_many_small_files() {
     assert_eq!(n, 800);
     eprintln!("200 build files, 800 targets: {:?}", t.elapsed());
 }
+
