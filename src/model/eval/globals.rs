@@ -338,6 +338,34 @@ fn build_functions(builder: &mut GlobalsBuilder) {
     }
 }
 
+/// Deepest value `json.encode` accepts (the encoder recurses).
+const MAX_JSON_DEPTH: usize = 200;
+
+/// `json`: the standard library's, with a depth check before `encode`.
+#[starlark_module]
+fn json_members(builder: &mut GlobalsBuilder) {
+    fn encode<'v>(#[starlark(require = pos)] x: Value<'v>, eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<Value<'v>> {
+        if super::values::nests_deeper_than(x, MAX_JSON_DEPTH) {
+            return Err(err(format!("json.encode: value nests deeper than the evaluator's limit of {MAX_JSON_DEPTH}")));
+        }
+        let f = std_json(eval.heap(), "encode")?;
+        eval.eval_function(f, &[x], &[])
+    }
+
+    fn decode<'v>(#[starlark(require = pos)] x: Value<'v>, eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<Value<'v>> {
+        let f = std_json(eval.heap(), "decode")?;
+        eval.eval_function(f, &[x], &[])
+    }
+}
+
+/// A member of the standard library's `json` namespace.
+fn std_json<'v>(heap: Heap<'v>, member: &str) -> starlark::Result<Value<'v>> {
+    static STD: OnceLock<Globals> = OnceLock::new();
+    let globals = STD.get_or_init(|| GlobalsBuilder::extended_by(&[LibraryExtension::Json]).build());
+    let json = globals.iter().find(|(k, _)| *k == "json").map(|(_, v)| v).ok_or_else(|| err("internal: no json"))?;
+    json.to_value().get_attr(member, heap)?.ok_or_else(|| err(format!("internal: no json.{member}")))
+}
+
 struct Builtins {
     globals: Globals,
     by_name: rustc_hash::FxHashMap<String, FrozenValue>,
@@ -361,11 +389,11 @@ fn builtins() -> &'static Builtins {
             LibraryExtension::Partial,
             LibraryExtension::Debug,
             LibraryExtension::Print,
-            LibraryExtension::Json,
             LibraryExtension::Typing,
             LibraryExtension::SetType,
         ])
         .with(build_functions)
+        .with_namespace("json", json_members)
         .with(|b| {
             for rule in KNOWN_RULES {
                 b.set(rule, RuleStub::new(rule));

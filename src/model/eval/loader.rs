@@ -13,11 +13,14 @@ use starlark::eval::{Evaluator, FileLoader};
 use starlark::syntax::AstModule;
 
 use super::globals::{BuildInfo, Recorder, err, globals};
-use super::values::RuleStub;
+use super::values::{RuleStub, nests_deeper_than};
 use super::{EvalContext, EvalError, EvalErrorKind, EvalLimits, EvalResult, Loc, cell_and_package};
 
 /// Ids of evaluations in progress (one per build file), for the cross-thread cycle check.
 static NEXT_TASK: AtomicU64 = AtomicU64::new(1);
+
+/// Deepest value a `.bzl` file may export (freezing recurses).
+const MAX_FREEZE_DEPTH: usize = 500;
 
 /// Why a `.bzl` file could not be loaded.
 #[derive(Debug, Clone)]
@@ -220,48 +223,130 @@ fn stub_module(symbols: &[String]) -> Result<FrozenModule, String> {
     })
 }
 
-/// Bracket nesting of `text`, ignoring strings and comments (roughly: enough to refuse
-/// files the recursive parser and compiler could overflow on).
-fn max_nesting(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut quote: Option<u8> = None;
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    bytes.next();
-                } else if b == q || b == b'\n' {
-                    quote = None;
+/// An upper bound on the depth of the syntax tree of `text`: the parser and the compiler
+/// recurse over it, so files deeper than the limit are refused rather than risking a stack
+/// overflow. Counts, ignoring strings and comments: brackets, plus runs of operators and
+/// keywords (`a + b + c`, `not not x`, `x.a.b`) not separated by `,` or a statement end, plus
+/// indentation levels.
+pub(crate) fn tree_depth_bound(text: &str) -> usize {
+    struct Level {
+        base: usize,
+        ops: usize,
+    }
+    let bytes = text.as_bytes();
+    let mut levels = vec![Level { base: 0, ops: 0 }];
+    let mut indents: Vec<usize> = vec![0];
+    let mut max = 0usize;
+    let mut at_line_start = true;
+    let mut elifs = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if at_line_start && levels.len() == 1 {
+            let mut width = 0;
+            while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                width += 1;
+                i += 1;
+            }
+            at_line_start = false;
+            if i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r' | b'#') {
+                while indents.len() > 1 && width < *indents.last().unwrap_or(&0) {
+                    indents.pop();
+                }
+                if width > *indents.last().unwrap_or(&0) {
+                    indents.push(width);
+                }
+                levels[0].base = indents.len();
+            }
+            continue;
+        }
+        let top = levels.len() - 1;
+        match b {
+            b'"' | b'\'' => {
+                let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
+                i += if triple { 3 } else { 1 };
+                while i < bytes.len() {
+                    if bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !triple && bytes[i] == b'\n' {
+                        break;
+                    }
+                    if bytes[i] == b && (!triple || (bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b))) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => {
+                if levels.len() == 1 {
+                    levels[0].ops = 0;
+                    at_line_start = true;
                 }
             }
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'#' => {
-                    for c in bytes.by_ref() {
-                        if c == b'\n' {
-                            break;
-                        }
+            b';' | b',' => levels[top].ops = 0,
+            b'(' | b'[' | b'{' => {
+                levels[top].ops += 1;
+                let base = levels[top].base + levels[top].ops;
+                levels.push(Level { base, ops: 0 });
+            }
+            b')' | b']' | b'}' => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'=' | b'!' | b'~' | b'.' | b':' => {
+                levels[top].ops += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let s = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let word = &text[s..i];
+                if matches!(word, "and" | "or" | "not" | "if" | "else" | "lambda" | "in" | "for") {
+                    levels[top].ops += 1;
+                }
+                // `elif` chains nest: count a run of them after an `if` statement.
+                if levels.len() == 1 && levels[0].ops == 0 {
+                    match word {
+                        "if" => elifs = 0,
+                        "elif" => elifs += 1,
+                        _ => {}
                     }
+                    max = max.max(levels[0].base + elifs);
                 }
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
+                let l = &levels[levels.len() - 1];
+                max = max.max(l.base + l.ops);
+                continue;
+            }
+            _ => {}
         }
+        let l = &levels[levels.len() - 1];
+        max = max.max(l.base + l.ops);
+        i += 1;
     }
     max
 }
 
 fn parse(name: &str, text: &str, limits: &EvalLimits) -> Result<AstModule, EvalError> {
-    let depth = max_nesting(text);
+    let depth = tree_depth_bound(text);
     if depth > limits.max_nesting {
         return Err(EvalError {
             kind: EvalErrorKind::Syntax,
-            message: format!("brackets nest {depth} deep, over the evaluator's limit of {}", limits.max_nesting),
+            message: format!(
+                "expressions or blocks nest up to {depth} deep, over the evaluator's limit of {}",
+                limits.max_nesting
+            ),
             loc: None,
             call_site: None,
         });
@@ -315,6 +400,9 @@ fn run<R>(
             eval.set_loader(loader);
             eval.extra = Some(recorder);
             eval.set_print_handler(&NoPrint);
+            // Starlark's collector traces recursively: a deeply nested value would overflow
+            // the stack. Files are short-lived; the heap limit bounds what they allocate.
+            eval.disable_gc();
             let _ = eval.set_max_callstack_size(limits.max_callstack.max(1));
             let _ = eval.set_max_tick_count(limits.max_ticks.max(1));
             let _ = eval.set_max_heap_size(limits.max_heap_bytes.max(1));
@@ -343,6 +431,21 @@ fn eval_bzl(ctx: &EvalContext, path: &Path, task: u64, chain: &mut Vec<PathBuf>)
     }
     let recorder = Recorder::new(ctx.options.clone(), None, name.clone());
     run(ctx, ast, &loader, &recorder, |module| {
+        // Freezing recurses through values: refuse deeply nested ones.
+        for name in module.names() {
+            let deep = module.get(name.as_str()).is_some_and(|v| nests_deeper_than(v, MAX_FREEZE_DEPTH));
+            if deep {
+                return Err(EvalError {
+                    kind: EvalErrorKind::Limit,
+                    message: format!(
+                        "`{}` nests deeper than the evaluator's limit of {MAX_FREEZE_DEPTH}",
+                        name.as_str()
+                    ),
+                    loc: None,
+                    call_site: None,
+                });
+            }
+        }
         module.freeze().map_err(|e| EvalError {
             kind: EvalErrorKind::Eval,
             message: format!("cannot freeze: {e:?}"),

@@ -58,7 +58,9 @@ pub struct EvalLimits {
     pub max_load_depth: usize,
     /// Largest `range()` the evaluator creates.
     pub max_range_len: u64,
-    /// Bracket nesting above which a file is not evaluated (the compiler recurses).
+    /// Bound on syntax-tree depth (brackets, operator chains, indentation, `elif` runs) above
+    /// which a file is not evaluated: the parser and compiler recurse. 1000 is safe on a
+    /// 16 MiB stack in debug builds (5000 overflows for nested `lambda`, `elif`, blocks).
     pub max_nesting: usize,
 }
 
@@ -68,10 +70,10 @@ impl Default for EvalLimits {
             max_ticks: 20_000_000,
             max_callstack: 256,
             timeout: Duration::from_secs(10),
-            max_heap_bytes: 1 << 30,
+            max_heap_bytes: 512 << 20,
             max_load_depth: 64,
             max_range_len: 10_000_000,
-            max_nesting: 256,
+            max_nesting: 1000,
         }
     }
 }

@@ -533,3 +533,85 @@ fn throughput_many_small_files() {
     eprintln!("200 build files, 800 targets: {:?}", t.elapsed());
 }
 
+
+#[test]
+fn hostile_deep_syntax_is_refused_not_overflowed() {
+    let mut indent = String::new();
+    for i in 0..1500 {
+        indent.push_str(&" ".repeat(i));
+        indent.push_str("if True:\n");
+    }
+    indent.push_str(&" ".repeat(1500));
+    indent.push_str("pass\n");
+    let mut elifs = "x = 1\nif x == 0:\n    pass\n".to_owned();
+    for i in 0..5000 {
+        elifs.push_str(&format!("elif x == {i}:\n    pass\n"));
+    }
+    let files = [
+        format!("x = {}1\n", "1 + ".repeat(100_000)),
+        format!("x = {}1\n", "lambda: ".repeat(5000)),
+        format!("x = {}True\n", "not ".repeat(100_000)),
+        format!("x = {}1{}\n", "(1 + ".repeat(3000), ")".repeat(3000)),
+        format!("x = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        indent,
+        elifs,
+    ];
+    let named: Vec<(String, &str)> = files.iter().enumerate().map(|(i, t)| (format!("p{i}/BUCK"), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = named.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let f = Fixture::new(&refs);
+    for (p, _) in &refs {
+        let r = f.eval(p);
+        assert_eq!(r.errors.len(), 1, "{p}: {:#?}", r.errors);
+        assert_eq!(r.errors[0].kind, EvalErrorKind::Syntax, "{p}: {}", r.errors[0]);
+        assert!(r.errors[0].message.contains("nest"), "{p}: {}", r.errors[0]);
+    }
+    // Below the limit, and with brackets, strings and comments that do not nest, files run.
+    let ok_src = format!(
+        "x = {}1\ny = [{}]\nz = \"((((([[[[\" # {}\nw = \"\"\"\n{}\n\"\"\"\n",
+        "1 + ".repeat(900),
+        "\"a\" + \"b\", ".repeat(5000),
+        "(".repeat(5000),
+        "(".repeat(5000)
+    );
+    let f = Fixture::new(&[("p/BUCK", &ok_src)]);
+    ok(&f.eval("p/BUCK"));
+}
+
+#[test]
+fn hostile_deep_values_do_not_overflow() {
+    let build = |tail: &str| format!("l = []\nfor i in range(100000):\n    l = [l]\n{tail}\n");
+    let f = Fixture::new(&[
+        ("a/BUCK", &build("x = str(l)\ny = (l == l)\nrust_library(name = \"x\", deps = l)")),
+        ("b/BUCK", &build("x = json.encode(l)")),
+        ("c/BUCK", "load(\"//:deep.bzl\", \"L\")\n"),
+        ("deep.bzl", "def mk():\n    l = []\n    for i in range(100000):\n        l = [l]\n    return l\nL = mk()\n"),
+    ]);
+    let r = f.eval("a/BUCK");
+    ok(&r);
+    assert!(matches!(target(&r, "x").attr("deps"), Some(AttrValue::List(_))));
+    let r = f.eval("b/BUCK");
+    assert_eq!(r.errors[0].kind, EvalErrorKind::Limit, "{}", r.errors[0]);
+    let r = f.eval("c/BUCK");
+    assert_eq!(r.errors[0].kind, EvalErrorKind::Load, "{}", r.errors[0]);
+    assert!(r.errors[0].message.contains("nests deeper"), "{}", r.errors[0]);
+}
+
+#[test]
+fn json_still_works() {
+    let f = Fixture::new(&[(
+        "p/BUCK",
+        "rust_library(name = \"x\", e = json.encode({\"a\": [1, True, None]}), d = json.decode(\"[1, 2]\"))\n",
+    )]);
+    let r = f.eval("p/BUCK");
+    ok(&r);
+    let t = target(&r, "x");
+    assert_eq!(t.attr("e"), Some(&s("{\"a\":[1,true,null]}")));
+    assert_eq!(t.attr("d"), Some(&AttrValue::List(vec![AttrValue::Int(1), AttrValue::Int(2)])));
+}
+
+#[test]
+fn context_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<EvalContext>();
+    check::<EvalResult>();
+}

@@ -10,6 +10,7 @@ use starlark::eval::{Arguments, Evaluator};
 use starlark::starlark_simple_value;
 use starlark::values::dict::DictRef;
 use starlark::values::list::ListRef;
+use starlark::values::structs::StructRef;
 use starlark::values::tuple::TupleRef;
 use starlark::values::{
     Heap, NoSerialize, ProvidesStaticType, StarlarkValue, Value, ValueLike, starlark_value,
@@ -292,4 +293,40 @@ fn to_attr_depth(v: Value<'_>, depth: u32) -> AttrValue {
         repr.push_str("...");
     }
     AttrValue::Opaque(repr)
+}
+
+/// Whether `v` nests deeper than `limit` (lists, tuples, dicts, structs), found without
+/// recursion; shared substructures are revisited only when reached deeper.
+pub(crate) fn nests_deeper_than(v: Value<'_>, limit: usize) -> bool {
+    let mut deepest = std::collections::HashMap::new();
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        if depth > limit {
+            return true;
+        }
+        let mut children = Vec::new();
+        if let Some(l) = ListRef::from_value(v) {
+            children.extend(l.iter());
+        } else if let Some(t) = TupleRef::from_value(v) {
+            children.extend(t.iter());
+        } else if let Some(d) = DictRef::from_value(v) {
+            for (k, x) in d.iter() {
+                children.push(k);
+                children.push(x);
+            }
+        } else if let Some(s) = StructRef::from_value(v) {
+            children.extend(s.iter().map(|(_, x)| x));
+        }
+        if children.is_empty() {
+            continue;
+        }
+        match deepest.get(&v.identity()) {
+            Some(&d) if d >= depth => continue,
+            _ => {
+                deepest.insert(v.identity(), depth);
+            }
+        }
+        stack.extend(children.into_iter().map(|c| (c, depth + 1)));
+    }
+    false
 }
