@@ -166,7 +166,8 @@ fn read_config_value<'v>(
     default: Option<Value<'v>>,
 ) -> Value<'v> {
     let found = recorder(eval).and_then(|rec| {
-        let map = if root { rec.options.root_config.as_ref().unwrap_or(&rec.options.config) } else { &rec.options.config };
+        let map =
+            if root { rec.options.root_config.as_ref().unwrap_or(&rec.options.config) } else { &rec.options.config };
         map.get(section)?.get(key).cloned()
     });
     match found {
@@ -224,10 +225,7 @@ fn build_functions(builder: &mut GlobalsBuilder) {
     }
 
     /// `select({condition: value})`: recorded with its branches.
-    fn select<'v>(
-        #[starlark(require = pos)] branches: DictRef<'v>,
-        heap: Heap<'v>,
-    ) -> starlark::Result<Value<'v>> {
+    fn select<'v>(#[starlark(require = pos)] branches: DictRef<'v>, heap: Heap<'v>) -> starlark::Result<Value<'v>> {
         let branches = branches
             .iter()
             .map(|(k, v)| (k.unpack_str().map_or_else(|| k.to_repr(), str::to_owned), to_attr(v)))
@@ -239,8 +237,19 @@ fn build_functions(builder: &mut GlobalsBuilder) {
     fn host_info<'v>(eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<Value<'v>> {
         let os = ["is_linux", "is_macos", "is_windows", "is_freebsd", "is_unknown"];
         let arch = [
-            "is_x86_64", "is_aarch64", "is_arm", "is_armeb", "is_i386", "is_mips", "is_mips64",
-            "is_mipsel", "is_mipsel64", "is_powerpc", "is_ppc64", "is_riscv64", "is_unknown",
+            "is_x86_64",
+            "is_aarch64",
+            "is_arm",
+            "is_armeb",
+            "is_i386",
+            "is_mips",
+            "is_mips64",
+            "is_mipsel",
+            "is_mipsel64",
+            "is_powerpc",
+            "is_ppc64",
+            "is_riscv64",
+            "is_unknown",
         ];
         let os = AllocStruct(os.iter().map(|k| (*k, *k == "is_linux")).collect::<Vec<_>>());
         let arch = AllocStruct(arch.iter().map(|k| (*k, *k == "is_x86_64")).collect::<Vec<_>>());
@@ -344,7 +353,10 @@ const MAX_JSON_DEPTH: usize = 200;
 /// `json`: the standard library's, with a depth check before `encode`.
 #[starlark_module]
 fn json_members(builder: &mut GlobalsBuilder) {
-    fn encode<'v>(#[starlark(require = pos)] x: Value<'v>, eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<Value<'v>> {
+    fn encode<'v>(
+        #[starlark(require = pos)] x: Value<'v>,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<Value<'v>> {
         if super::values::nests_deeper_than(x, MAX_JSON_DEPTH) {
             return Err(err(format!("json.encode: value nests deeper than the evaluator's limit of {MAX_JSON_DEPTH}")));
         }
@@ -352,7 +364,10 @@ fn json_members(builder: &mut GlobalsBuilder) {
         eval.eval_function(f, &[x], &[])
     }
 
-    fn decode<'v>(#[starlark(require = pos)] x: Value<'v>, eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<Value<'v>> {
+    fn decode<'v>(
+        #[starlark(require = pos)] x: Value<'v>,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<Value<'v>> {
         let f = std_json(eval.heap(), "decode")?;
         eval.eval_function(f, &[x], &[])
     }

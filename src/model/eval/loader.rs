@@ -59,9 +59,10 @@ struct InProgress<'a> {
 
 impl Drop for InProgress<'_> {
     fn drop(&mut self) {
-        let result = self.result.take().unwrap_or_else(|| {
-            Err(Failure { kind: EvalErrorKind::Eval, message: "evaluation panicked".to_owned() })
-        });
+        let result = self
+            .result
+            .take()
+            .unwrap_or_else(|| Err(Failure { kind: EvalErrorKind::Eval, message: "evaluation panicked".to_owned() }));
         let mut st = self.cache.lock();
         st.in_progress.remove(&self.path);
         st.done.insert(self.path.clone(), result);
@@ -287,11 +288,9 @@ pub(crate) fn tree_depth_bound(text: &str) -> usize {
                 }
                 continue;
             }
-            b'\n' => {
-                if levels.len() == 1 {
-                    levels[0].ops = 0;
-                    at_line_start = true;
-                }
+            b'\n' if levels.len() == 1 => {
+                levels[0].ops = 0;
+                at_line_start = true;
             }
             b';' | b',' => levels[top].ops = 0,
             b'(' | b'[' | b'{' => {
@@ -299,10 +298,8 @@ pub(crate) fn tree_depth_bound(text: &str) -> usize {
                 let base = levels[top].base + levels[top].ops;
                 levels.push(Level { base, ops: 0 });
             }
-            b')' | b']' | b'}' => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                levels.pop();
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'=' | b'!' | b'~' | b'.' | b':' => {
                 levels[top].ops += 1;
@@ -369,12 +366,7 @@ pub(crate) fn to_eval_error(e: &starlark::Error, build_file: Option<&str>) -> Ev
         _ => EvalErrorKind::Eval,
     };
     let call_site = build_file.and_then(|bf| {
-        e.call_stack()
-            .frames
-            .iter()
-            .filter_map(|f| f.location.as_ref())
-            .map(Loc::of)
-            .find(|l| l.file.as_os_str() == bf)
+        e.call_stack().frames.iter().filter_map(|f| f.location.as_ref()).map(Loc::of).find(|l| l.file.as_os_str() == bf)
     });
     EvalError { kind, message, loc: e.span().map(Loc::of), call_site }
 }

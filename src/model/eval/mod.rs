@@ -12,8 +12,8 @@
 //! - Every failure is an [`EvalError`] in the result; evaluation never panics on bad input,
 //!   and limits ([`EvalLimits`]) stop runaway loops and recursion.
 
-mod globals;
 mod glob;
+mod globals;
 mod loader;
 mod values;
 
@@ -282,16 +282,12 @@ pub fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> EvalResult
 /// The cell and package of a build file: the longest cell root containing it.
 pub(crate) fn cell_and_package(options: &EvalOptions, build_file: &Path) -> (String, String) {
     let dir = build_file.parent().unwrap_or(Path::new(""));
-    let best = options
-        .cells
-        .iter()
-        .filter(|(_, root)| dir.starts_with(root))
-        .max_by_key(|(_, root)| root.as_os_str().len());
+    let best =
+        options.cells.iter().filter(|(_, root)| dir.starts_with(root)).max_by_key(|(_, root)| root.as_os_str().len());
     match best {
         Some((cell, root)) => {
             let rel = dir.strip_prefix(root).unwrap_or(dir);
-            let pkg: Vec<String> =
-                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let pkg: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             (cell.clone(), pkg.join("/"))
         }
         None => (String::new(), dir.to_string_lossy().replace('\\', "/")),

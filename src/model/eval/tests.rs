@@ -65,9 +65,7 @@ impl Fixture {
 }
 
 fn big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|s| {
-        std::thread::Builder::new().stack_size(16 << 20).spawn_scoped(s, f).unwrap().join().unwrap()
-    })
+    std::thread::scope(|s| std::thread::Builder::new().stack_size(16 << 20).spawn_scoped(s, f).unwrap().join().unwrap())
 }
 
 fn ok(r: &EvalResult) {
@@ -101,7 +99,10 @@ fn macro_declares_lib_and_image_with_locations() {
             "tools/defs.bzl",
             "def app(name, srcs = [], **kwargs):\n    native.rust_library(name = name + \"-lib\", srcs = srcs, **kwargs)\n    native.genrule(name = \"{}-image\".format(name), out = \"img\", cmd = \"true\")\n",
         ),
-        ("svc/BUCK", "load(\"//tools:defs.bzl\", \"app\")\n\napp(name = \"svc\", srcs = [\"main.rs\"], visibility = [\"PUBLIC\"])\n"),
+        (
+            "svc/BUCK",
+            "load(\"//tools:defs.bzl\", \"app\")\n\napp(name = \"svc\", srcs = [\"main.rs\"], visibility = [\"PUBLIC\"])\n",
+        ),
     ]);
     let r = f.eval("svc/BUCK");
     ok(&r);
@@ -138,10 +139,7 @@ fn for_loop_and_comprehension() {
     )]);
     let r = f.eval("p/BUCK");
     ok(&r);
-    assert_eq!(
-        names(&r),
-        pairs(&[("rust_library", "a"), ("rust_library", "b"), ("genrule", "g0"), ("genrule", "g1")])
-    );
+    assert_eq!(names(&r), pairs(&[("rust_library", "a"), ("rust_library", "b"), ("genrule", "g0"), ("genrule", "g1")]));
     assert_eq!(target(&r, "b").call_site.as_ref().unwrap().line, 2);
 }
 
@@ -202,7 +200,10 @@ fn local_variable_and_kwargs_forwarding() {
             "defs.bzl",
             "def lib(name, **kwargs):\n    deps = kwargs.pop(\"deps\", []) + [\"//common:c\"]\n    extra = dict(kwargs)\n    native.rust_library(name = name, deps = deps, **extra)\n",
         ),
-        ("p/BUCK", "load(\"//:defs.bzl\", \"lib\")\nDEPS = [\":a\"]\nlib(name = \"x\", deps = DEPS, edition = \"2021\")\n"),
+        (
+            "p/BUCK",
+            "load(\"//:defs.bzl\", \"lib\")\nDEPS = [\":a\"]\nlib(name = \"x\", deps = DEPS, edition = \"2021\")\n",
+        ),
     ]);
     let r = f.eval("p/BUCK");
     ok(&r);
@@ -280,10 +281,7 @@ fn prelude_loads_are_recording_stubs() {
     )]);
     let r = f.eval("p/BUCK");
     ok(&r);
-    assert_eq!(
-        names(&r),
-        pairs(&[("rust_library", "l"), ("rust_binary", "b"), ("cargo.rust_binary", "c")])
-    );
+    assert_eq!(names(&r), pairs(&[("rust_library", "l"), ("rust_binary", "b"), ("cargo.rust_binary", "c")]));
 }
 
 #[test]
@@ -310,16 +308,16 @@ fn package_functions_and_builtins() {
     let h = target(&r, "h");
     assert_eq!(h.attr("exists"), Some(&AttrValue::Bool(true)));
     assert_eq!(h.attr("missing"), Some(&AttrValue::Bool(false)));
-    assert_eq!(
-        r.package_values,
-        vec![("oncall".to_owned(), s("team")), ("inherit".to_owned(), AttrValue::Bool(true))]
-    );
+    assert_eq!(r.package_values, vec![("oncall".to_owned(), s("team")), ("inherit".to_owned(), AttrValue::Bool(true))]);
 }
 
 #[test]
 fn shared_bzl_is_evaluated_once() {
     let mut files = vec![
-        ("defs.bzl", "load(\":base.bzl\", \"BASE\")\ndef m(name):\n    native.rust_library(name = name, edition = BASE)\n"),
+        (
+            "defs.bzl",
+            "load(\":base.bzl\", \"BASE\")\ndef m(name):\n    native.rust_library(name = name, edition = BASE)\n",
+        ),
         ("base.bzl", "BASE = \"2021\"\n"),
         ("p1/BUCK", "load(\"//:defs.bzl\", \"m\")\nm(name = \"a\")\n"),
         ("p2/BUCK", "load(\"//:defs.bzl\", \"m\")\nm(name = \"b\")\n"),
@@ -533,7 +531,6 @@ fn throughput_many_small_files() {
     eprintln!("200 build files, 800 targets: {:?}", t.elapsed());
 }
 
-
 #[test]
 fn hostile_deep_syntax_is_refused_not_overflowed() {
     let mut indent = String::new();
@@ -556,7 +553,8 @@ fn hostile_deep_syntax_is_refused_not_overflowed() {
         indent,
         elifs,
     ];
-    let named: Vec<(String, &str)> = files.iter().enumerate().map(|(i, t)| (format!("p{i}/BUCK"), t.as_str())).collect();
+    let named: Vec<(String, &str)> =
+        files.iter().enumerate().map(|(i, t)| (format!("p{i}/BUCK"), t.as_str())).collect();
     let refs: Vec<(&str, &str)> = named.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     let f = Fixture::new(&refs);
     for (p, _) in &refs {

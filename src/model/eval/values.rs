@@ -12,9 +12,7 @@ use starlark::values::dict::DictRef;
 use starlark::values::list::ListRef;
 use starlark::values::structs::StructRef;
 use starlark::values::tuple::TupleRef;
-use starlark::values::{
-    Heap, NoSerialize, ProvidesStaticType, StarlarkValue, Value, ValueLike, starlark_value,
-};
+use starlark::values::{Heap, NoSerialize, ProvidesStaticType, StarlarkValue, Value, ValueLike, starlark_value};
 
 use super::AttrValue;
 use super::globals::{builtin, record_rule_call};
@@ -204,12 +202,12 @@ pub(crate) fn combine(a: AttrValue, b: AttrValue) -> AttrValue {
             xs.extend(ys);
             AttrValue::Concat(xs)
         }
-        (AttrValue::Select(branches), b) => AttrValue::Select(
-            branches.into_iter().map(|(k, v)| (k, plain_add(v, b.clone()))).collect(),
-        ),
-        (a, AttrValue::Select(branches)) => AttrValue::Select(
-            branches.into_iter().map(|(k, v)| (k, plain_add(a.clone(), v))).collect(),
-        ),
+        (AttrValue::Select(branches), b) => {
+            AttrValue::Select(branches.into_iter().map(|(k, v)| (k, plain_add(v, b.clone()))).collect())
+        }
+        (a, AttrValue::Select(branches)) => {
+            AttrValue::Select(branches.into_iter().map(|(k, v)| (k, plain_add(a.clone(), v))).collect())
+        }
         (a, b) => plain_add(a, b),
     }
 }
@@ -235,9 +233,7 @@ fn plain_add(a: AttrValue, b: AttrValue) -> AttrValue {
             }
             AttrValue::Dict(x)
         }
-        (a, b) if matches!(a, AttrValue::Select(_)) || matches!(b, AttrValue::Select(_)) => {
-            combine(a, b)
-        }
+        (a, b) if matches!(a, AttrValue::Select(_)) || matches!(b, AttrValue::Select(_)) => combine(a, b),
         (a, b) => AttrValue::Concat(vec![a, b]),
     }
 }
