@@ -372,9 +372,15 @@ pub(crate) fn to_eval_error(e: &starlark::Error, build_file: Option<&str>) -> Ev
 }
 
 fn is_limit(message: &str) -> bool {
-    ["tick", "Evaluation cancelled", "call stack overflow", "Heap memory limit", "evaluator's limit"]
-        .iter()
-        .any(|m| message.contains(m))
+    [
+        "ticks has been exceeded",
+        "Evaluation cancelled",
+        "Starlark call stack overflow",
+        "Heap memory limit of",
+        "the evaluator's limit of",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// Run `ast` in a fresh module with the limits of `ctx`; `finish` sees the module afterwards.
@@ -401,7 +407,13 @@ fn run<R>(
             let deadline = Instant::now() + limits.timeout;
             eval.set_check_cancelled(Box::new(move || Instant::now() > deadline));
             let build_file = recorder.build.as_ref().map(|_| recorder.file_name.as_str());
-            eval.eval_module(ast, globals()).map_err(|e| to_eval_error(&e, build_file))?;
+            eval.eval_module(ast, globals()).map_err(|e| {
+                let mut error = to_eval_error(&e, build_file);
+                if error.message.contains("Evaluation cancelled") {
+                    error.message = format!("evaluation took longer than the limit of {:?}", limits.timeout);
+                }
+                error
+            })?;
         }
         finish(module)
     })

@@ -43,6 +43,26 @@ pub trait LoadResolver: Send + Sync {
     }
 }
 
+/// A [`LoadResolver`] made of two closures; files are read from disk.
+pub struct FnResolver<R, P> {
+    pub resolve: R,
+    pub is_prelude: P,
+}
+
+impl<R, P> LoadResolver for FnResolver<R, P>
+where
+    R: Fn(&Path, &str) -> Option<PathBuf> + Send + Sync,
+    P: Fn(&Path, &str) -> bool + Send + Sync,
+{
+    fn resolve(&self, from_file: &Path, load_string: &str) -> Option<PathBuf> {
+        (self.resolve)(from_file, load_string)
+    }
+
+    fn is_prelude(&self, from_file: &Path, load_string: &str) -> bool {
+        (self.is_prelude)(from_file, load_string)
+    }
+}
+
 /// Limits on one file's evaluation (each `.bzl` file gets its own budget).
 #[derive(Debug, Clone)]
 pub struct EvalLimits {
