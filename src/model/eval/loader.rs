@@ -12,7 +12,7 @@ use starlark::environment::{FrozenModule, Module};
 use starlark::eval::{Evaluator, FileLoader};
 use starlark::syntax::AstModule;
 
-use super::globals::{BuildInfo, Recorder, err, globals};
+use super::globals::{BuildInfo, Recorder, builtin, err, globals};
 use super::values::{RuleStub, nests_deeper_than};
 use super::{EvalContext, EvalError, EvalErrorKind, EvalLimits, EvalResult, Loc, cell_and_package};
 
@@ -393,6 +393,13 @@ fn run<R>(
 ) -> Result<R, EvalError> {
     let limits = &ctx.options.limits;
     Module::with_temp_heap(|module| {
+        if recorder.build.is_some() {
+            for rule in &ctx.options.extra_rules {
+                if builtin(rule).is_none() {
+                    module.set(rule, module.heap().alloc(RuleStub::new(rule)));
+                }
+            }
+        }
         {
             let mut eval = Evaluator::new(&module);
             eval.set_loader(loader);

@@ -112,6 +112,10 @@ pub struct EvalOptions {
     pub config: ConfigMap,
     /// What `read_root_config` reads; `None`: the same as [`EvalOptions::config`].
     pub root_config: Option<ConfigMap>,
+    /// More rule names visible as globals in build files (recording stubs), beyond the common
+    /// ones built in (`KNOWN_RULES` in `globals.rs`): e.g. every rule of the repository's
+    /// prelude. Any other unknown name in a build file is an error, as in Buck2.
+    pub extra_rules: Vec<String>,
     /// Build file names: directories containing one are subpackages, which `glob` skips.
     pub build_file_names: Vec<String>,
     pub limits: EvalLimits,
@@ -125,6 +129,7 @@ impl EvalOptions {
             cells: vec![("root".to_owned(), root_dir.to_path_buf())],
             config: ConfigMap::new(),
             root_config: None,
+            extra_rules: Vec::new(),
             build_file_names: vec!["BUCK".to_owned(), "BUCK.v2".to_owned()],
             limits: EvalLimits::default(),
         }

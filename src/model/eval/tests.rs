@@ -394,6 +394,25 @@ fn fail_and_other_errors() {
 }
 
 #[test]
+fn extra_rules_are_globals_in_build_files() {
+    let f = Fixture::new(&[
+        ("p/BUCK", "go_library(name = \"g\")\nrust_library(name = \"r\")\n"),
+        ("q/BUCK", "go_library = 1\ngo_binary(name = \"b\")\n"),
+    ]);
+    let r = f.eval("p/BUCK");
+    assert_eq!(r.errors[0].kind, EvalErrorKind::Eval, "{:?}", r.errors);
+    let mut opts = f.options();
+    opts.extra_rules = vec!["go_library".into(), "go_binary".into(), "rust_library".into()];
+    let ctx = EvalContext::new(opts);
+    let r = f.eval_with(&ctx, "p/BUCK");
+    ok(&r);
+    assert_eq!(names(&r), pairs(&[("go_library", "g"), ("rust_library", "r")]));
+    let r = f.eval_with(&ctx, "q/BUCK");
+    ok(&r);
+    assert_eq!(names(&r), pairs(&[("go_binary", "b")]));
+}
+
+#[test]
 fn bzl_top_level_rule_calls_and_build_functions() {
     let f = Fixture::new(&[
         ("defs.bzl", "native.rust_library(name = \"ignored\")\nX = 1\n"),
