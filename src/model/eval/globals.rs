@@ -314,6 +314,20 @@ fn build_functions(builder: &mut GlobalsBuilder) {
         Ok(rec.targets.borrow().iter().any(|t| t.name == name))
     }
 
+    /// `warning(message)`: ignored.
+    fn warning(#[starlark(require = pos)] _message: &str) -> starlark::Result<NoneType> {
+        Ok(NoneType)
+    }
+
+    /// `regex_match(regex, string)`: whether the regex matches somewhere in the string.
+    fn regex_match(
+        #[starlark(require = pos)] regex: &str,
+        #[starlark(require = pos)] s: &str,
+    ) -> starlark::Result<bool> {
+        let re = regex::Regex::new(regex).map_err(|e| err(format!("invalid regex `{regex}`: {e}")))?;
+        Ok(re.is_match(s))
+    }
+
     /// `range` with a length limit ([`super::EvalLimits::max_range_len`]).
     fn range<'v>(
         #[starlark(require = pos)] a1: i32,

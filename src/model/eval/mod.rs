@@ -11,6 +11,26 @@
 //!   (see `globals.rs`).
 //! - Every failure is an [`EvalError`] in the result; evaluation never panics on bad input,
 //!   and limits ([`EvalLimits`]) stop runaway loops and recursion.
+//!
+//! Approximations and limits, for the integrator:
+//! - Locations ([`Loc`]) carry both byte offsets and 1-based line/column; `Loc::file` is the
+//!   path as given to [`eval_build_file`] or returned by the resolver (`Path::display`).
+//! - `select()` is an opaque value recording its branches; `+`/`|` with plain values are
+//!   distributed over the branches, `select + select` is [`AttrValue::Concat`]. Tuples are
+//!   recorded as lists, values other than None/bool/int/str/list/dict/select by `repr`.
+//! - A build file whose loads fail is not evaluated (as in Buck2); one that fails part-way
+//!   keeps the targets declared before the failure (Buck2 would drop the package).
+//! - Rule calls at the top level of a `.bzl` file record nothing; build-file functions
+//!   (`glob`, `package_name`, ...) fail there, as in Buck2.
+//! - `provider()` returns `struct`; `rule()` returns a recording stub named by the variable it
+//!   is assigned to; `attrs.*`, `transition`, ... return `None`. `host_info()` is Linux x86_64.
+//! - The garbage collector is off (its tracing recurses); [`EvalLimits::max_heap_bytes`]
+//!   bounds each file's heap. Values nested deeper than 200 (`json.encode`) or 500 (a `.bzl`
+//!   export being frozen) are refused; files whose syntax nests deeper than
+//!   [`EvalLimits::max_nesting`] are refused before parsing.
+//! - Not modelled: configurations (no `select` resolution), `existing_rules()`,
+//!   `read_package_value` (always `None`), PACKAGE-file inheritance, per-cell configs (one
+//!   [`EvalOptions::config`]), `load_symbols`, `sha256`; `warning()` is ignored.
 
 mod glob;
 mod globals;

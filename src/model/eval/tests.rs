@@ -301,12 +301,17 @@ fn package_functions_and_builtins() {
         ),
         (
             "a/b/BUCK",
-            "load(\"//:defs.bzl\", \"m\", \"my_rule\")\noncall(\"team\")\npackage(inherit = True)\nprint(\"ignored\")\nmy_rule(name = \"r\", x = \"y\")\nm(name = \"n\")\nhttp_archive(name = \"h\", urls = [\"u\"], exists = rule_exists(\"r\"), missing = rule_exists(\"zz\"))\nenc = json.encode({\"a\": 1})\n",
+            "load(\"//:defs.bzl\", \"m\", \"my_rule\")\noncall(\"team\")\npackage(inherit = True)\nprint(\"ignored\")\nmy_rule(name = \"r\", x = \"y\")\nm(name = \"n\")\nhttp_archive(name = \"h\", urls = [\"u\"], exists = rule_exists(\"r\"), missing = rule_exists(\"zz\"))\nenc = json.encode({\"a\": 1})\nwarning(\"w\")\nrust_library(name = \"re\", m = regex_match(\"^ab+$\", \"abb\"), n = regex_match(\"^x\", \"ab\"))\n",
         ),
     ]);
     let r = f.eval("a/b/BUCK");
     ok(&r);
-    assert_eq!(names(&r), pairs(&[("my_rule", "r"), ("genrule", "n-gen"), ("http_archive", "h")]));
+    assert_eq!(
+        names(&r),
+        pairs(&[("my_rule", "r"), ("genrule", "n-gen"), ("http_archive", "h"), ("rust_library", "re")])
+    );
+    assert_eq!(target(&r, "re").attr("m"), Some(&AttrValue::Bool(true)));
+    assert_eq!(target(&r, "re").attr("n"), Some(&AttrValue::Bool(false)));
     let g = target(&r, "n-gen");
     assert_eq!(g.attr("pkg"), Some(&s("a/b")));
     assert_eq!(g.attr("cell"), Some(&s("root")));
