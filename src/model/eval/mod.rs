@@ -319,7 +319,8 @@ impl EvalContext {
 /// `.bzl` files it loads. Never panics on bad input; every problem is in
 /// [`EvalResult::errors`]. Call on a thread with a large stack (16 MiB): the parser and
 /// compiler recurse, bounded by [`EvalLimits::max_nesting`] and
-/// [`EvalLimits::max_callstack`].
+/// [`EvalLimits::max_callstack`]. Measured in a debug build: 256 nested Starlark calls fit
+/// in 2 MiB, 400 nested `lambda`s need 4 MiB, the default limits 16 MiB.
 pub fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> EvalResult {
     ctx.eval_build_file(path, text)
 }
