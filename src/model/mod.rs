@@ -9,6 +9,7 @@ pub mod crate_facts;
 pub mod crate_scan;
 pub mod crate_src;
 pub mod data;
+pub mod eval;
 pub mod exec;
 pub mod fixups;
 pub mod image_ref;
