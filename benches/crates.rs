@@ -31,8 +31,8 @@ fn registry_crates() -> Vec<(String, String, PathBuf)> {
             let Some(at) = leaf
                 .match_indices('-')
                 .map(|(i, _)| i)
-                .filter(|i| leaf[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
-                .last()
+                .rev()
+                .find(|i| leaf[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
             else {
                 continue;
             };

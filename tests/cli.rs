@@ -737,3 +737,32 @@ fn cache_hits_replay_and_edits_invalidate() {
     // --no-cache neither reads nor writes
     assert_eq!(uncached().1, "cache: off");
 }
+
+/// `data eval` (hidden, for maintainers): the loading-phase evaluator over a project's build
+/// files, with the targets a macro and a loop declare and where the macro's rule call is.
+#[test]
+fn data_eval_lists_targets_declared_through_macros() {
+    let d = tree(&[
+        (".buckconfig", "[cells]\n  root = .\n  prelude = prelude\n"),
+        (
+            "defs.bzl",
+            "load(\"@prelude//:rules.bzl\", \"rust_library\")\n\ndef service(name, **kwargs):\n    rust_library(name = name + \"-lib\", **kwargs)\n    native.genrule(name = name + \"-image\", out = \"image.tar\", cmd = \"true\")\n",
+        ),
+        (
+            "app/BUCK",
+            "load(\"//:defs.bzl\", \"service\")\n\n[service(name = n, srcs = []) for n in [\"api\", \"worker\"]]\n",
+        ),
+        ("broken/BUCK", "load(\"//:missing.bzl\", \"x\")\n"),
+    ]);
+    let o = run_in(d.path(), &["data", "eval", ".", "--list"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for want in [
+        "app/BUCK:3: rust_library api-lib (via defs.bzl:4)",
+        "app/BUCK:3: genrule api-image (via defs.bzl:5)",
+        "app/BUCK:3: rust_library worker-lib (via defs.bzl:4)",
+        "2 build files: 1 evaluated without error, 1 with errors; 4 targets",
+        "  Load: 1",
+    ] {
+        assert!(o.stdout.contains(want), "missing `{want}` in:\n{}", o.stdout);
+    }
+}

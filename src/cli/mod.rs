@@ -1,4 +1,5 @@
 //! Command-line interface.
+mod data_eval;
 mod data_scan;
 mod fix_output;
 mod show_settings;
@@ -69,6 +70,15 @@ pub enum DataCommand {
     Scan {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+    },
+    /// Evaluate every build file below PATH with the loading-phase evaluator and summarise
+    /// what evaluates, what it declares and why the rest fails.
+    #[command(hide = true)]
+    Eval {
+        paths: Vec<PathBuf>,
+        /// Print every declared target.
+        #[arg(long)]
+        list: bool,
     },
 }
 
@@ -228,6 +238,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
             }
         },
         Command::Data { action: Some(DataCommand::Scan { dirs }), .. } => data_scan::run(&dirs),
+        Command::Data { action: Some(DataCommand::Eval { paths, list }), .. } => data_eval::run(&paths, list),
         Command::Data { dump: _, config, action: None } => {
             let settings = match config::resolve(config.as_deref(), &CliOverrides::default()) {
                 Ok(s) => s,

@@ -84,6 +84,31 @@ impl Cells {
 
     /// The cell and package (path relative to the cell root, `/`-separated) of a directory:
     /// the cell with the deepest root containing it.
+    /// The file a `load()` string (`cell//pkg:f.bzl`, `//pkg:f.bzl`, `:f.bzl`, `@cell//…`)
+    /// written in `from` names.
+    pub fn load_path(&self, from: &Path, path: &str) -> Option<PathBuf> {
+        let dir = from.parent()?;
+        if let Some(rest) = path.strip_prefix(':') {
+            return Some(dir.join(rest));
+        }
+        let p = path.strip_prefix('@').unwrap_or(path);
+        let (cell, rest) = p.split_once("//")?;
+        let cell_root = if cell.is_empty() {
+            let (c, _) = self.cell_package_of(dir);
+            self.roots.get(&c)?.clone()
+        } else {
+            self.root_of(cell)?.to_path_buf()
+        };
+        let (pkg, file) = match rest.split_once(':') {
+            Some((pkg, file)) => (pkg, file),
+            None => {
+                let (pkg, file) = rest.rsplit_once('/').unwrap_or(("", rest));
+                (pkg, file)
+            }
+        };
+        Some(crate::discover::normalize(&cell_root.join(pkg).join(file)))
+    }
+
     pub fn cell_package_of(&self, dir: &Path) -> (String, String) {
         let mut best: Option<(&String, &PathBuf)> = None;
         for (name, root) in &self.roots {

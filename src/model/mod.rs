@@ -387,27 +387,7 @@ impl Project {
 
     /// Resolve a `load()` path to an absolute file path.
     pub fn load_path(&self, from: FileId, path: &str) -> Option<PathBuf> {
-        let from_path = self.path_of(from);
-        let dir = from_path.parent()?;
-        if let Some(rest) = path.strip_prefix(':') {
-            return Some(dir.join(rest));
-        }
-        let p = path.strip_prefix('@').unwrap_or(path);
-        let (cell, rest) = p.split_once("//")?;
-        let cell_root = if cell.is_empty() {
-            let (c, _) = self.cell_package_of(dir);
-            self.cells.roots.get(&c)?.clone()
-        } else {
-            self.cells.root_of(cell)?.to_path_buf()
-        };
-        let (pkg, file) = match rest.split_once(':') {
-            Some((pkg, file)) => (pkg, file),
-            None => {
-                let (pkg, file) = rest.rsplit_once('/').unwrap_or(("", rest));
-                (pkg, file)
-            }
-        };
-        Some(crate::discover::normalize(&cell_root.join(pkg).join(file)))
+        self.cells.load_path(self.path_of(from), path)
     }
 
     /// The display path of a file relative to the project root.

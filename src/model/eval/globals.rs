@@ -19,6 +19,62 @@ use super::{AttrValue, DeclaredTarget, EvalOptions, Loc};
 
 /// Rules available as globals in every file (and as `native.<name>`; `native` also stubs any
 /// other name).
+/// Globals Buck2 gives `.bzl` files for the analysis phase (types, built-in providers,
+/// action helpers): stand-ins that accept any call and any attribute.
+const BUCK2_ANALYSIS_GLOBALS: &[&str] = &[
+    "AnalysisActions",
+    "AnalysisContext",
+    "Artifact",
+    "ArtifactValue",
+    "ArtifactTag",
+    "Attr",
+    "BuildMode",
+    "CellPath",
+    "CellRoot",
+    "CommandExecutorConfig",
+    "ConfigurationInfo",
+    "ConfiguredTargetLabel",
+    "ConstraintSettingInfo",
+    "ConstraintValueInfo",
+    "DefaultInfo",
+    "Dependency",
+    "DynamicActions",
+    "DynamicValue",
+    "ExecutionPlatformInfo",
+    "ExecutionPlatformRegistrationInfo",
+    "ExternalRunnerTestInfo",
+    "InstallInfo",
+    "Label",
+    "LocalResourceInfo",
+    "OutputArtifact",
+    "PlatformInfo",
+    "Promise",
+    "Provider",
+    "ProviderCollection",
+    "ProvidersLabel",
+    "ResolvedStringWithMacros",
+    "RunInfo",
+    "Select",
+    "TargetLabel",
+    "TemplatePlaceholderInfo",
+    "TransitionInfo",
+    "TransitiveSet",
+    "TransitiveSetArgsProjection",
+    "TransitiveSetJsonProjection",
+    "ValidationInfo",
+    "ValidationSpec",
+    "WorkerInfo",
+    "WorkerRunInfo",
+    "bxl",
+    "bxl_main",
+    "cmd_args",
+    "dynamic_output",
+    "dynattrs",
+    "plugins",
+    "provider_field",
+    "transitive_set",
+];
+
 pub(crate) const KNOWN_RULES: &[&str] = &[
     "rust_library",
     "rust_binary",
@@ -431,6 +487,11 @@ fn builtins() -> &'static Builtins {
             b.set("attrs", NoneFn("attrs".to_owned()));
             for name in ["transition", "dynamic_actions", "anon_rule", "configuration_transition"] {
                 b.set(name, NoneFn(name.to_owned()));
+            }
+            // Buck2's analysis-time types and providers: `.bzl` files name them in type
+            // annotations and rule implementations, which the loading phase never runs
+            for name in BUCK2_ANALYSIS_GLOBALS {
+                b.set(name, NoneFn((*name).to_owned()));
             }
         })
         .build();

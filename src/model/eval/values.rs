@@ -60,6 +60,11 @@ impl fmt::Display for RuleStub {
 
 #[starlark_value(type = "rule")]
 impl<'v> StarlarkValue<'v> for RuleStub {
+    /// A `provider()`/`record()` stand-in named in a type annotation: any value.
+    fn eval_type(&self) -> Option<starlark::typing::Ty> {
+        Some(starlark::typing::Ty::any())
+    }
+
     fn invoke(
         &self,
         _me: Value<'v>,
@@ -107,6 +112,11 @@ impl<'v> StarlarkValue<'v> for NoneFn {
         _eval: &mut Evaluator<'v, '_, '_>,
     ) -> starlark::Result<Value<'v>> {
         Ok(Value::new_none())
+    }
+
+    /// As a type annotation (`ctx: AnalysisContext`, `-> list[Provider]`): any value.
+    fn eval_type(&self) -> Option<starlark::typing::Ty> {
+        Some(starlark::typing::Ty::any())
     }
 
     fn get_attr(&self, attribute: &str, heap: Heap<'v>) -> Option<Value<'v>> {
