@@ -89,3 +89,12 @@ fn crate_facts_are_cached_by_checksum() {
     assert_eq!(run(), first);
     assert_eq!(std::fs::read_to_string(&entry).unwrap(), kept);
 }
+
+/// Git and path packages of a non-vendored project: Cargo's checkout of the locked revision (a
+/// workspace member inside it) and the manifest's `path = "…"` dependency are their sources.
+#[test]
+fn git_checkouts_and_path_dependencies_are_crate_sources() {
+    let o = expect_tree("crate-facts-git-path");
+    assert!(o.stdout.contains("error[pipelined-nondeterministic-crate]: git-baker 0.1.0"), "{}", o.stdout);
+    assert!(o.stdout.contains("warning[fixup-cargo-env-missing]: local-stamp 0.2.0"), "{}", o.stdout);
+}

@@ -37,7 +37,9 @@ pub struct EnvUse {
 /// Sources of a package version on this machine, if present: Reindeer's vendored copy
 /// (`<third_party_dir>/vendor/<name>-<version>`), else Cargo's unpacked registry sources
 /// (`$CARGO_HOME/registry/src/<index>/<name>-<version>`, what any `cargo build` or `cargo
-/// fetch` leaves behind). Never the network.
+/// fetch` leaves behind); for a git package, Cargo's checkout of the locked revision
+/// (`$CARGO_HOME/git/checkouts/<repo>-<hash>/<rev>/…`); for a path package, the directory a
+/// `path = "…"` dependency of the Reindeer manifest names. Never the network.
 pub fn vendored_dir(
     rp: &crate::model::reindeer::ReindeerProject,
     name: &str,
@@ -48,17 +50,122 @@ pub fn vendored_dir(
     if dir.is_dir() {
         return Some(dir);
     }
-    registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir())
+    if let Some(d) = registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir()) {
+        return Some(d);
+    }
+    let pkg = rp.packages.iter().find(|p| p.name == name && p.version == *version)?;
+    match pkg.source.as_deref() {
+        Some(s) if s.starts_with("git+") => git_checkout(s, name, version),
+        Some(_) => None,
+        None => path_dependency(&rp.manifest_path, name, version),
+    }
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// `$CARGO_HOME/git/checkouts/*/<short rev>/`, searched for the package's manifest.
+fn git_checkout(source: &str, name: &str, version: &semver::Version) -> Option<PathBuf> {
+    let rev = source.rsplit_once('#')?.1;
+    let short = rev.get(..7).unwrap_or(rev);
+    if short.is_empty() || !short.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let checkouts = cargo_home()?.join("git").join("checkouts");
+    let mut repos: Vec<PathBuf> = std::fs::read_dir(checkouts).ok()?.flatten().map(|e| e.path()).collect();
+    repos.sort();
+    repos.iter().map(|r| r.join(short)).filter(|d| d.is_dir()).find_map(|d| find_package(&d, name, version, 3))
+}
+
+/// The directory at or below `dir` (at most `depth` levels; not `target/` or hidden
+/// directories) whose Cargo.toml declares `name` at `version` (or inherits its version from
+/// a workspace).
+fn find_package(dir: &Path, name: &str, version: &semver::Version, depth: usize) -> Option<PathBuf> {
+    if let Some(m) =
+        std::fs::read_to_string(dir.join("Cargo.toml")).ok().and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+    {
+        let p = m.get("package");
+        let v = p.and_then(|p| p.get("version"));
+        let version_ok = match v.and_then(|v| v.as_str()) {
+            Some(s) => semver::Version::parse(s).is_ok_and(|s| s == *version),
+            None => v.is_some(),
+        };
+        if p.and_then(|p| p.get("name")).and_then(|n| n.as_str()) == Some(name) && version_ok {
+            return Some(dir.to_path_buf());
+        }
+    }
+    if depth == 0 {
+        return None;
+    }
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            !n.starts_with('.') && n != "target"
+        })
+        .map(|e| e.path())
+        .collect();
+    subdirs.sort();
+    subdirs.iter().find_map(|d| find_package(d, name, version, depth - 1))
+}
+
+/// A `path = "…"` dependency (or patch) of the Reindeer manifest that is the package.
+fn path_dependency(manifest: &Path, name: &str, version: &semver::Version) -> Option<PathBuf> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<PathBuf>>>;
+    static PATHS: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let paths = {
+        let mut cache = PATHS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(manifest.to_path_buf()).or_insert_with(|| manifest_paths(manifest)).clone()
+    };
+    paths.iter().find_map(|d| find_package(d, name, version, 0))
+}
+
+/// Every `path` of a dependency table of a manifest (`[dependencies]`, `[build-dependencies]`,
+/// `[dev-dependencies]`, `[target.*.…]`, `[patch.*]`), resolved against its directory.
+fn manifest_paths(manifest: &Path) -> Vec<PathBuf> {
+    let Some(doc) = std::fs::read_to_string(manifest).ok().and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+    else {
+        return Vec::new();
+    };
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    let mut tables: Vec<&dyn toml_edit::TableLike> = Vec::new();
+    for key in ["dependencies", "build-dependencies", "dev-dependencies"] {
+        tables.extend(doc.get(key).and_then(|t| t.as_table_like()));
+    }
+    for outer in ["target", "patch"] {
+        for (_, t) in doc.get(outer).and_then(|t| t.as_table_like()).into_iter().flat_map(|t| t.iter()) {
+            let Some(t) = t.as_table_like() else { continue };
+            if outer == "patch" {
+                tables.push(t);
+            } else {
+                for key in ["dependencies", "build-dependencies", "dev-dependencies"] {
+                    tables.extend(t.get(key).and_then(|t| t.as_table_like()));
+                }
+            }
+        }
+    }
+    for t in tables {
+        for (_, dep) in t.iter() {
+            if let Some(p) = dep.as_table_like().and_then(|d| d.get("path")).and_then(|p| p.as_str()) {
+                out.push(crate::discover::normalize(&base.join(p)));
+            }
+        }
+    }
+    out
 }
 
 /// The index directories of `$CARGO_HOME/registry/src` (listed once per run).
 fn registry_src_dirs() -> &'static [std::path::PathBuf] {
     static DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
     DIRS.get_or_init(|| {
-        let home = std::env::var_os("CARGO_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
-        let Some(src) = home.map(|h| h.join("registry").join("src")) else { return Vec::new() };
+        let Some(src) = cargo_home().map(|h| h.join("registry").join("src")) else { return Vec::new() };
         let mut dirs: Vec<_> = std::fs::read_dir(src)
             .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
             .unwrap_or_default();

@@ -73,7 +73,11 @@ fn source_evidence(
             versions: format!("={version}, read from its sources"),
             features: u.features.clone(),
             level: Severity::Error,
-            source: dir.display().to_string(),
+            // inside the project: relative to its root (findings never print this machine's paths)
+            source: match project.root.as_deref().and_then(|r| dir.strip_prefix(r).ok()) {
+                Some(rel) => rel.to_string_lossy().replace('\\', "/"),
+                None => dir.display().to_string(),
+            },
             span: u.span,
         });
     }

@@ -1,0 +1,3 @@
+fn main() {
+    println!("{} {}", git_baker::OUT, local_stamp::BY);
+}
