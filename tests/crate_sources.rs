@@ -98,3 +98,47 @@ fn git_checkouts_and_path_dependencies_are_crate_sources() {
     assert!(o.stdout.contains("error[pipelined-nondeterministic-crate]: git-baker 0.1.0"), "{}", o.stdout);
     assert!(o.stdout.contains("warning[fixup-cargo-env-missing]: local-stamp 0.2.0"), "{}", o.stdout);
 }
+
+/// A registry crate whose unpacked sources Cargo has cleaned away but whose `.crate` archive is
+/// still in `registry/cache`: the archive is unpacked (once, under the temporary directory) and
+/// judged like any other source.
+#[test]
+fn crate_archives_in_the_registry_cache_are_read() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path().join("cargo-home");
+    let cache = home.join("registry/cache/index.crates.io-1949cf8c6b5b557f");
+    std::fs::create_dir_all(&cache).unwrap();
+    // the archive of path-baker 0.2.0, built from the tests' unpacked copy
+    let src = repo().join("testdata/cargo-home/registry/src/index.crates.io-1949cf8c6b5b557f/path-baker-0.2.0");
+    let file = std::fs::File::create(cache.join("path-baker-0.2.0.crate")).unwrap();
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::default()));
+    tar.append_dir_all("path-baker-0.2.0", &src).unwrap();
+    tar.into_inner().unwrap().finish().unwrap();
+    let tree = d.path().join("tree");
+    copy_tree(&repo().join("testdata/precision-source-embedding"), &tree);
+    let tmp = d.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let run = || {
+        let o = std::process::Command::new(bin())
+            .args(["check", ".", "--isolated", "--format", "concise", "--select", "pipelined-nondeterministic-crate"])
+            .current_dir(&tree)
+            .env("BUCK_LINT_NO_CACHE", "1")
+            .env("CARGO_HOME", &home)
+            .env("TMPDIR", &tmp)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let out = run();
+    assert!(out.contains("error[pipelined-nondeterministic-crate]: path-baker 0.2.0"), "{out}");
+    assert!(out.contains("read from its sources"), "{out}");
+    let unpacked = std::fs::read_dir(&tmp).unwrap().flatten().next().unwrap().path();
+    assert!(unpacked.join("path-baker-0.2.0/.buck-lint-ok").is_file());
+    // a second run uses the unpacked copy
+    assert_eq!(run(), out);
+    // without the archive (and no unpacked copy), nothing is known: silent
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::remove_file(cache.join("path-baker-0.2.0.crate")).unwrap();
+    assert_eq!(run(), "");
+}

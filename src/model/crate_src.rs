@@ -56,9 +56,60 @@ pub fn vendored_dir(
     let pkg = rp.packages.iter().find(|p| p.name == name && p.version == *version)?;
     match pkg.source.as_deref() {
         Some(s) if s.starts_with("git+") => git_checkout(s, name, version),
+        Some(s) if s.starts_with("registry+") || s.starts_with("sparse+") => unpacked_archive(&leaf),
         Some(_) => None,
         None => path_dependency(&rp.manifest_path, name, version),
     }
+}
+
+/// At most this many bytes are unpacked from one `.crate` archive.
+const MAX_ARCHIVE_BYTES: u64 = 256 << 20;
+
+/// A registry package whose unpacked sources Cargo no longer keeps (its cache cleaning removes
+/// `registry/src` long before `registry/cache`): its `.crate` archive from
+/// `$CARGO_HOME/registry/cache/<index>/`, unpacked once under the system's temporary directory
+/// (`buck-lint-crates-<user>/<name>-<version>/`, as Cargo unpacks into `registry/src`).
+/// Only regular files below `<name>-<version>/` are written, at most [`MAX_ARCHIVE_BYTES`].
+fn unpacked_archive(leaf: &str) -> Option<PathBuf> {
+    let cache = cargo_home()?.join("registry").join("cache");
+    let mut indexes: Vec<PathBuf> = std::fs::read_dir(cache).ok()?.flatten().map(|e| e.path()).collect();
+    indexes.sort();
+    let archive = indexes.iter().map(|d| d.join(format!("{leaf}.crate"))).find(|p| p.is_file())?;
+    let user = std::env::var("USER").unwrap_or_default();
+    let base = std::env::temp_dir().join(format!("buck-lint-crates-{user}"));
+    let dest = base.join(leaf);
+    if dest.join(".buck-lint-ok").is_file() {
+        return Some(dest.join(leaf));
+    }
+    std::fs::create_dir_all(&base).ok()?;
+    let tmp = tempfile::tempdir_in(&base).ok()?;
+    let file = std::fs::File::open(&archive).ok()?;
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut total = 0u64;
+    for entry in tar.entries().ok()? {
+        let mut entry = entry.ok()?;
+        let inside = entry.path().ok().is_some_and(|p| {
+            p.starts_with(leaf) && p.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        if !inside || !entry.header().entry_type().is_file() {
+            continue;
+        }
+        total += entry.size();
+        if total > MAX_ARCHIVE_BYTES {
+            return None;
+        }
+        // `unpack_in` refuses paths that leave the directory
+        if !entry.unpack_in(tmp.path()).ok()? {
+            return None;
+        }
+    }
+    std::fs::write(tmp.path().join(".buck-lint-ok"), "").ok()?;
+    // another run may have finished first: then its copy is used
+    let kept = tmp.keep();
+    if std::fs::rename(&kept, &dest).is_err() {
+        let _ = std::fs::remove_dir_all(&kept);
+    }
+    dest.join(".buck-lint-ok").is_file().then(|| dest.join(leaf))
 }
 
 fn cargo_home() -> Option<PathBuf> {
