@@ -50,7 +50,7 @@ pub fn vendored_dir(
     if dir.is_dir() {
         return Some(dir);
     }
-    if let Some(d) = registry_src_dirs().iter().map(|d| d.join(&leaf)).find(|d| d.is_dir()) {
+    if let Some(d) = registry_dirs("src").iter().map(|d| d.join(&leaf)).find(|d| d.is_dir()) {
         return Some(d);
     }
     let pkg = rp.packages.iter().find(|p| p.name == name && p.version == *version)?;
@@ -71,10 +71,7 @@ const MAX_ARCHIVE_BYTES: u64 = 256 << 20;
 /// (`buck-lint-crates-<user>/<name>-<version>/`, as Cargo unpacks into `registry/src`).
 /// Only regular files below `<name>-<version>/` are written, at most [`MAX_ARCHIVE_BYTES`].
 fn unpacked_archive(leaf: &str) -> Option<PathBuf> {
-    let cache = cargo_home()?.join("registry").join("cache");
-    let mut indexes: Vec<PathBuf> = std::fs::read_dir(cache).ok()?.flatten().map(|e| e.path()).collect();
-    indexes.sort();
-    let archive = indexes.iter().map(|d| d.join(format!("{leaf}.crate"))).find(|p| p.is_file())?;
+    let archive = registry_dirs("cache").iter().map(|d| d.join(format!("{leaf}.crate"))).find(|p| p.is_file())?;
     let user = std::env::var("USER").unwrap_or_default();
     let base = std::env::temp_dir().join(format!("buck-lint-crates-{user}"));
     let dest = base.join(leaf);
@@ -212,12 +209,15 @@ fn manifest_paths(manifest: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The index directories of `$CARGO_HOME/registry/src` (listed once per run).
-fn registry_src_dirs() -> &'static [std::path::PathBuf] {
-    static DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
-    DIRS.get_or_init(|| {
-        let Some(src) = cargo_home().map(|h| h.join("registry").join("src")) else { return Vec::new() };
-        let mut dirs: Vec<_> = std::fs::read_dir(src)
+/// The index directories of `$CARGO_HOME/registry/<kind>` (`src`: unpacked crates, `cache`:
+/// `.crate` archives), listed once per run.
+fn registry_dirs(kind: &str) -> &'static [std::path::PathBuf] {
+    static SRC: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+    static CACHE: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let cell = if kind == "src" { &SRC } else { &CACHE };
+    cell.get_or_init(|| {
+        let Some(dir) = cargo_home().map(|h| h.join("registry").join(kind)) else { return Vec::new() };
+        let mut dirs: Vec<_> = std::fs::read_dir(dir)
             .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
             .unwrap_or_default();
         dirs.sort();
