@@ -548,7 +548,9 @@ fn run_maybe_cached(
 ) -> engine::RunResult {
     let dir = a.cache_dir.clone().or_else(|| root.map(|r| r.join(".buck-lint-cache")));
     let Some(dir) = dir.filter(|_| !a.no_cache) else {
-        return engine::run_streaming(opts, settings, sink);
+        let result = engine::run_streaming(opts, settings, sink);
+        print_notes(a, &result);
+        return result;
     };
     let opts = &RunOptions { crate_cache: Some(dir.clone()), ..opts.clone() };
     let (result, outcome) = engine::run_cached(opts, settings, sink, &dir);
@@ -559,7 +561,17 @@ fn run_maybe_cached(
             engine::CacheOutcome::Skipped(why) => eprintln!("cache: not used ({why})"),
         }
     }
+    print_notes(a, &result);
     result
+}
+
+/// With `--verbose`, what the run noted (build files the loading phase could not evaluate).
+fn print_notes(a: &CheckArgs, result: &engine::RunResult) {
+    if a.verbose {
+        for n in &result.notes {
+            eprintln!("note: {n}");
+        }
+    }
 }
 
 /// Keeps streamed findings in order, for the document formats.

@@ -330,6 +330,7 @@ fn load(path: &Path, key: &str, settings: &Settings, sink: &dyn FileSink) -> Opt
         root: e.root,
         io_errors: Vec::new(),
         skipped: e.skipped,
+        notes: Vec::new(),
     })
 }
 

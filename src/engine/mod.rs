@@ -87,6 +87,9 @@ pub struct RunResult {
     pub io_errors: Vec<(String, String)>,
     /// Files skipped with a warning (broken or looping symbolic links).
     pub skipped: Vec<(String, String)>,
+    /// What `--verbose` prints about the run (e.g. build files the loading phase could not
+    /// evaluate).
+    pub notes: Vec<String>,
 }
 
 /// With `BUCK_LINT_TIMINGS` set, print how long each phase took to stderr (for profiling).
@@ -402,6 +405,21 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     // The crates' own sources, when an enabled rule reads them.
     let mut phase = Phase::start();
     let checks = rules::enabled_checks(settings);
+    let mut notes = Vec::new();
+    // The loading phase, when an enabled rule reads what it declares.
+    if project.root.is_some() && checks.iter().any(|(r, _)| crate::model::loading::READERS.contains(&r.id())) {
+        let read = |p: &Path| opts.overlays.get(p).cloned().or_else(|| std::fs::read_to_string(p).ok());
+        let names = project.root.as_deref().map(|r| discover::root_config_with(r, &read).build_file_names);
+        let loaded =
+            crate::model::loading::run(&project, &|id| files.text(id), &opts.overlays, names.unwrap_or_default());
+        let s = loaded.stats;
+        notes.extend(loaded.fallback_note(&project, root.as_deref().unwrap_or(&cwd)));
+        crate::model::loading::apply(&mut project, loaded);
+        phase.done(format_args!(
+            "loading phase ({} build files to evaluate: {} evaluated, {} kept the static reading; {} targets; {} .bzl)",
+            s.candidates, s.evaluated, s.failed, s.targets, s.bzl
+        ));
+    }
     if checks.iter().any(|(r, _)| crate::model::crate_scan::READERS.contains(&r.id())) {
         project.sources = crate::model::crate_scan::scan(&project, &mut files, opts.crate_cache.as_deref(), &cwd);
         let s = project.sources.stats;
@@ -447,7 +465,7 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     diagnostics.extend(suppress::unused(&supps, &files, settings));
     sort_dedup(&mut diagnostics, &files);
     let files_checked = files.iter().filter(|f| f.reported).count();
-    (RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped }, project)
+    (RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped, notes }, project)
 }
 
 /// The fixups hook: parse each fixups file again (the project keeps only its text), analyse

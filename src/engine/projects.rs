@@ -122,6 +122,7 @@ pub(super) fn absorb(acc: &mut RunResult, other: RunResult) {
     acc.files_checked += other.files_checked;
     acc.io_errors.extend(other.io_errors);
     acc.skipped.extend(other.skipped);
+    acc.notes.extend(other.notes);
     if acc.root.is_none() {
         acc.root = other.root;
     }

@@ -619,6 +619,7 @@ mod tests {
             root: None,
             io_errors: Vec::new(),
             skipped: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

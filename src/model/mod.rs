@@ -15,6 +15,7 @@ pub mod fixups;
 pub mod image_ref;
 pub mod ir;
 pub mod label;
+pub mod loading;
 pub mod packed;
 pub mod prune;
 pub mod reindeer;
@@ -99,6 +100,9 @@ pub struct Project {
     pub data: data::Data,
     /// The crates' own sources (see [`crate_scan`]; empty until the engine runs that phase).
     pub sources: crate_scan::CrateSources,
+    /// The loading phase's evaluation of build files (see [`loading`]; empty until the engine
+    /// runs that phase).
+    pub loaded: loading::Loaded,
     exec: std::sync::OnceLock<exec::ExecFacts>,
     known_platforms: std::sync::OnceLock<Vec<fixups::PlatformSet>>,
     file_paths: HashMap<PathBuf, FileId>,
@@ -132,6 +136,7 @@ impl Project {
             reindeer: Vec::new(),
             data,
             sources: Default::default(),
+            loaded: Default::default(),
             exec: std::sync::OnceLock::new(),
             known_platforms: std::sync::OnceLock::new(),
             file_paths: HashMap::default(),

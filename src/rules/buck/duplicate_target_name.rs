@@ -3,17 +3,23 @@
 //! Buck2 refuses to register a target twice. A `proc_macro = True` Rust library also
 //! declares the hidden `_<name>` target. Example: `alias(name = "serde")` next to
 //! `rust_library(name = "serde")`. Buildifier's `duplicated-name` is accepted as an alias.
-//! Only calls known to declare exactly `name` count: prelude rules, not the project's own
-//! macros (which may declare `<name>-suffix` targets).
+//! Read statically, only calls known to declare exactly `name` count: prelude rules, not the
+//! project's own macros (which may declare `<name>-suffix` targets). Build files that call
+//! macros or declare targets in loops and comprehensions are evaluated by the loading phase
+//! ([`crate::model::loading`]): there every target the evaluation declares counts, and a
+//! finding names the macro line that declared it.
 use crate::rules::registry::declare_rule;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::CallRef;
+use crate::model::eval::AttrValue;
 use crate::model::ir::{Call, Module};
+use crate::model::loading::EvalTarget;
 use crate::parse::Parsed;
 use crate::rules::util::{is_literal_true, span};
-use crate::rules::{Check, FileCx, Sink};
-use crate::source::FileKind;
+use crate::rules::{Check, FileCx, ProjectCx, Sink};
+use crate::source::{FileKind, Span};
 
 declare_rule! {
     DuplicateTargetName {
@@ -49,6 +55,87 @@ fn declares_exactly_name(module: &Module, c: &Call) -> bool {
 }
 
 impl Check for DuplicateTargetName {
+    /// Duplicates only the loading phase sees (through a macro, a loop or a comprehension).
+    fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
+        let p = cx.project;
+        let mut files: Vec<_> = p.loaded.files.iter().filter(|(_, f)| f.ok()).collect();
+        files.sort_by_key(|(id, _)| **id);
+        for (&file, lf) in files {
+            if !cx.files.get(file).reported {
+                continue;
+            }
+            let Some(module) = p.module_of(file) else { continue };
+            // (name, target, implicit, seen statically)
+            let mut seen: HashMap<String, (&EvalTarget, bool, bool)> = HashMap::default();
+            for t in &lf.targets {
+                let model = p.targets_in(file).find(|&i| {
+                    let mt = &p.targets[i];
+                    p.call_of(mt).span().start == t.call.start && p.name(mt) == t.name
+                });
+                let call = model.map(|i| p.call_of(&p.targets[i]));
+                let statically = call.as_ref().is_some_and(|c| match c {
+                    CallRef::Ir(c) => declares_exactly_name(module, c),
+                    CallRef::Packed(_) => true,
+                });
+                let mut names = vec![(t.name.clone(), false, statically)];
+                if t.attr("proc_macro") == Some(&AttrValue::Bool(true)) {
+                    let literal = call.as_ref().is_some_and(|c| c.is_literal_true("proc_macro"));
+                    names.push((format!("_{}", t.name), true, statically && literal));
+                }
+                for (n, implicit, stat) in names {
+                    let Some(&(first, first_implicit, first_stat)) = seen.get(&n) else {
+                        seen.insert(n, (t, implicit, stat));
+                        continue;
+                    };
+                    if stat && first_stat {
+                        continue; // the per-file check reports it
+                    }
+                    let same_call = first.call == t.call;
+                    let how = if implicit || first_implicit {
+                        " (a `proc_macro = True` library also declares `_<name>`)"
+                    } else if same_call && first.via == t.via {
+                        " (this call runs more than once with the same name: a loop or comprehension)"
+                    } else if same_call {
+                        " (by two rule calls of the same macro call)"
+                    } else {
+                        ""
+                    };
+                    let primary = match model {
+                        Some(i) if !implicit => p.targets[i].name_span(),
+                        _ => t.callee,
+                    };
+                    let mut d = Diagnostic::new(
+                        ID,
+                        Severity::Error,
+                        primary,
+                        format!("target `{n}` is declared twice in this file{how}"),
+                    );
+                    if !same_call {
+                        d = d.with_related(first.callee, "first declared by this call");
+                    }
+                    let mut vias: Vec<(&str, Span)> = Vec::new();
+                    for (what, decl) in [("first", first), ("second", t)] {
+                        if let Some(via) = decl.via.filter(|v| !vias.iter().any(|(_, s)| s == v)) {
+                            vias.push((what, via));
+                        }
+                    }
+                    let both = vias.len() == 1 && first.via.is_some() && t.via.is_some();
+                    for (what, via) in vias {
+                        let msg = if both {
+                            "both declarations come from this macro line".to_string()
+                        } else {
+                            format!("the {what} declaration comes from this macro line")
+                        };
+                        d = d.with_related(via, msg);
+                    }
+                    sink.push(d.with_help(
+                        "Buck2 refuses to load a package that declares a target twice; rename one of them (for a macro, change the name it derives)",
+                    ));
+                }
+            }
+        }
+    }
+
     fn check_file(&self, cx: &FileCx<'_>, sink: &mut Sink<'_>) {
         if cx.file.kind != FileKind::Build {
             return;

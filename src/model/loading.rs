@@ -1,0 +1,390 @@
+//! The loading phase: what Buck2 would declare, known by evaluating build files.
+//!
+//! The project model reads build files by matching call shapes. That is exact for a call of a
+//! prelude rule with literal arguments, and a guess for everything else: a call of the
+//! project's own macro (which may declare `<name>-lib` and `<name>-image`, or route a
+//! generated third-party target through two levels of shims), targets declared in `for` loops
+//! and comprehensions. For such build files this phase does what Buck2's loading phase does:
+//! it evaluates them with the [`super::eval`] evaluator (loads resolved through the project's
+//! cells, prelude loads stubbed, `read_config` from the root `.buckconfig`), in parallel, with
+//! per-file limits, and records every target declared.
+//!
+//! - Only build files the static reading is unsure of are evaluated ([`needs_evaluation`]); a
+//!   generated BUCK file of prelude-rule calls costs nothing here.
+//! - The phase runs only when an enabled rule reads its results ([`READERS`]).
+//! - A file that fails to evaluate (an unknown global, a failed `load()`, a limit hit) keeps
+//!   its static reading: rules never report on a guess because evaluation failed. The run
+//!   says so once with `--verbose` ([`Loaded::fallback_note`]).
+//! - What the rules get: [`Loaded::files`] (the declared targets of each evaluated build file,
+//!   each with the span of the outermost call in the build file and of the macro line that
+//!   declared it), and [`super::Project::targets`] whose rule is corrected through macros
+//!   ([`apply`]).
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::eval::{AttrValue, ConfigMap, EvalContext, EvalOptions, LoadResolver, Loc};
+use super::ir::Module;
+use super::value::ModuleLookup;
+use super::{Facts, Project};
+use crate::source::{FileId, FileKind, Span};
+
+/// The rules that read the loading phase's results; the phase runs when one is enabled.
+pub const READERS: &[&str] = &[
+    "duplicate-target-name",
+    "proc-macro-inner-target-dep",
+    "edition-mismatch",
+    "buildscript-wiring-mismatch",
+    "fixups-buck-out-of-sync",
+    "fixup-cargo-env-missing",
+    "pipelined-nondeterministic-crate",
+    "proc-macro-consumes-nondeterministic-rlib",
+    "env-path-macro-absolutized",
+    "cargo-env-all-under-re",
+];
+
+/// A target declared while evaluating a build file.
+#[derive(Debug, Clone)]
+pub struct EvalTarget {
+    /// The rule (`rust_library`, `cargo.rust_library`, or a project `rule()`'s variable).
+    pub kind: String,
+    pub name: String,
+    pub attrs: Vec<(String, AttrValue)>,
+    /// The outermost call in the build file that declared it.
+    pub call: Span,
+    /// The callee of that call (`my_macro` of `my_macro(name = ...)`): where a finding points.
+    pub callee: Span,
+    /// The line of the macro (in a `.bzl` file) that called the rule, when not called directly.
+    pub via: Option<Span>,
+}
+
+impl EvalTarget {
+    pub fn attr(&self, name: &str) -> Option<&AttrValue> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// The evaluation of one build file.
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    /// In declaration order; complete only when [`LoadedFile::error`] is `None`.
+    pub targets: Vec<EvalTarget>,
+    /// Why the file did not evaluate (`file:line:col: message`), if it did not.
+    pub error: Option<String>,
+}
+
+impl LoadedFile {
+    pub fn ok(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// What the phase did (`BUCK_LINT_TIMINGS`, `--verbose`).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// Build files the static reading is unsure of.
+    pub candidates: usize,
+    pub evaluated: usize,
+    pub failed: usize,
+    pub targets: usize,
+    /// `.bzl` files evaluated (each once).
+    pub bzl: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: HashMap<FileId, LoadedFile>,
+    pub stats: Stats,
+}
+
+impl Loaded {
+    /// The evaluation of a build file, when it evaluated completely.
+    pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
+        self.files.get(&id).filter(|f| f.ok())
+    }
+
+    /// One note for `--verbose` naming the build files that kept their static reading, or
+    /// `None` when every evaluated file succeeded.
+    pub fn fallback_note(&self, project: &Project, base: &Path) -> Option<String> {
+        let mut failed: Vec<(String, &str)> = self
+            .files
+            .iter()
+            .filter_map(|(id, f)| {
+                let p = project.path_of(*id);
+                f.error.as_deref().map(|e| (p.strip_prefix(base).unwrap_or(p).display().to_string(), e))
+            })
+            .collect();
+        if failed.is_empty() {
+            return None;
+        }
+        failed.sort();
+        let mut s = format!(
+            "loading phase: {} of {} build files did not evaluate; their targets are read statically (macros and loops in them are not followed):",
+            failed.len(),
+            self.stats.candidates
+        );
+        const SHOWN: usize = 10;
+        let base = format!("{}/", base.display());
+        for (f, e) in failed.iter().take(SHOWN) {
+            let e = e.lines().next().unwrap_or("").replace(&base, "");
+            match e.strip_prefix(f.as_str()) {
+                Some(rest) if rest.starts_with(':') => s.push_str(&format!("\n  {e}")),
+                _ => s.push_str(&format!("\n  {f}: {e}")),
+            }
+        }
+        if failed.len() > SHOWN {
+            s.push_str(&format!("\n  ... and {} more", failed.len() - SHOWN));
+        }
+        Some(s)
+    }
+}
+
+/// Whether the static reading of a build file may miss or misname what it declares: it calls
+/// a function that is not a prelude rule (a macro defined in the file or loaded from the
+/// project's `.bzl` files), or declares targets in a top-level `for` loop, `if` block or
+/// comprehension.
+pub fn needs_evaluation(project: &Project, file: FileId, m: &Module, text: &str) -> bool {
+    let statement_starts = m.statements.iter().filter_map(|r| text.get(r.start as usize..r.end as usize));
+    for s in statement_starts {
+        if (s.starts_with("for ") || s.starts_with("if ") || s.starts_with('[')) && s.contains('(') {
+            return true;
+        }
+    }
+    m.calls.iter().any(|c| {
+        let Some(callee) = c.callee_name() else { return false };
+        let head = callee.split('.').next().unwrap_or(&callee);
+        if m.def(head).is_some() {
+            return true;
+        }
+        let Some((load, sym)) = m.loads.iter().find_map(|l| l.symbols.iter().find(|s| s.local == head).map(|s| (l, s)))
+        else {
+            return false;
+        };
+        if is_prelude_load(project, &load.module) {
+            return false;
+        }
+        // a `rule()` of the project declares exactly `name`; a function or struct may not
+        match project.resolve_load(file, &load.module).and_then(|f| project.module_of(f)) {
+            Some(lm) => match lm.global(&sym.their) {
+                Some(g) => {
+                    !matches!(&g.value.kind, super::ir::ExprKind::Call(c) if c.callee_name().as_deref() == Some("rule"))
+                }
+                None => true,
+            },
+            None => true,
+        }
+    })
+}
+
+fn is_prelude_load(project: &Project, module: &str) -> bool {
+    let s = module.strip_prefix('@').unwrap_or(module);
+    match s.split_once("//") {
+        Some((cell, _)) if !cell.is_empty() => project.cells.canonical(cell) == project.cells.canonical("prelude"),
+        _ => false,
+    }
+}
+
+/// Resolves loads through the project's cells; reads files through the run's overlays.
+struct Resolver {
+    cells: Arc<super::cells::Cells>,
+    prelude: Option<PathBuf>,
+    overlays: Arc<std::collections::HashMap<PathBuf, String>>,
+}
+
+impl LoadResolver for Resolver {
+    fn resolve(&self, from: &Path, s: &str) -> Option<PathBuf> {
+        self.cells.load_path(from, s)
+    }
+
+    fn is_prelude(&self, from: &Path, s: &str) -> bool {
+        let cell = s.strip_prefix('@').unwrap_or(s).split_once("//").map(|(c, _)| c);
+        cell.is_some_and(|c| !c.is_empty() && self.cells.canonical(c) == self.cells.canonical("prelude"))
+            || self.prelude.as_ref().is_some_and(|p| self.cells.load_path(from, s).is_some_and(|f| f.starts_with(p)))
+    }
+
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        match self.overlays.get(path) {
+            Some(t) => Ok(t.clone()),
+            None => std::fs::read_to_string(path),
+        }
+    }
+}
+
+/// Evaluation options for a project: its cells, the prelude stubbed, `read_config` from the
+/// root `.buckconfig` (and `.buckconfig.local`).
+pub fn options(
+    cells: Arc<super::cells::Cells>,
+    root: &Path,
+    config: ConfigMap,
+    build_file_names: Vec<String>,
+    overlays: Arc<std::collections::HashMap<PathBuf, String>>,
+) -> EvalOptions {
+    let prelude = cells.root_of("prelude").map(Path::to_path_buf);
+    let roots: Vec<(String, PathBuf)> = cells.roots.iter().map(|(n, r)| (n.clone(), r.clone())).collect();
+    let mut opts = EvalOptions::new(Arc::new(Resolver { cells, prelude, overlays }), root);
+    opts.cells = roots;
+    opts.config = config;
+    if !build_file_names.is_empty() {
+        opts.build_file_names = build_file_names;
+    }
+    opts
+}
+
+/// `section → key → value` of the project's root `.buckconfig` files, later entries winning.
+fn config_of(project: &Project) -> ConfigMap {
+    let mut map = ConfigMap::new();
+    let Some(root) = &project.root else { return map };
+    for name in [".buckconfig", ".buckconfig.local"] {
+        let Some(id) = project.file_at(&root.join(name)) else { continue };
+        if let Some(Facts::BuckConfig(cfg)) = project.facts.get(&id) {
+            for e in &cfg.entries {
+                map.entry(e.section.clone()).or_default().insert(e.key.clone(), e.value.clone());
+            }
+        }
+    }
+    map
+}
+
+/// Evaluate the project's build files that need it (see the module doc). `texts` gives a
+/// build file's text as parsed (so spans agree with the model), `overlays` the unsaved
+/// buffers that replace files on disk.
+pub fn run(
+    project: &Project,
+    texts: &dyn Fn(FileId) -> Option<Arc<str>>,
+    overlays: &std::collections::HashMap<PathBuf, String>,
+    build_file_names: Vec<String>,
+) -> Loaded {
+    let Some(root) = project.root.clone() else { return Loaded::default() };
+    let mut candidates: Vec<(FileId, Arc<str>)> = Vec::new();
+    for (id, facts) in &project.facts {
+        let Facts::Starlark(m) = facts else { continue };
+        if project.kind_of(*id) != FileKind::Build {
+            continue;
+        }
+        let text = match texts(*id) {
+            Some(t) => t,
+            None => match std::fs::read_to_string(project.path_of(*id)) {
+                Ok(t) => Arc::from(t),
+                Err(_) => continue,
+            },
+        };
+        if needs_evaluation(project, *id, m, &text) {
+            candidates.push((*id, text));
+        }
+    }
+    let mut loaded = Loaded::default();
+    loaded.stats.candidates = candidates.len();
+    if candidates.is_empty() {
+        return loaded;
+    }
+    // the largest first, so that no thread is left with a big file at the end
+    candidates.sort_by_key(|(id, t)| (std::cmp::Reverse(t.len()), *id));
+    let opts = options(
+        Arc::new(project.cells.clone()),
+        &root,
+        config_of(project),
+        build_file_names,
+        Arc::new(overlays.clone()),
+    );
+    let ctx = EvalContext::new(opts);
+    // the parser and compiler recurse: 16 MiB stacks, as the evaluator asks
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build() else { return loaded };
+    let results: Vec<(FileId, LoadedFile)> = pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|(id, text)| {
+                let path = project.path_of(*id);
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.eval_build_file(path, text)));
+                let file = match r {
+                    Ok(r) => {
+                        let span =
+                            |l: &Loc| project.file_at(&l.file).map(|f| Span::new(f, l.begin as usize..l.end as usize));
+                        let targets = r
+                            .targets
+                            .into_iter()
+                            .map(|t| {
+                                let call = t.call_site.as_ref().and_then(span).unwrap_or(Span::new(*id, 0..0));
+                                EvalTarget {
+                                    callee: callee_of(text, call),
+                                    call,
+                                    via: t.macro_site.as_ref().and_then(span),
+                                    kind: t.kind,
+                                    name: t.name,
+                                    attrs: t.attrs,
+                                }
+                            })
+                            .collect();
+                        LoadedFile { targets, error: r.errors.first().map(|e| e.to_string()) }
+                    }
+                    Err(_) => LoadedFile { targets: Vec::new(), error: Some("the evaluator crashed".into()) },
+                };
+                (*id, file)
+            })
+            .collect()
+    });
+    // the macro lines: only their callee (`native.rust_library`), read once per `.bzl` file
+    let mut texts: HashMap<FileId, Option<String>> = HashMap::default();
+    let mut results = results;
+    for (_, f) in &mut results {
+        for t in &mut f.targets {
+            if let Some(via) = &mut t.via {
+                let text = texts.entry(via.file).or_insert_with(|| {
+                    let path = project.path_of(via.file);
+                    overlays.get(path).cloned().or_else(|| std::fs::read_to_string(path).ok())
+                });
+                if let Some(text) = text {
+                    *via = callee_of(text, *via);
+                }
+            }
+        }
+    }
+    for (id, f) in results {
+        if f.ok() {
+            loaded.stats.evaluated += 1;
+            loaded.stats.targets += f.targets.len();
+        } else {
+            loaded.stats.failed += 1;
+        }
+        loaded.files.insert(id, f);
+    }
+    loaded.stats.bzl = ctx.bzl_evaluations();
+    loaded
+}
+
+/// The callee part of a call span: up to the opening parenthesis.
+fn callee_of(text: &str, call: Span) -> Span {
+    let (s, e) = (call.start as usize, call.end as usize);
+    let end = text.get(s..e).and_then(|t| t.find('(')).map_or(e, |i| s + text[s..s + i].trim_end().len());
+    Span { file: call.file, start: call.start, end: end as u32 }
+}
+
+/// Correct the model's targets by the evaluation: a target declared through a macro gets the
+/// rule the macro finally called (the static reading follows `**kwargs` one level only).
+pub fn apply(project: &mut Project, loaded: Loaded) {
+    let mut updates: Vec<(usize, super::sym::Sym)> = Vec::new();
+    for (file, lf) in &loaded.files {
+        if !lf.ok() {
+            continue;
+        }
+        for i in project.targets_in(*file) {
+            let t = &project.targets[i];
+            if t.call & super::PACKED != 0 {
+                continue; // a prelude rule called directly: already exact
+            }
+            let start = project.call_of(t).span().start;
+            let name = project.name(t);
+            let mut found = lf.targets.iter().filter(|e| e.call.start == start && e.name == name);
+            if let (Some(e), None) = (found.next(), found.next()) {
+                if e.via.is_some() && *e.kind != *t.rule {
+                    updates.push((i, super::sym::Sym::new(&e.kind)));
+                }
+            }
+        }
+    }
+    for (i, rule) in updates {
+        project.targets[i].rule = rule;
+    }
+    project.loaded = loaded;
+}

@@ -1,0 +1,4 @@
+load(":b.bzl", "b")
+
+def a(name):
+    b(name)

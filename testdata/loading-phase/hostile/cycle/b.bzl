@@ -1,0 +1,4 @@
+load(":a.bzl", "a")
+
+def b(name):
+    a(name)

@@ -1,0 +1,2 @@
+def forever(name, depth = 0):
+    forever(name, depth + 1)
