@@ -33,6 +33,32 @@ fn findings_only_the_evaluation_sees() {
 }
 
 #[test]
+fn executors_get_the_attributes_a_macro_computed() {
+    let o = expect_tree("loading-phase-re");
+    // read_config through a macro: the finding sits on the .buckconfig value
+    assert!(
+        o.stdout.contains(".buckconfig:22:11: warning[re-container-image-unpinned]: image `ubuntu:22.04`"),
+        "{}",
+        o.stdout
+    );
+    // a select() passed through the macro: the mutable alternative only
+    assert!(
+        o.stdout.contains("platforms/BUCK:20:30: warning[re-container-image-unpinned]: image `arm64v8/ubuntu:24.04`"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(o.stdout.matches("re-container-image-unpinned").count(), 3, "{}", o.stdout);
+    assert_eq!(o.stdout.matches("re-full-hybrid-racing").count(), 1, "{}", o.stdout);
+    // the computed `False` is not rewritten, and the platform is named
+    let j = run_in(
+        &repo(),
+        &["check", "testdata/loading-phase-re", "--format", "json", "--isolated", "--select", "re-full-hybrid-racing"],
+    );
+    assert!(j.stdout.contains("for the platform `racing` declared here"), "{}", j.stdout);
+    assert!(!j.stdout.contains("Set `use_limited_hybrid = True`"), "{}", j.stdout);
+}
+
+#[test]
 fn related_spans_name_the_call_and_the_macro_line() {
     let o = run_in(
         &repo(),

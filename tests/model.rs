@@ -35,7 +35,7 @@ fn model_behaviour() {
         ),
         (
             "app/BUCK",
-            "load(\"//macros:defs.bzl\", \"my_rust_library\")\nSRCS = [\"a.rs\"]\nmy_rust_library(\n    name = \"app\",\n    srcs = SRCS + [\"b.rs\"],\n    deps = [\"thirdparty//:serde\", \"//app/sub:x\"],\n    features = select({\"//cfg:fast\": [\"simd\"], \"DEFAULT\": []}),\n    env = {\"X\": read_config(\"a\", \"b\")},\n)\n",
+            "load(\"//macros:defs.bzl\", \"my_rust_library\")\nSRCS = [\"a.rs\"]\nmy_rust_library(\n    name = \"app\",\n    srcs = SRCS + [\"b.rs\"],\n    deps = [\"thirdparty//:serde\", \"//app/sub:x\"],\n    features = select({\"//cfg:fast\": [\"simd\"], \"DEFAULT\": []}),\n    env = {\"X\": read_config(\"a\", \"b\"), \"Y\": read_config(\"a\", \"b\", \"dflt\")},\n)\n",
         ),
         ("app/sub/BUCK", "rust_library(name = \"x\")\n"),
         ("macros/defs.bzl", "def my_rust_library(name, **kwargs):\n    rust_library(name = name, **kwargs)\n"),
@@ -71,6 +71,8 @@ fn model_behaviour() {
     // unknown values stay unknown
     let env = p.attr(app, "env").unwrap();
     assert_eq!(env.dict_get("X").unwrap().value, Value::Unknown);
+    // read_config: an unset key takes the default written in the call
+    assert_eq!(env.dict_get("Y").unwrap().as_str(), Some("dflt"));
     // load() resolution to the .bzl file
     assert!(p.module_of(app.file).is_some());
 }

@@ -193,7 +193,12 @@ pub fn compute(project: &Project) -> ExecFacts {
     let mut executors: Vec<ExecutorSite> = Vec::new();
     let mut specialised_fns: Vec<(FileId, String)> = Vec::new();
     for (ti, t) in project.targets.iter().enumerate() {
-        let Some((bzl, rule_name)) = resolve_rule(project, t.file, &t.rule) else { continue };
+        // a target a macro declared: the rule and attributes the evaluation saw
+        let evaluated = project.loaded.declared_by_macro(project, ti);
+        let resolved = evaluated
+            .and_then(|e| e.via.and_then(|v| resolve_rule(project, v.file, &e.kind)))
+            .or_else(|| resolve_rule(project, t.file, &t.rule));
+        let Some((bzl, rule_name)) = resolved else { continue };
         let Some(m) = project.module_of(bzl) else { continue };
         let impls = rule_impls(m);
         let Some(impl_name) = impls.get(&rule_name) else { continue };
@@ -209,7 +214,12 @@ pub fn compute(project: &Project) -> ExecFacts {
         let call = project.call_of(t);
         let tm = project.module_of(t.file).unwrap();
         let mut attrs = HashMap::new();
-        for a in call.args() {
+        if let Some(e) = evaluated {
+            for (k, v) in &e.attrs {
+                attrs.insert(k.clone(), super::loading::attr_val(project, e.call, v));
+            }
+        }
+        for a in call.args().into_iter().filter(|_| evaluated.is_none()) {
             let v = || value::eval(&a.value().to_expr(), &Scope::module(t.file, tm), project);
             if let Some(n) = a.name() {
                 attrs.insert(n.to_string(), v());

@@ -43,6 +43,16 @@ pub const READERS: &[&str] = &[
     "proc-macro-consumes-nondeterministic-rlib",
     "env-path-macro-absolutized",
     "cargo-env-all-under-re",
+    // executors specialised by the attributes a macro passed to a platform rule
+    "re-container-image-invalid",
+    "re-container-image-missing",
+    "re-container-image-registry-not-allowed",
+    "re-container-image-unpinned",
+    "re-exec-platform-host-derived",
+    "re-executor-config-invalid",
+    "re-full-hybrid-racing",
+    "re-local-cache-upload",
+    "re-platform-property-inconsistent",
 ];
 
 /// A target declared while evaluating a build file.
@@ -103,6 +113,23 @@ impl Loaded {
     /// The evaluation of a build file, when it evaluated completely.
     pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
         self.files.get(&id).filter(|f| f.ok())
+    }
+
+    /// What the evaluation says model target `ti` is, when a macro declared it (the target
+    /// of the same call with the same name, declared inside a `.bzl` function).
+    pub fn declared_by_macro(&self, project: &Project, ti: usize) -> Option<&EvalTarget> {
+        let t = project.targets.get(ti)?;
+        if t.call & super::PACKED != 0 {
+            return None;
+        }
+        let lf = self.file(t.file)?;
+        let start = project.call_of(t).span().start;
+        let name = project.name(t);
+        let mut found = lf.targets.iter().filter(|e| e.call.start == start && e.name == name && e.via.is_some());
+        match (found.next(), found.next()) {
+            (Some(e), None) => Some(e),
+            _ => None,
+        }
     }
 
     /// One note for `--verbose` naming the build files that kept their static reading, or
@@ -351,6 +378,64 @@ pub fn run(
     }
     loaded.stats.bzl = ctx.bzl_evaluations();
     loaded
+}
+
+/// An evaluated attribute as the model's value. Evaluation keeps no spans; a string gets the
+/// span of the one place it is written, when there is exactly one: a string literal of the
+/// declaring call in the build file, or a value in the root `.buckconfig` (`read_config`).
+pub fn attr_val(project: &Project, call: Span, v: &AttrValue) -> super::value::Val {
+    use super::value::{Val, Value};
+    let value = match v {
+        AttrValue::None => Value::None,
+        AttrValue::Bool(b) => Value::Bool(*b),
+        AttrValue::Int(i) => Value::Int(*i),
+        AttrValue::Str(s) => {
+            return Val { value: Value::Str(s.clone()), origin: origin_of(project, call, s) };
+        }
+        AttrValue::List(items) => Value::List(items.iter().map(|i| attr_val(project, call, i)).collect()),
+        AttrValue::Dict(items) => {
+            Value::Dict(items.iter().map(|(k, v)| (attr_val(project, call, k), attr_val(project, call, v))).collect())
+        }
+        AttrValue::Select(alts) => {
+            Value::Select(alts.iter().map(|(k, v)| (k.clone(), attr_val(project, call, v))).collect())
+        }
+        AttrValue::Concat(_) | AttrValue::Opaque(_) => Value::Unknown,
+    };
+    Val { value, origin: None }
+}
+
+fn origin_of(project: &Project, call: Span, s: &str) -> Option<Span> {
+    let mut found: Vec<Span> = Vec::new();
+    if let Some(m) = project.module_of(call.file) {
+        if let Some(c) = m.calls.iter().find(|c| c.span.start == call.start) {
+            let e = super::ir::Expr { span: c.span.clone(), kind: super::ir::ExprKind::Call(Box::new(c.clone())) };
+            collect_strings(&e, s, call.file, &mut found);
+        }
+    }
+    if let Some(cfg) = project.root_buckconfig.and_then(|id| project.buckconfig(id).map(|c| (id, c))) {
+        for e in cfg.1.entries.iter().filter(|e| e.value == s) {
+            found.push(Span::new(cfg.0, e.value_span.clone()));
+        }
+    }
+    (found.len() == 1).then(|| found[0])
+}
+
+fn collect_strings(e: &super::ir::Expr, s: &str, file: FileId, out: &mut Vec<Span>) {
+    use super::ir::ExprKind;
+    match &e.kind {
+        ExprKind::Str(v) if &**v == s => out.push(Span::new(file, e.span.start as usize..e.span.end as usize)),
+        ExprKind::Call(c) => {
+            for a in &c.args {
+                collect_strings(&a.value, s, file, out);
+            }
+        }
+        ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().for_each(|i| collect_strings(i, s, file, out)),
+        ExprKind::Dict(items) => items.iter().for_each(|(k, v)| {
+            collect_strings(k, s, file, out);
+            collect_strings(v, s, file, out);
+        }),
+        _ => {}
+    }
 }
 
 /// The callee part of a call span: up to the opening parenthesis.

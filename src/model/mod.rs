@@ -120,6 +120,21 @@ impl ModuleLookup for Project {
         let p = self.load_path(from, path)?;
         self.file_paths.get(&p).copied()
     }
+    /// The root `.buckconfig`'s value (later assignments win). `.buckconfig.local` is this
+    /// machine's, not the repository's, so it is not read; an unset key is `Some(None)` (the
+    /// caller's default applies) unless the file includes others.
+    fn config(&self, section: &str, key: &str) -> Option<Option<Val>> {
+        let id = self.root_buckconfig?;
+        let cfg = self.buckconfig(id)?;
+        // a key may be set in an included file, which the model does not read
+        if !cfg.includes.is_empty() && cfg.get(section, key).is_none() {
+            return None;
+        }
+        Some(cfg.get(section, key).map(|e| Val {
+            value: value::Value::Str(e.value.clone()),
+            origin: Some(Span::new(id, e.value_span.clone())),
+        }))
+    }
 }
 
 impl Project {

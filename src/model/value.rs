@@ -96,6 +96,11 @@ pub trait ModuleLookup {
     fn module(&self, file: FileId) -> Option<&Module>;
     /// The file a `load()` path refers to, when it exists in the project.
     fn resolve_load(&self, from: FileId, path: &str) -> Option<FileId>;
+    /// What `read_config(section, key)` reads: the root `.buckconfig`'s value, with the span
+    /// of the value as origin. `None`: unknown here (a per-file check sees no configuration).
+    fn config(&self, _section: &str, _key: &str) -> Option<Option<Val>> {
+        None
+    }
 }
 
 /// Where identifiers are looked up.
@@ -202,6 +207,28 @@ fn eval_depth(e: &Expr, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth: u32
                             lit(Value::Select(alts), file, e)
                         }
                         _ => Val::unknown(),
+                    }
+                }
+                Some("read_config" | "native.read_config" | "read_root_config") => {
+                    // read_config(section, key, default = None): the value when set, else the default
+                    let arg = |i: usize, name: &str| {
+                        c.args.iter().filter(|a| a.kind == ArgKind::Positional).nth(i).or_else(|| {
+                            c.args.iter().find(|a| a.kind == ArgKind::Named && a.name.is_some_and(|n| &*n == name))
+                        })
+                    };
+                    let (Some(sec), Some(key)) = (arg(0, "section"), arg(1, "key")) else { return Val::unknown() };
+                    let (sec, key) =
+                        (eval_depth(&sec.value, scope, lookup, d), eval_depth(&key.value, scope, lookup, d));
+                    let (Some(sec), Some(key)) = (sec.as_str(), key.as_str()) else { return Val::unknown() };
+                    match lookup.config(sec, key) {
+                        None => Val::unknown(),
+                        Some(Some(v)) => v,
+                        // unset: the default; without one, `None` in Buck2, but `-c` flags and
+                        // `.buckconfig.local` may set it where CI runs: unknown
+                        Some(None) => match arg(2, "default") {
+                            Some(a) => eval_depth(&a.value, scope, lookup, d),
+                            None => Val::unknown(),
+                        },
                     }
                 }
                 Some("dict") => {

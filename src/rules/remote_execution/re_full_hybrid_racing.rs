@@ -16,6 +16,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::rules::registry::declare_rule;
 use crate::rules::util::insert_kwarg;
 use crate::rules::{Check, ProjectCx, Sink};
+use crate::source::Span;
 
 declare_rule! {
     ReFullHybridRacing {
@@ -54,12 +55,26 @@ impl Check for ReFullHybridRacing {
                         .files
                         .text(origin.file)
                         .is_some_and(|t| t.get(origin.start as usize..origin.end as usize) == Some("False"));
-                    let span = if at_origin { origin } else { value_span };
-                    with_use(d, origin, site.arg_span("use_limited_hybrid"), "used by this executor").with_fix(Fix {
-                        applicability: Applicability::Unsafe,
-                        description: "Set `use_limited_hybrid = True`".into(),
-                        edits: vec![Edit { span, content: "True".into() }],
-                    })
+                    let literal = |s: Span| {
+                        cx.files.text(s.file).is_some_and(|t| t.get(s.start as usize..s.end as usize) == Some("False"))
+                    };
+                    let mut d = with_use(d, origin, site.arg_span("use_limited_hybrid"), "used by this executor");
+                    // a value computed for one platform (from its attributes): name that platform
+                    if let (None, Some(ti)) = (v.origin, site.instance) {
+                        let t = &p.targets[ti];
+                        d = d.with_related(t.name_span(), format!("for the platform `{}` declared here", p.name(t)));
+                    }
+                    // rewrite only a `False` that is written somewhere; a computed value is the
+                    // author's to change
+                    let span = if at_origin { Some(origin) } else { Some(value_span).filter(|s| literal(*s)) };
+                    match span {
+                        Some(span) => d.with_fix(Fix {
+                            applicability: Applicability::Unsafe,
+                            description: "Set `use_limited_hybrid = True`".into(),
+                            edits: vec![Edit { span, content: "True".into() }],
+                        }),
+                        None => d,
+                    }
                 }
                 _ => {
                     let mut d = Diagnostic::new(
