@@ -16,7 +16,8 @@
 //! Run: `cargo bench --bench throughput` (env BENCH_FILES scales the tree, default 20000;
 //! `BENCH_ONLY=side-by-side` runs only the comparison, `BENCH_ONLY=cache` only the result
 //! cache, `BENCH_ONLY=crates` only the crate-source phase on 300 vendored crates, see
-//! `crates.rs`; a full run ends with that phase too).
+//! `crates.rs`; `BENCH_ONLY=loading` only the loading phase on 1,000 build files that call
+//! project macros, see `loading.rs`; a full run ends with both).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -26,6 +27,8 @@ use std::time::{Duration, Instant};
 mod crates;
 #[path = "gen.rs"]
 mod generator;
+#[path = "loading.rs"]
+mod loading;
 use generator::{Rng, buck_file, bzl_file, fixups_file, generate};
 
 /// Run the binary; return wall time and peak RSS (kB) polled from /proc.
@@ -83,6 +86,11 @@ fn main() {
     // BENCH_ONLY=crates: just the crate-source phase on 300 vendored crates
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "crates") {
         crates::crate_scan_runs(bin);
+        return;
+    }
+    // BENCH_ONLY=loading: just the loading phase on build files that call project macros
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "loading") {
+        loading::loading_runs(bin);
         return;
     }
     let n: usize = std::env::var("BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
@@ -239,6 +247,7 @@ fn main() {
     let (lo, hi) = per_mb.iter().fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
     println!("  time per MB varies {:.2}x across sizes (budget <= 1.5x)", hi / lo);
     crates::crate_scan_runs(bin);
+    loading::loading_runs(bin);
 }
 
 /// A BUCK file of `bytes` bytes of Reindeer-style `http_archive` + `cargo.rust_library` rules.

@@ -122,6 +122,7 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
     let all_files: HashMap<&Path, FileId> = sel.files.iter().map(|f| (f.path.as_path(), f.id)).collect();
     let build_files: HashMap<&Path, FileId> =
         sel.files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
+    let build_dirs = super::select::build_dirs(&build_files);
     let modules = Modules::default();
     let mut queue: Vec<PathBuf> =
         changed.iter().filter(|p| p.extension().is_some_and(|e| e == "bzl" || e == "bxl")).cloned().collect();
@@ -168,7 +169,7 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
             }
             let Some(m) = modules.module(f) else { continue };
             let mut refs = Vec::new();
-            referenced_build_files(&m, &f.path, &sel.cells, &build_files, &mut refs);
+            referenced_build_files(&m, &f.path, &sel.cells, &build_dirs, &mut refs);
             let hit = match build_files.get(p.as_path()) {
                 Some(id) => refs.contains(id),
                 None => true,

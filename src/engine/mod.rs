@@ -250,7 +250,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         wave.extend(build_files.iter().filter(|(p, _)| p.starts_with(tc)).map(|(_, id)| *id));
     }
     let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
-    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), root_config.as_ref(), &cells, &build_files) {
+    let build_dirs = select::build_dirs(&build_files);
+    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), root_config.as_ref(), &cells, &build_dirs) {
         wave.push(id);
     }
     // the knowledge tables, loaded once: pruning needs the env-embedding crates, the model all
@@ -312,7 +313,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             if let Some(Facts::Starlark(m)) = &out.facts {
                 let path = &files.get(*id).path;
                 if files.get(*id).kind == FileKind::Build {
-                    referenced_build_files(m, path, &cells, &build_files, &mut next);
+                    referenced_build_files(m, path, &cells, &build_dirs, &mut next);
                 }
                 loaded_files(m, path, &cells, &all_files, &mut next);
             }

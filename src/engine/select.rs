@@ -166,12 +166,25 @@ pub(super) fn dependency_roots(
     out
 }
 
-/// The build file of a label's package, if it is one of the discovered build files.
+/// The discovered build files by package directory (the first one where a directory has two).
+pub(super) fn build_dirs<'a>(build_files: &HashMap<&'a Path, FileId>) -> HashMap<&'a Path, FileId> {
+    let mut dirs: HashMap<&Path, FileId> = HashMap::new();
+    for (p, id) in build_files {
+        if let Some(d) = p.parent() {
+            let e = dirs.entry(d).or_insert(*id);
+            *e = (*e).min(*id);
+        }
+    }
+    dirs
+}
+
+/// The build file of a label's package, if it is one of the discovered build files
+/// (`build_dirs`: see [`build_dirs`]).
 pub(super) fn package_build_file(
     label: &str,
     from_dir: &Path,
     cells: &Cells,
-    build_files: &HashMap<&Path, FileId>,
+    build_dirs: &HashMap<&Path, FileId>,
 ) -> Option<FileId> {
     let dir = if label.starts_with(':') {
         from_dir.to_path_buf()
@@ -180,7 +193,7 @@ pub(super) fn package_build_file(
         let root = cells.root_of(&l.cell).or_else(|| cells.root_of(""))?;
         root.join(&l.package)
     };
-    build_files.iter().find(|(p, _)| p.parent() == Some(dir.as_path())).map(|(_, id)| *id)
+    build_dirs.get(dir.as_path()).copied()
 }
 
 /// Build files of the packages a build file's targets reference by label.
@@ -188,7 +201,7 @@ pub(super) fn referenced_build_files(
     m: &crate::model::ir::Module,
     path: &Path,
     cells: &Cells,
-    build_files: &HashMap<&Path, FileId>,
+    build_dirs: &HashMap<&Path, FileId>,
     out: &mut Vec<FileId>,
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -205,7 +218,7 @@ pub(super) fn referenced_build_files(
                 continue;
             }
             seen_dirs.push(key);
-            if let Some(id) = package_build_file(s, dir, cells, build_files) {
+            if let Some(id) = package_build_file(s, dir, cells, build_dirs) {
                 out.push(id);
             }
         }
@@ -242,9 +255,9 @@ pub(super) fn execution_platforms_build_file(
     root: Option<&Path>,
     cfg: Option<&crate::parse::buckconfig::BuckConfigFile>,
     cells: &Cells,
-    build_files: &HashMap<&Path, FileId>,
+    build_dirs: &HashMap<&Path, FileId>,
 ) -> Option<FileId> {
     let root = root?;
     let v = cfg?.value("build", "execution_platforms")?.to_string();
-    package_build_file(&v, root, cells, build_files)
+    package_build_file(&v, root, cells, build_dirs)
 }

@@ -48,9 +48,31 @@ fn build_set(patterns: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+thread_local! {
+    /// Compiled pattern sets of this thread: macros glob with the same patterns in every
+    /// package, and compiling a set costs more than matching a package's files.
+    static SETS: std::cell::RefCell<std::collections::HashMap<Vec<String>, std::rc::Rc<GlobSet>>> =
+        Default::default();
+}
+
+fn cached_set(patterns: &[String]) -> Result<std::rc::Rc<GlobSet>, String> {
+    if let Some(s) = SETS.with(|c| c.borrow().get(patterns).cloned()) {
+        return Ok(s);
+    }
+    let set = std::rc::Rc::new(build_set(patterns)?);
+    SETS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(patterns.to_vec(), set.clone());
+    });
+    Ok(set)
+}
+
 /// The files matching any of `include` and none of `exclude`.
 pub(crate) fn matching(files: &[String], include: &[String], exclude: &[String]) -> Result<Vec<String>, String> {
-    let inc = build_set(include)?;
-    let exc = build_set(exclude)?;
+    let inc = cached_set(include)?;
+    let exc = cached_set(exclude)?;
     Ok(files.iter().filter(|f| inc.is_match(f.as_str()) && !exc.is_match(f.as_str())).cloned().collect())
 }
