@@ -74,7 +74,7 @@ pub fn loading_runs(bin: &str) {
             run(
                 bin,
                 dir.path(),
-                &["--ignore", "duplicate-target-name,R16,remote-execution,determinism,fixups,reindeer"],
+                &["--ignore", "duplicate-target-name,R16,remote-execution,determinism,fixups,reindeer,edition-mismatch,buildscript-wiring-mismatch"],
             )
             .0,
         );
