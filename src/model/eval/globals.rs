@@ -14,8 +14,9 @@ use starlark::values::none::NoneType;
 use starlark::values::structs::AllocStruct;
 use starlark::values::{FrozenValue, Heap, ProvidesStaticType, Value};
 
+use super::rule_impl::{AttrsNamespace, ProviderCtor, RECORDED_PROVIDERS, new_rule};
 use super::values::{NativeModule, NoneFn, RuleStub, SelectValue, to_attr};
-use super::{AttrValue, DeclaredTarget, EvalOptions, Loc};
+use super::{AttrValue, DeclaredTarget, EvalOptions, Loc, ProviderCall};
 
 /// Rules available as globals in every file (and as `native.<name>`; `native` also stubs any
 /// other name).
@@ -52,6 +53,7 @@ const BUCK2_ANALYSIS_GLOBALS: &[&str] = &[
     "Provider",
     "ProviderCollection",
     "ProvidersLabel",
+    "ResolvedDynamicValue",
     "ResolvedStringWithMacros",
     "RunInfo",
     "Select",
@@ -106,6 +108,7 @@ pub(crate) const KNOWN_RULES: &[&str] = &[
     "prebuilt_rust_library",
     "test_suite",
     "execution_platform",
+    "git_fetch",
 ];
 
 /// An error raised by a native function.
@@ -144,6 +147,9 @@ pub(crate) struct Recorder {
     pub(crate) package_values: RefCell<Vec<(String, AttrValue)>>,
     /// The package's files, relative, `/`-separated, sorted; walked at the first `glob`.
     pub(crate) files: OnceCell<Vec<String>>,
+    /// Whether provider constructors record their calls (a rule implementation is running).
+    pub(crate) record_impl: bool,
+    pub(crate) impl_calls: RefCell<Vec<ProviderCall>>,
 }
 
 impl Recorder {
@@ -155,6 +161,8 @@ impl Recorder {
             targets: RefCell::new(Vec::new()),
             package_values: RefCell::new(Vec::new()),
             files: OnceCell::new(),
+            record_impl: false,
+            impl_calls: RefCell::new(Vec::new()),
         }
     }
 
@@ -182,20 +190,22 @@ fn build_info<'a>(eval: &Evaluator<'_, 'a, '_>, function: &str) -> starlark::Res
 }
 
 /// Record a rule call (`kind(name = ..., ...)`); calls without a string `name`, and calls
-/// while evaluating a `.bzl` file, record nothing.
+/// while evaluating a `.bzl` file, record nothing. Returns whether the call has a string
+/// `name` (is a rule call rather than a helper call).
 pub(crate) fn record_rule_call<'v>(
     kind: &str,
+    rule_file: Option<&std::path::Path>,
     args: &Arguments<'v, '_>,
     eval: &mut Evaluator<'v, '_, '_>,
-) -> starlark::Result<()> {
-    let Some(rec) = recorder(eval) else { return Ok(()) };
-    if rec.build.is_none() {
-        return Ok(());
-    }
+) -> starlark::Result<bool> {
     let named = args.names_map()?;
     let Some(name) = named.iter().find(|(k, _)| k.as_str() == "name").and_then(|(_, v)| v.unpack_str()) else {
-        return Ok(());
+        return Ok(false);
     };
+    let Some(rec) = recorder(eval) else { return Ok(true) };
+    if rec.build.is_none() {
+        return Ok(true);
+    }
     let positional = args.positions(eval.heap())?.map(to_attr).collect();
     let attrs = named.iter().map(|(k, v)| (k.as_str().to_owned(), to_attr(*v))).collect();
     let stack = eval.call_stack();
@@ -210,8 +220,9 @@ pub(crate) fn record_rule_call<'v>(
         positional,
         call_site,
         macro_site,
+        rule_file: rule_file.map(std::path::Path::to_path_buf),
     });
-    Ok(())
+    Ok(true)
 }
 
 fn read_config_value<'v>(
@@ -313,9 +324,13 @@ fn build_functions(builder: &mut GlobalsBuilder) {
     }
 
     /// `rule(impl = ..., attrs = ...)`: a recording stub named by the variable it is
-    /// assigned to.
-    fn rule<'v>(#[starlark(kwargs)] _kwargs: DictRef<'v>, heap: Heap<'v>) -> starlark::Result<Value<'v>> {
-        Ok(heap.alloc(RuleStub::for_rule()))
+    /// assigned to, which keeps the implementation and the attributes' defaults.
+    fn rule<'v>(
+        #[starlark(kwargs)] kwargs: DictRef<'v>,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<Value<'v>> {
+        let file = eval.call_stack_top_location().map(|span| PathBuf::from(span.filename()));
+        Ok(new_rule(kwargs, file, eval.heap()))
     }
 
     /// `provider(fields = ...)`: the provider is `struct`-like: calling it builds a struct.
@@ -484,14 +499,18 @@ fn builtins() -> &'static Builtins {
                 b.set(rule, RuleStub::new(rule));
             }
             b.set("native", NativeModule);
-            b.set("attrs", NoneFn("attrs".to_owned()));
+            b.set("attrs", AttrsNamespace);
             for name in ["transition", "dynamic_actions", "anon_rule", "configuration_transition"] {
                 b.set(name, NoneFn(name.to_owned()));
             }
             // Buck2's analysis-time types and providers: `.bzl` files name them in type
             // annotations and rule implementations, which the loading phase never runs
             for name in BUCK2_ANALYSIS_GLOBALS {
-                b.set(name, NoneFn((*name).to_owned()));
+                if RECORDED_PROVIDERS.contains(name) {
+                    b.set(name, ProviderCtor((*name).to_owned()));
+                } else {
+                    b.set(name, NoneFn((*name).to_owned()));
+                }
             }
         })
         .build();

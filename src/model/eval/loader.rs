@@ -383,6 +383,38 @@ fn is_limit(message: &str) -> bool {
     .any(|m| message.contains(m))
 }
 
+/// Apply `limits` to `eval` (call stack, ticks, heap, wall time from now). The garbage
+/// collector is turned off: its tracing recurses, so a deeply nested value would overflow the
+/// stack; evaluations are short-lived and the heap limit bounds what they allocate.
+pub(crate) fn apply_limits(eval: &mut Evaluator<'_, '_, '_>, limits: &EvalLimits) {
+    eval.disable_gc();
+    let _ = eval.set_max_callstack_size(limits.max_callstack.max(1));
+    let _ = eval.set_max_tick_count(limits.max_ticks.max(1));
+    let _ = eval.set_max_heap_size(limits.max_heap_bytes.max(1));
+    let deadline = Instant::now() + limits.timeout;
+    eval.set_check_cancelled(Box::new(move || Instant::now() > deadline));
+}
+
+/// The frozen module of the `.bzl` file `path`, evaluated once per context (shared with
+/// build-file evaluation).
+pub(crate) fn load_bzl(ctx: &EvalContext, path: &Path) -> Result<FrozenModule, EvalError> {
+    let task = NEXT_TASK.fetch_add(1, Ordering::Relaxed);
+    ctx.cache.get(ctx, path, task, &mut Vec::new()).map_err(|f| EvalError {
+        kind: f.kind,
+        message: format!("cannot load `{}`: {}", path.display(), f.message),
+        loc: None,
+        call_site: None,
+    })
+}
+
+/// The message of a starlark error, `Evaluation cancelled` replaced by the timeout.
+pub(crate) fn limit_message(mut error: EvalError, limits: &EvalLimits) -> EvalError {
+    if error.message.contains("Evaluation cancelled") {
+        error.message = format!("evaluation took longer than the limit of {:?}", limits.timeout);
+    }
+    error
+}
+
 /// Run `ast` in a fresh module with the limits of `ctx`; `finish` sees the module afterwards.
 fn run<R>(
     ctx: &EvalContext,
@@ -407,20 +439,9 @@ fn run<R>(
             eval.set_print_handler(&NoPrint);
             // Starlark's collector traces recursively: a deeply nested value would overflow
             // the stack. Files are short-lived; the heap limit bounds what they allocate.
-            eval.disable_gc();
-            let _ = eval.set_max_callstack_size(limits.max_callstack.max(1));
-            let _ = eval.set_max_tick_count(limits.max_ticks.max(1));
-            let _ = eval.set_max_heap_size(limits.max_heap_bytes.max(1));
-            let deadline = Instant::now() + limits.timeout;
-            eval.set_check_cancelled(Box::new(move || Instant::now() > deadline));
+            apply_limits(&mut eval, limits);
             let build_file = recorder.build.as_ref().map(|_| recorder.file_name.as_str());
-            eval.eval_module(ast, globals()).map_err(|e| {
-                let mut error = to_eval_error(&e, build_file);
-                if error.message.contains("Evaluation cancelled") {
-                    error.message = format!("evaluation took longer than the limit of {:?}", limits.timeout);
-                }
-                error
-            })?;
+            eval.eval_module(ast, globals()).map_err(|e| limit_message(to_eval_error(&e, build_file), limits))?;
         }
         finish(module)
     })

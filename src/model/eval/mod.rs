@@ -23,7 +23,36 @@
 //! - Rule calls at the top level of a `.bzl` file record nothing; build-file functions
 //!   (`glob`, `package_name`, ...) fail there, as in Buck2.
 //! - `provider()` returns `struct`; `rule()` returns a recording stub named by the variable it
-//!   is assigned to; `attrs.*`, `transition`, ... return `None`. `host_info()` is Linux x86_64.
+//!   is assigned to (keeping its `impl` and its attributes' literal defaults, see below);
+//!   `attrs.*` return attribute specs; `transition`, analysis types, ... return `None`.
+//!   `host_info()` is Linux x86_64.
+//! - Prelude stubs called without `name =` are helpers: they return an absorbing value
+//!   (attributes, calls and indexing give another one; it is falsy, iterates as empty, has
+//!   length 0; `+` and `|` with it give the other operand; `str()`, `==`, hashing work), so
+//!   project macros built on prelude helpers evaluate, with the helpers' contributions
+//!   missing. Starlark's dict refuses a custom value on the right of `|`, so a stub call whose
+//!   text is the right operand of `|`/`|=`, or unpacked with `**`, returns an empty dict
+//!   instead (read from the source before the call: `attrs = {...} | re_test_common.test_args()`
+//!   and `**apply_platform_attrs(...)` in real repositories). A helper's result reaching `dict |`
+//!   through a project function still fails. In recorded attributes the value is
+//!   `AttrValue::Opaque("<helper()>")`.
+//!
+//! Rule implementations ([`EvalContext::run_rule_impl`], [`EvalContext::run_target_impl`]): the
+//! implementation of a `rule()` of an evaluated `.bzl` file is called with a recording `ctx`,
+//! so that values computed from attributes (helpers, dict merges, `read_config`) reach the
+//! provider constructors, which record their keyword arguments and locations
+//! ([`ProviderCall`]). `ctx.attrs.<a>`: the target's value (from its [`AttrValue`]), else the
+//! attribute's default when it is a literal, else `None` (a required dependency: absorbing);
+//! dependency attributes (`attrs.dep`, `exec_dep`, `configuration_label`, ... and wrappers of
+//! them) are absorbing values shown as their label, so `dep[ConfigurationInfo].constraints`
+//! is empty. `ctx.label` has `name`/`package`/`cell`/`raw_target()`; `ctx.actions` and every
+//! other `ctx` member absorb. Recorded constructors: `CommandExecutorConfig`,
+//! `ExecutionPlatformInfo`, `ExecutionPlatformRegistrationInfo`, `ConfigurationInfo`,
+//! `PlatformInfo`, `DefaultInfo`; they return values whose fields are their arguments, shown
+//! (and recorded when nested) as `<Kind #id>` ([`ImplResult::referenced`]). Limits apply as
+//! to a file; `.bzl` modules come from the same cache. Not modelled: other providers
+//! (`RunInfo`, ... are `None`), artifacts, `ctx.actions` results, configurations (selects in
+//! attributes stay selects), analysis of dependencies.
 //! - The garbage collector is off (its tracing recurses); [`EvalLimits::max_heap_bytes`]
 //!   bounds each file's heap. Values nested deeper than 200 (`json.encode`) or 500 (a `.bzl`
 //!   export being frozen) are refused; files whose syntax nests deeper than
@@ -35,6 +64,7 @@
 mod glob;
 mod globals;
 mod loader;
+mod rule_impl;
 mod values;
 
 #[cfg(test)]
@@ -229,6 +259,9 @@ pub struct DeclaredTarget {
     pub call_site: Option<Loc>,
     /// The innermost call, when it is in a `.bzl` file: the macro line that called the rule.
     pub macro_site: Option<Loc>,
+    /// For a rule defined by `rule()` in an evaluated `.bzl` file: that file (the rule is
+    /// exported there as [`DeclaredTarget::kind`]); see [`EvalContext::run_target_impl`].
+    pub rule_file: Option<PathBuf>,
 }
 
 impl DeclaredTarget {
@@ -289,6 +322,75 @@ pub struct EvalResult {
     pub package_values: Vec<(String, AttrValue)>,
 }
 
+/// The label a rule implementation sees as `ctx.label`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImplLabel {
+    pub cell: String,
+    pub package: String,
+    pub name: String,
+}
+
+/// One keyword argument of a recorded provider-constructor call.
+#[derive(Debug, Clone)]
+pub struct ProviderArg {
+    pub name: String,
+    /// What the argument evaluated to. A provider value made by another recorded call is
+    /// `AttrValue::Opaque("<Kind #id>")`; see [`ImplResult::referenced`].
+    pub value: AttrValue,
+    /// Where the argument's value expression is, when the call is written out
+    /// (`CommandExecutorConfig(k = v)`); `None` for arguments passed through `**kwargs`.
+    pub loc: Option<Loc>,
+}
+
+/// A call of a provider constructor (`CommandExecutorConfig`, `ExecutionPlatformInfo`,
+/// `ExecutionPlatformRegistrationInfo`, `ConfigurationInfo`, `PlatformInfo`, `DefaultInfo`)
+/// made while a rule implementation ran.
+#[derive(Debug, Clone)]
+pub struct ProviderCall {
+    /// Index in [`ImplResult::calls`].
+    pub id: usize,
+    /// The constructor's name.
+    pub kind: String,
+    /// Keyword arguments in call order.
+    pub args: Vec<ProviderArg>,
+    pub positional: Vec<AttrValue>,
+    /// The call expression (in the `.bzl` file, possibly inside a helper function).
+    pub loc: Option<Loc>,
+}
+
+impl ProviderCall {
+    pub fn arg(&self, name: &str) -> Option<&ProviderArg> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}
+
+/// What running a rule implementation recorded ([`EvalContext::run_rule_impl`]).
+#[derive(Debug, Default)]
+pub struct ImplResult {
+    /// Provider-constructor calls in call order.
+    pub calls: Vec<ProviderCall>,
+    /// Why the implementation could not be run or failed part-way (calls made before a
+    /// failure are kept).
+    pub errors: Vec<EvalError>,
+    /// What the implementation returned (usually a list of `<Kind #id>` opaque values).
+    pub returned: Option<AttrValue>,
+}
+
+impl ImplResult {
+    /// The calls of the constructor `kind`.
+    pub fn calls_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a ProviderCall> + 'a {
+        self.calls.iter().filter(move |c| c.kind == kind)
+    }
+
+    /// The recorded call that made the provider value `v` (`AttrValue::Opaque("<Kind #id>")`).
+    pub fn referenced(&self, v: &AttrValue) -> Option<&ProviderCall> {
+        let AttrValue::Opaque(s) = v else { return None };
+        let (kind, id) = s.strip_prefix('<')?.strip_suffix('>')?.rsplit_once(" #")?;
+        let call = self.calls.get(id.parse::<usize>().ok()?)?;
+        (call.kind == kind).then_some(call)
+    }
+}
+
 /// Shared state of a run: the options and the cache of frozen `.bzl` modules.
 pub struct EvalContext {
     pub(crate) options: Arc<EvalOptions>,
@@ -312,6 +414,45 @@ impl EvalContext {
     /// Evaluate one build file; see [`eval_build_file`].
     pub fn eval_build_file(&self, path: &Path, text: &str) -> EvalResult {
         loader::eval_build_file(self, path, text)
+    }
+
+    /// Run the implementation of the rule that the `.bzl` file `bzl` exports as `rule_var`
+    /// (`rule_var = rule(impl = f, attrs = {...})`) for a target with attributes `attrs` (as
+    /// in [`DeclaredTarget::attrs`]), recording the provider constructors it calls. `ctx.label`
+    /// has the target's `name` attribute, no cell or package; see
+    /// [`EvalContext::run_rule_impl_at`]. Call on a thread with a large stack, as
+    /// [`eval_build_file`].
+    pub fn run_rule_impl(&self, bzl: &Path, rule_var: &str, attrs: &[(String, AttrValue)]) -> ImplResult {
+        let name = attrs.iter().find(|(k, _)| k == "name").and_then(|(_, v)| v.as_str()).unwrap_or_default();
+        let label = ImplLabel { name: name.to_owned(), ..ImplLabel::default() };
+        rule_impl::run(self, bzl, rule_var, &label, attrs)
+    }
+
+    /// [`EvalContext::run_rule_impl`] with the label `ctx.label` shows.
+    pub fn run_rule_impl_at(
+        &self,
+        bzl: &Path,
+        rule_var: &str,
+        label: &ImplLabel,
+        attrs: &[(String, AttrValue)],
+    ) -> ImplResult {
+        rule_impl::run(self, bzl, rule_var, label, attrs)
+    }
+
+    /// Run the implementation of `target`'s rule when it is a `rule()` of an evaluated `.bzl`
+    /// file ([`DeclaredTarget::rule_file`]), with `ctx.label` from `build_file` (the file that
+    /// declared it); `None` for prelude and built-in rules.
+    pub fn run_target_impl(&self, build_file: &Path, target: &DeclaredTarget) -> Option<ImplResult> {
+        let bzl = target.rule_file.as_ref()?;
+        let label = self.label_of(build_file, target);
+        Some(rule_impl::run(self, bzl, &target.kind, &label, &target.attrs))
+    }
+
+    /// The label of `target`, declared by the build file `build_file` (cell and package as in
+    /// build-file evaluation).
+    pub fn label_of(&self, build_file: &Path, target: &DeclaredTarget) -> ImplLabel {
+        let (cell, package) = cell_and_package(&self.options, build_file);
+        ImplLabel { cell, package, name: target.name.clone() }
     }
 }
 

@@ -5,6 +5,8 @@ use std::time::Instant;
 use super::*;
 
 mod hostile;
+mod rule_impl;
+mod stubs;
 
 /// `//pkg:file.bzl` under the root, `:file.bzl` beside the loading file; `@prelude//` and
 /// `prelude//` are the prelude.

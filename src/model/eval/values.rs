@@ -3,6 +3,7 @@
 //! owned [`AttrValue`] tree.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use allocative::Allocative;
@@ -24,8 +25,10 @@ const MAX_DEPTH: u32 = 64;
 const MAX_REPR: usize = 200;
 
 /// A callable standing in for a rule. Called with `name = "..."` it records a declared target
-/// of kind [`RuleStub::kind`]; otherwise it returns `None`. Any attribute of it is another stub
-/// (`cargo.rust_library`), so stubbed prelude modules of structs work too.
+/// of kind [`RuleStub::kind`] and returns `None`; called without a string `name` it is a
+/// prelude helper, and returns what [`stub_result`] decides (an [`Absorb`], or an empty dict
+/// where the call is the right operand of `|` or unpacked with `**`). Any attribute of it is
+/// another stub (`cargo.rust_library`), so stubbed prelude modules of structs work too.
 #[derive(Debug, ProvidesStaticType, NoSerialize, Allocative)]
 pub(crate) struct RuleStub {
     kind: String,
@@ -34,17 +37,20 @@ pub(crate) struct RuleStub {
     renamable: bool,
     #[allocative(skip)]
     exported: OnceLock<String>,
+    /// The `.bzl` file whose `rule()` made it.
+    #[allocative(skip)]
+    rule_file: Option<PathBuf>,
 }
 starlark_simple_value!(RuleStub);
 
 impl RuleStub {
     pub(crate) fn new(kind: &str) -> RuleStub {
-        RuleStub { kind: kind.to_owned(), renamable: false, exported: OnceLock::new() }
+        RuleStub { kind: kind.to_owned(), renamable: false, exported: OnceLock::new(), rule_file: None }
     }
 
     /// The stub `rule()` returns: named by the variable it is assigned to.
-    pub(crate) fn for_rule() -> RuleStub {
-        RuleStub { kind: "rule".to_owned(), renamable: true, exported: OnceLock::new() }
+    pub(crate) fn for_rule(rule_file: Option<PathBuf>) -> RuleStub {
+        RuleStub { kind: "rule".to_owned(), renamable: true, exported: OnceLock::new(), rule_file }
     }
 
     pub(crate) fn kind(&self) -> &str {
@@ -71,12 +77,18 @@ impl<'v> StarlarkValue<'v> for RuleStub {
         args: &Arguments<'v, '_>,
         eval: &mut Evaluator<'v, '_, '_>,
     ) -> starlark::Result<Value<'v>> {
-        record_rule_call(self.kind(), args, eval)?;
-        Ok(Value::new_none())
+        if record_rule_call(self.kind(), self.rule_file.as_deref(), args, eval)? {
+            return Ok(Value::new_none());
+        }
+        Ok(stub_result(self.kind(), eval))
     }
 
     fn get_attr(&self, attribute: &str, heap: Heap<'v>) -> Option<Value<'v>> {
         Some(heap.alloc(RuleStub::new(&format!("{}.{attribute}", self.kind()))))
+    }
+
+    fn equals(&self, other: Value<'v>) -> starlark::Result<bool> {
+        Ok(other.downcast_ref::<RuleStub>().is_some_and(|o| o.kind() == self.kind()))
     }
 
     fn has_attr(&self, _attribute: &str, _heap: Heap<'v>) -> bool {
@@ -114,6 +126,10 @@ impl<'v> StarlarkValue<'v> for NoneFn {
         Ok(Value::new_none())
     }
 
+    fn equals(&self, other: Value<'v>) -> starlark::Result<bool> {
+        Ok(other.downcast_ref::<NoneFn>().is_some_and(|o| o.0 == self.0))
+    }
+
     /// As a type annotation (`ctx: AnalysisContext`, `-> list[Provider]`): any value.
     fn eval_type(&self) -> Option<starlark::typing::Ty> {
         Some(starlark::typing::Ty::any())
@@ -125,6 +141,177 @@ impl<'v> StarlarkValue<'v> for NoneFn {
 
     fn has_attr(&self, _attribute: &str, _heap: Heap<'v>) -> bool {
         true
+    }
+}
+
+/// Longest name an [`Absorb`] keeps (names grow with chained calls and attributes).
+const MAX_ABSORB_NAME: usize = 120;
+
+/// What a stubbed prelude helper returns (a prelude function called without `name =`, an
+/// attribute or call of such a result, an analysis-phase value in a rule implementation):
+/// a value that absorbs operations so that the project's own macros go on evaluating.
+///
+/// - Attributes, calls and indexing give another `Absorb`; assigning into it is ignored.
+/// - It is falsy, iterates as empty, has length 0 and contains nothing.
+/// - `+` and `|` with it on either side give the other operand (it is an identity element),
+///   where starlark lets the custom value decide: `list + x`, `str + x`, `x + anything`,
+///   `x | anything`. `dict | x` is decided by starlark's dict, which refuses non-dicts, so a
+///   stub call that is the right operand of `|` returns an empty dict instead (see
+///   [`stub_result`]).
+/// - `str()`/`repr` give its name (`<re_test_common.test_args()>`), `==` compares names,
+///   and it hashes by name. (It cannot be a type annotation: starlark reserves `|` on types.)
+#[derive(Debug, ProvidesStaticType, NoSerialize, Allocative)]
+pub(crate) struct Absorb {
+    name: String,
+    /// Shown without angle brackets: a dependency shown as its label.
+    bare: bool,
+}
+starlark_simple_value!(Absorb);
+
+impl Absorb {
+    /// An absorbing value shown as its label (a dependency in a rule implementation).
+    pub(crate) fn bare(label: String) -> Absorb {
+        Absorb { bare: true, ..Absorb::named(label) }
+    }
+
+    pub(crate) fn named(name: String) -> Absorb {
+        let mut name = name;
+        if name.len() > MAX_ABSORB_NAME {
+            let mut cut = MAX_ABSORB_NAME;
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name.truncate(cut);
+            name.push_str("...");
+        }
+        Absorb { name, bare: false }
+    }
+
+    fn derived(&self, suffix: &str) -> Absorb {
+        Absorb::named(format!("{}{suffix}", self.name))
+    }
+}
+
+impl fmt::Display for Absorb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bare { f.write_str(&self.name) } else { write!(f, "<{}>", self.name) }
+    }
+}
+
+#[starlark_value(type = "stub_value")]
+impl<'v> StarlarkValue<'v> for Absorb {
+    fn to_bool(&self) -> bool {
+        false
+    }
+
+    fn write_hash(&self, hasher: &mut starlark::collections::StarlarkHasher) -> starlark::Result<()> {
+        use std::hash::Hash;
+        self.name.hash(hasher);
+        Ok(())
+    }
+
+    fn equals(&self, other: Value<'v>) -> starlark::Result<bool> {
+        Ok(other.downcast_ref::<Absorb>().is_some_and(|o| o.name == self.name))
+    }
+
+    fn invoke(
+        &self,
+        _me: Value<'v>,
+        _args: &Arguments<'v, '_>,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<Value<'v>> {
+        Ok(eval.heap().alloc(self.derived("()")))
+    }
+
+    fn get_attr(&self, attribute: &str, heap: Heap<'v>) -> Option<Value<'v>> {
+        Some(heap.alloc(self.derived(&format!(".{attribute}"))))
+    }
+
+    fn has_attr(&self, _attribute: &str, _heap: Heap<'v>) -> bool {
+        true
+    }
+
+    fn at(&self, _index: Value<'v>, heap: Heap<'v>) -> starlark::Result<Value<'v>> {
+        Ok(heap.alloc(self.derived("[]")))
+    }
+
+    fn slice(
+        &self,
+        _start: Option<Value<'v>>,
+        _stop: Option<Value<'v>>,
+        _stride: Option<Value<'v>>,
+        heap: Heap<'v>,
+    ) -> starlark::Result<Value<'v>> {
+        Ok(heap.alloc(self.derived("[:]")))
+    }
+
+    fn set_at(&self, _index: Value<'v>, _new_value: Value<'v>) -> starlark::Result<()> {
+        Ok(())
+    }
+
+    fn set_attr(&self, _attribute: &str, _new_value: Value<'v>) -> starlark::Result<()> {
+        Ok(())
+    }
+
+    fn iterate_collect(&self, _heap: Heap<'v>) -> starlark::Result<Vec<Value<'v>>> {
+        Ok(Vec::new())
+    }
+
+    fn length(&self) -> starlark::Result<i32> {
+        Ok(0)
+    }
+
+    fn is_in(&self, _other: Value<'v>) -> starlark::Result<bool> {
+        Ok(false)
+    }
+
+    fn add(&self, rhs: Value<'v>, _heap: Heap<'v>) -> Option<starlark::Result<Value<'v>>> {
+        Some(Ok(rhs))
+    }
+
+    fn radd(&self, lhs: Value<'v>, _heap: Heap<'v>) -> Option<starlark::Result<Value<'v>>> {
+        Some(Ok(lhs))
+    }
+
+    fn bit_or(&self, other: Value<'v>, _heap: Heap<'v>) -> starlark::Result<Value<'v>> {
+        Ok(other)
+    }
+}
+
+/// How a stub call's result will be used, read from the source text just before the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StubUse {
+    /// The right operand of `|` or `|=` (`{...} | helper()`), or unpacked with `**`: starlark
+    /// requires a dict there.
+    Dict,
+    Other,
+}
+
+/// What the text before a call (`before`, the file's text up to the call's first byte) says
+/// about its use: the last non-blank characters are `|`, `|=` or `**`.
+pub(crate) fn stub_use(before: &str) -> StubUse {
+    let t = before.trim_end_matches(|c: char| c.is_whitespace() || c == '\\');
+    let t = t.strip_suffix('(').map_or(t, |t| t.trim_end());
+    if t.ends_with('|') || t.ends_with("|=") || (t.ends_with("**") && !t.ends_with("***")) {
+        StubUse::Dict
+    } else {
+        StubUse::Other
+    }
+}
+
+/// The result of a stub called without `name`: an empty dict where the call's text shows a
+/// dict is needed ([`stub_use`]: measured on real repositories, prelude helpers merged into
+/// rule attribute dicts, `attrs = {...} | re_test_common.test_args()`, and
+/// `**apply_platform_attrs(...)`), else an [`Absorb`] named after the call.
+pub(crate) fn stub_result<'v>(kind: &str, eval: &mut Evaluator<'v, '_, '_>) -> Value<'v> {
+    let usage = eval.call_stack_top_location().map_or(StubUse::Other, |span| {
+        let source = span.file.source();
+        let begin = span.span.begin().get() as usize;
+        source.get(..begin).map_or(StubUse::Other, stub_use)
+    });
+    match usage {
+        StubUse::Dict => eval.heap().alloc(starlark::values::dict::AllocDict::EMPTY),
+        StubUse::Other => eval.heap().alloc(Absorb::named(format!("{kind}()"))),
     }
 }
 
@@ -282,6 +469,9 @@ fn to_attr_depth(v: Value<'_>, depth: u32) -> AttrValue {
     }
     if let Some(s) = v.downcast_ref::<SelectValue>() {
         return s.value.clone();
+    }
+    if let Some(a) = v.downcast_ref::<Absorb>() {
+        return AttrValue::Opaque(a.to_string());
     }
     if v.get_type() == "int" {
         // Larger than i32: the repr is exact.
