@@ -285,9 +285,11 @@ pub fn run(
 ) -> Loaded {
     let Some(root) = project.root.clone() else { return Loaded::default() };
     let mut candidates: Vec<(FileId, Arc<str>)> = Vec::new();
+    // the prelude's own build files are a dependency's, not the project's
+    let prelude = project.cells.root_of("prelude").filter(|p| *p != root.as_path());
     for (id, facts) in &project.facts {
         let Facts::Starlark(m) = facts else { continue };
-        if project.kind_of(*id) != FileKind::Build {
+        if project.kind_of(*id) != FileKind::Build || prelude.is_some_and(|p| project.path_of(*id).starts_with(p)) {
             continue;
         }
         let text = match texts(*id) {
