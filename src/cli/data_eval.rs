@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::cells::Cells;
-use crate::model::eval::{ConfigMap, EvalContext, EvalOptions, EvalResult, FnResolver};
+use crate::model::eval::{ConfigMap, EvalContext, EvalResult};
 
 /// Build files below `paths` (honouring .gitignore), sorted.
 fn build_files(paths: &[PathBuf], names: &[String]) -> Vec<PathBuf> {
@@ -54,19 +54,13 @@ pub fn run(paths: &[PathBuf], list: bool) -> i32 {
         if n.is_empty() { vec!["BUCK".into(), "BUCK.v2".into(), "TARGETS".into(), "TARGETS.v2".into()] } else { n }
     };
     let prelude = cells.root_of("prelude").map(Path::to_path_buf);
-    let (c1, c2, p2) = (cells.clone(), cells.clone(), prelude.clone());
-    let resolver = FnResolver {
-        resolve: move |from: &Path, s: &str| c1.load_path(from, s),
-        is_prelude: move |from: &Path, s: &str| {
-            let cell = s.strip_prefix('@').unwrap_or(s).split_once("//").map(|(c, _)| c);
-            cell.is_some_and(|c| !c.is_empty() && c2.canonical(c) == c2.canonical("prelude"))
-                || p2.as_ref().is_some_and(|p| c2.load_path(from, s).is_some_and(|f| f.starts_with(p)))
-        },
-    };
-    let mut opts = EvalOptions::new(Arc::new(resolver), &root);
-    opts.cells = cells.roots.iter().map(|(n, r)| (n.clone(), r.clone())).collect();
-    opts.config = config_map(&root);
-    opts.build_file_names = names.clone();
+    let opts = crate::model::loading::options(
+        cells.clone(),
+        &root,
+        config_map(&root),
+        names.clone(),
+        Arc::new(Default::default()),
+    );
     let ctx = EvalContext::new(opts);
     let files: Vec<PathBuf> = build_files(&paths, &names)
         .into_iter()
