@@ -23,10 +23,16 @@ pub struct RootConfig {
 
 /// The outermost directory containing a `.buckconfig`, searching upward from `start`.
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
+    find_project_root_with(start, &mut |d| d.join(".buckconfig").is_file())
+}
+
+/// [`find_project_root`], asking `has_config` whether a directory holds a `.buckconfig`
+/// (a caller looking up many paths remembers the answers for their common ancestors).
+pub fn find_project_root_with(start: &Path, has_config: &mut dyn FnMut(&Path) -> bool) -> Option<PathBuf> {
     let mut configs = Vec::new();
     let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
     while let Some(d) = dir {
-        if d.join(".buckconfig").is_file() {
+        if has_config(d) {
             configs.push(d.to_path_buf());
         }
         dir = d.parent();

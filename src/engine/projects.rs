@@ -23,9 +23,13 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
     };
     // directories outside any project that contain projects: those projects are split off
     let mut nested_out: Vec<PathBuf> = Vec::new();
+    // many paths share their ancestors: look for each directory's `.buckconfig` once
+    let mut has_config: HashMap<PathBuf, bool> = HashMap::new();
+    let mut has_config =
+        |d: &Path| *has_config.entry(d.to_path_buf()).or_insert_with(|| d.join(".buckconfig").is_file());
     for p in &opts.paths {
         let abs = discover::normalize(&cwd.join(p));
-        let root = discover::find_project_root(&abs);
+        let root = discover::find_project_root_with(&abs, &mut has_config);
         if root.is_none() && abs.is_dir() {
             let nested = nested_roots(&abs);
             for n in &nested {

@@ -138,6 +138,7 @@ pub fn write_report(
     summary: &Summary,
     opts: &ReportOptions,
 ) -> std::io::Result<()> {
+    files.preload(diags.iter().map(|d| d.primary.file));
     match format {
         Format::Full => full::write(out, diags, files, opts),
         Format::Concise => concise::write(out, diags, files),
@@ -168,6 +169,7 @@ impl<W: std::io::Write> StreamWriter<W> {
         if diags.is_empty() {
             return Ok(());
         }
+        files.preload(diags.iter().map(|d| d.primary.file));
         let out: &mut dyn std::io::Write = &mut self.out;
         match self.format {
             Format::Full => {

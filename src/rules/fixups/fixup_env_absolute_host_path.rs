@@ -127,19 +127,21 @@ impl Check for FixupEnvAbsoluteHostPath {
             }
             // in a BUCK file Reindeer generated, a library's env comes from its fixups.toml
             // (`fixups/<crate>/fixups.toml` beside it), which is reported there: one finding,
-            // not one per generated copy
-            let fixups_text = if reindeer_generated { crate_fixups_text(cx, call) } else { None };
+            // not one per generated copy (read only when an entry would be reported: most
+            // libraries have none, and the file is usually absent)
+            let mut fixups_text: Option<Option<String>> = None;
             let Some(env) = call.kwarg("env") else { continue };
             let ExprKind::Dict(entries) = &env.value.kind else { continue };
             for (k, v) in entries {
                 let (ExprKind::Str(key), ExprKind::Str(value)) = (&k.kind, &v.kind) else { continue };
+                let Some(why) = host_path(value) else { continue };
+                let fixups_text = fixups_text
+                    .get_or_insert_with(|| if reindeer_generated { crate_fixups_text(cx, call) } else { None });
                 if fixups_text.as_deref().is_some_and(|f| f.contains(&**key)) {
                     continue;
                 }
-                if let Some(why) = host_path(value) {
-                    let span = Span { file: cx.file.id, start: v.span.start, end: v.span.end };
-                    sink.push(diagnostic(span, &format!("env `{key}`"), why));
-                }
+                let span = Span { file: cx.file.id, start: v.span.start, end: v.span.end };
+                sink.push(diagnostic(span, &format!("env `{key}`"), why));
             }
         }
     }
