@@ -51,6 +51,14 @@ fn re_values_through_merges_locals_and_splats() {
     expect_tree("precision-re-values");
 }
 
+/// facebook/buck2's own shape: the cells split over `.buckconfig.d/` and `.buckconfig`, Meta's
+/// `platform` RE properties, and test executors that race (they never build a crate).
+#[test]
+fn meta_oss_layout_is_silent() {
+    let o = expect_tree("precision-meta-oss-layout");
+    assert_eq!(o.stdout, "");
+}
+
 #[test]
 fn local_re_endpoint_is_silent() {
     let o = expect_tree("precision-re-local");

@@ -32,8 +32,8 @@ fn build_files(paths: &[PathBuf], names: &[String]) -> Vec<PathBuf> {
 /// `[section] key = value` of the root `.buckconfig` (and `.buckconfig.local`), later wins.
 fn config_map(root: &Path) -> ConfigMap {
     let mut map = ConfigMap::new();
-    for f in [".buckconfig", ".buckconfig.local"] {
-        let Ok(text) = std::fs::read_to_string(root.join(f)) else { continue };
+    for f in crate::discover::config_layers_with_local(root) {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
         for e in crate::parse::buckconfig::parse(&text).entries {
             map.entry(e.section).or_default().insert(e.key, e.value);
         }

@@ -52,9 +52,47 @@ pub fn find_project_root_with(start: &Path, has_config: &mut dyn FnMut(&Path) ->
     Some(root)
 }
 
-/// Read `[buildfile]` names and `[project] ignore` from the root `.buckconfig` (and `.local`).
+/// Read `[buildfile]` names and `[project] ignore` from the root's configuration files
+/// ([`config_layers_with_local`]).
 pub fn root_config(root: &Path) -> RootConfig {
     root_config_with(root, &|p| std::fs::read_to_string(p).ok())
+}
+
+/// The configuration files of a cell root that the repository holds, in the order Buck2
+/// layers them (later files win): every file below `.buckconfig.d/` (recursively, by name;
+/// Buck2 reads that directory first), then `.buckconfig`. The machine's `.buckconfig.local`
+/// comes on top (see [`config_layers_with_local`]). Paths may not exist.
+pub fn config_layers(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<(PathBuf, bool)> = rd
+            .flatten()
+            .filter_map(|e| {
+                // follows symbolic links, as Buck2's reader does; a loop ends at the depth bound
+                let m = std::fs::metadata(e.path()).ok()?;
+                (m.is_dir() || m.is_file()).then(|| (e.path(), m.is_dir()))
+            })
+            .collect();
+        entries.sort();
+        for (p, is_dir) in entries {
+            if !is_dir {
+                out.push(p);
+            } else if depth < 8 {
+                walk(&p, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&dir.join(".buckconfig.d"), 0, &mut out);
+    out.push(dir.join(".buckconfig"));
+    out
+}
+
+/// [`config_layers`] plus `.buckconfig.local`: everything Buck2 reads on this machine.
+pub fn config_layers_with_local(dir: &Path) -> Vec<PathBuf> {
+    let mut v = config_layers(dir);
+    v.push(dir.join(".buckconfig.local"));
+    v
 }
 
 /// [`root_config`], reading the files through `read` (which may return unsaved texts).
@@ -62,8 +100,8 @@ pub fn root_config_with(root: &Path, read: &dyn Fn(&Path) -> Option<String>) -> 
     let mut rc = RootConfig::default();
     let mut name: Option<Vec<String>> = None;
     let mut name_v2: Option<Vec<String>> = None;
-    for file in [".buckconfig", ".buckconfig.local"] {
-        let Some(text) = read(&root.join(file)) else { continue };
+    for path in config_layers_with_local(root) {
+        let Some(text) = read(&path) else { continue };
         let cfg = buckconfig::parse(&text);
         if let Some(e) = cfg.get("buildfile", "name") {
             name = Some(buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect());

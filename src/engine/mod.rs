@@ -251,7 +251,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     }
     let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
     let build_dirs = select::build_dirs(&build_files);
-    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), root_config.as_ref(), &cells, &build_dirs) {
+    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &root_config, &cells, &build_dirs) {
         wave.push(id);
     }
     // the knowledge tables, loaded once: pruning needs the env-embedding crates, the model all

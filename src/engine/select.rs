@@ -11,7 +11,8 @@ pub(super) struct Selected {
     pub(super) third_party_dirs: Vec<PathBuf>,
     pub(super) cells: Cells,
     /// The root `.buckconfig`, parsed once for the file selection.
-    pub(super) root_config: Option<crate::parse::buckconfig::BuckConfigFile>,
+    /// The root's configuration files in layer order ([`crate::discover::config_layers`]).
+    pub(super) root_config: Vec<crate::parse::buckconfig::BuckConfigFile>,
 }
 
 pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
@@ -49,13 +50,12 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         let display = crate::source::display_path(&f.path, cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
-    let root_config = disc.root.as_deref().and_then(|root| {
-        let path = root.join(".buckconfig");
-        let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok())?;
-        Some(crate::parse::buckconfig::parse(&text))
-    });
+    let root_config: Vec<crate::parse::buckconfig::BuckConfigFile> = match disc.root.as_deref() {
+        Some(root) => crate::model::cells::read_layers(root, &overlays).into_iter().map(|(_, c)| c).collect(),
+        None => Vec::new(),
+    };
     let cells = match disc.root.as_deref() {
-        Some(root) => Cells::new(root, root_config.as_ref()),
+        Some(root) => Cells::new(root, &root_config.iter().collect::<Vec<_>>()),
         None => Cells::default(),
     };
     if !settings.lint_dependency_cells {
@@ -253,11 +253,11 @@ pub(super) fn loaded_files(
 /// The build file declaring `[build] execution_platforms`, so RE detection works in narrow runs.
 pub(super) fn execution_platforms_build_file(
     root: Option<&Path>,
-    cfg: Option<&crate::parse::buckconfig::BuckConfigFile>,
+    cfgs: &[crate::parse::buckconfig::BuckConfigFile],
     cells: &Cells,
     build_dirs: &HashMap<&Path, FileId>,
 ) -> Option<FileId> {
     let root = root?;
-    let v = cfg?.value("build", "execution_platforms")?.to_string();
+    let v = cfgs.iter().rev().find_map(|c| c.value("build", "execution_platforms"))?.to_string();
     package_build_file(&v, root, cells, build_dirs)
 }

@@ -1,4 +1,4 @@
-//! Cells: the one reading of a root `.buckconfig`'s `[cells]`/`[repositories]`,
+//! Cells: the one reading of the root configuration's `[cells]`/`[repositories]`,
 //! `[cell_aliases]`/`[repository_aliases]` and `[external_cells]`, and the lookups over it
 //! (alias chains, the root of a cell, the cell and package of a directory). Used by the
 //! engine's file selection (dependency cells, referenced packages, the toolchains cell) and
@@ -26,11 +26,13 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// The cells a root `.buckconfig` declares (`cfg`), with `root` its directory. Without a
-    /// configuration the root is the only cell, named `root`.
-    pub fn new(root: &Path, cfg: Option<&BuckConfigFile>) -> Cells {
+    /// The cells the root's configuration files declare (`cfgs`, in the order Buck2 layers
+    /// them: `.buckconfig.d/*`, then `.buckconfig`; see [`crate::discover::config_layers`]),
+    /// with `root` their directory. Without a configuration the root is the only cell, named
+    /// `root`.
+    pub fn new(root: &Path, cfgs: &[&BuckConfigFile]) -> Cells {
         let mut c = Cells { root: Some(root.to_path_buf()), root_cell: "root".into(), ..Cells::default() };
-        if let Some(cfg) = cfg {
+        for cfg in cfgs {
             for section in ["repositories", "cells"] {
                 for e in cfg.section_entries(section) {
                     let dir = crate::discover::normalize(&root.join(&e.value));
@@ -53,13 +55,11 @@ impl Cells {
         c
     }
 
-    /// Read `<root>/.buckconfig` (an editor's unsaved text in `overlays` wins).
+    /// Read the root's configuration files (an editor's unsaved text in `overlays` wins).
     pub fn read(root: Option<&Path>, overlays: &HashMap<PathBuf, String>) -> Cells {
         let Some(root) = root else { return Cells::default() };
-        let path = root.join(".buckconfig");
-        let text = overlays.get(&path).cloned().or_else(|| std::fs::read_to_string(&path).ok());
-        let cfg = text.map(|t| crate::parse::buckconfig::parse(&t));
-        Cells::new(root, cfg.as_ref())
+        let cfgs = read_layers(root, overlays);
+        Cells::new(root, &cfgs.iter().map(|(_, c)| c).collect::<Vec<_>>())
     }
 
     /// The canonical cell name of a name or alias (alias chains followed).
@@ -124,6 +124,19 @@ impl Cells {
     }
 }
 
+/// The root's configuration files that exist, parsed, in layer order
+/// ([`crate::discover::config_layers`]); an editor's unsaved text in `overlays` wins.
+pub fn read_layers(root: &Path, overlays: &HashMap<PathBuf, String>) -> Vec<(PathBuf, BuckConfigFile)> {
+    crate::discover::config_layers(root)
+        .into_iter()
+        .filter_map(|p| {
+            let text = overlays.get(&p).cloned().or_else(|| std::fs::read_to_string(&p).ok())?;
+            let cfg = crate::parse::buckconfig::parse(&text);
+            Some((p, cfg))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +146,7 @@ mod tests {
         let cfg = crate::parse::buckconfig::parse(
             "[cells]\n  root = .\n  prelude = prelude\n  tp = third-party\n[cell_aliases]\n  config = prelude\n  fbsource = root\n  p = config\n[external_cells]\n  prelude = bundled\n",
         );
-        let c = Cells::new(Path::new("/r"), Some(&cfg));
+        let c = Cells::new(Path::new("/r"), &[&cfg]);
         assert_eq!(c.root_cell, "root");
         assert_eq!(c.canonical("p"), "prelude");
         assert_eq!(c.root_of("p"), Some(Path::new("/r/prelude")));
@@ -147,7 +160,20 @@ mod tests {
     #[test]
     fn alias_cycles_end() {
         let cfg = crate::parse::buckconfig::parse("[cells]\n  root = .\n[cell_aliases]\n  a = b\n  b = a\n");
-        let c = Cells::new(Path::new("/r"), Some(&cfg));
+        let c = Cells::new(Path::new("/r"), &[&cfg]);
         assert_eq!(c.root_of("a"), None);
+    }
+
+    #[test]
+    fn later_layers_add_and_override() {
+        // `.buckconfig.d/common.buckconfig` then `.buckconfig`, as facebook/buck2 splits them
+        let d = crate::parse::buckconfig::parse(
+            "[cells]\n  prelude = prelude\n[cell_aliases]\n  fbcode = none\n  config = prelude\n",
+        );
+        let b = crate::parse::buckconfig::parse("[cells]\n  main = .\n[cell_aliases]\n  fbcode = main\n");
+        let c = Cells::new(Path::new("/r"), &[&d, &b]);
+        assert_eq!(c.root_cell, "main");
+        assert_eq!(c.root_of("config"), Some(Path::new("/r/prelude")));
+        assert_eq!(c.canonical("fbcode"), "main");
     }
 }

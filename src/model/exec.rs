@@ -23,6 +23,11 @@ pub struct ExecutorSite {
     /// Parameters of the helper function containing the call, bound from the call site in the
     /// rule implementation (`_executor(image = _IMAGE)`); `None` when not bound.
     pub bindings: Option<HashMap<String, Val>>,
+    /// A test executor: the call is written in, or its function is called from, the
+    /// `executor_overrides`/`default_executor` argument of a test provider
+    /// (`ExternalRunnerTestInfo`). Buck2 runs only the test itself there, never a build
+    /// action, so rules about how crates are built do not apply.
+    pub test_executor: bool,
 }
 
 impl ExecutorSite {
@@ -151,15 +156,43 @@ pub fn reachable_defs<'m>(m: &'m Module, f: &'m FnDef) -> Vec<&'m FnDef> {
     out
 }
 
+/// The `kwarg` names of test providers that take executors only tests run on.
+const TEST_EXECUTOR_KWARGS: [&str; 2] = ["executor_overrides", "default_executor"];
+
+/// Where a module's test executors are written: the spans of the values of
+/// [`TEST_EXECUTOR_KWARGS`] arguments, and the names of the functions called inside them
+/// (`executor_overrides = _compute_executor_overrides(ctx)`).
+fn test_executor_scopes(m: &super::ir::Module) -> (Vec<std::ops::Range<u32>>, Vec<String>) {
+    let (mut spans, mut fns) = (Vec::new(), Vec::new());
+    for d in &m.defs {
+        for e in &d.exprs {
+            walk_calls(e, &mut |c| {
+                for k in TEST_EXECUTOR_KWARGS {
+                    let Some(a) = c.kwarg(k) else { continue };
+                    spans.push(a.value.span.start..a.value.span.end);
+                    walk_calls(&a.value, &mut |inner| {
+                        fns.extend(inner.callee_name());
+                    });
+                }
+            });
+        }
+    }
+    (spans, fns)
+}
+
 pub fn compute(project: &Project) -> ExecFacts {
     let mut facts = ExecFacts::default();
     // 1. every CommandExecutorConfig call in .bzl functions, generic (no attrs)
     let mut generic: Vec<ExecutorSite> = Vec::new();
     for (id, m) in project.modules() {
+        let mut scopes = None;
         for d in &m.defs {
             for e in &d.exprs {
                 walk_calls(e, &mut |c| {
                     if callee_is(c, "CommandExecutorConfig") {
+                        let (spans, fns) = scopes.get_or_insert_with(|| test_executor_scopes(m));
+                        let test_executor = fns.contains(&d.name)
+                            || spans.iter().any(|r| r.start <= c.span.start && c.span.end <= r.end);
                         generic.push(ExecutorSite {
                             file: id,
                             function: Some(d.name.clone()),
@@ -167,6 +200,7 @@ pub fn compute(project: &Project) -> ExecFacts {
                             attrs: None,
                             instance: None,
                             bindings: None,
+                            test_executor,
                         });
                     }
                 });
@@ -184,6 +218,7 @@ pub fn compute(project: &Project) -> ExecFacts {
                         attrs: None,
                         instance: None,
                         bindings: None,
+                        test_executor: false,
                     });
                 }
             });
@@ -252,28 +287,19 @@ pub fn compute(project: &Project) -> ExecFacts {
     facts.executors = executors;
 
     // 3. which executors does the build use?
-    if let Some(cfg_id) = project.root_buckconfig {
-        if let Some(cfg) = project.buckconfig(cfg_id) {
-            if let Some(e) = cfg.get("build", "execution_platforms") {
-                facts.platforms_key = Some(Span::new(cfg_id, e.value_span.clone()));
-                let root_cell = project.cells.root_cell.clone();
-                if let Some(l) = super::label::Label::parse(&e.value, &root_cell, "") {
-                    let mut l = l;
-                    l.cell = project.canonical_cell(&l.cell);
-                    if let Some(ti) = project.target(&l) {
-                        facts.used = reachable_instances(project, ti)
-                            .into_iter()
-                            .flat_map(|t| {
-                                facts
-                                    .executors
-                                    .iter()
-                                    .enumerate()
-                                    .filter(move |(_, s)| s.instance == Some(t))
-                                    .map(|(i, _)| i)
-                            })
-                            .collect();
-                    }
-                }
+    if let Some((cfg_id, e)) = project.config_entry("build", "execution_platforms") {
+        facts.platforms_key = Some(Span::new(cfg_id, e.value_span.clone()));
+        let root_cell = project.cells.root_cell.clone();
+        if let Some(l) = super::label::Label::parse(&e.value, &root_cell, "") {
+            let mut l = l;
+            l.cell = project.canonical_cell(&l.cell);
+            if let Some(ti) = project.target(&l) {
+                facts.used = reachable_instances(project, ti)
+                    .into_iter()
+                    .flat_map(|t| {
+                        facts.executors.iter().enumerate().filter(move |(_, s)| s.instance == Some(t)).map(|(i, _)| i)
+                    })
+                    .collect();
             }
         }
     }
@@ -301,9 +327,8 @@ pub fn compute(project: &Project) -> ExecFacts {
 
 /// The provider that every `[buck2_re_client]` address names, if they agree on one.
 fn provider(project: &Project) -> Option<&'static str> {
-    let cfg = project.buckconfig(project.root_buckconfig?)?;
     let mut found = None;
-    for e in RE_ADDRESS_KEYS.iter().filter_map(|k| cfg.get("buck2_re_client", k)) {
+    for (_, e) in RE_ADDRESS_KEYS.iter().filter_map(|k| project.config_entry("buck2_re_client", k)) {
         let v = e.value.to_ascii_lowercase();
         let p = ["buildbuddy", "engflow", "buildbarn", "nativelink"].into_iter().find(|p| v.contains(p))?;
         if found.is_some_and(|f| f != p) {
@@ -318,13 +343,11 @@ fn provider(project: &Project) -> Option<&'static str> {
 const RE_ADDRESS_KEYS: &[&str] =
     &["address", "engine_address", "action_cache_address", "cas_address", "bytestream_address"];
 
-/// The first RE address of the root `.buckconfig` when every one of them is this machine.
+/// The first RE address of the root configuration when every one of them is this machine.
 fn local_endpoint(project: &Project) -> Option<Span> {
-    let id = project.root_buckconfig?;
-    let cfg = project.buckconfig(id)?;
-    let entries: Vec<_> = RE_ADDRESS_KEYS.iter().filter_map(|k| cfg.get("buck2_re_client", k)).collect();
-    let first = entries.first()?;
-    entries.iter().all(|e| is_local_address(&e.value)).then(|| Span::new(id, first.value_span.clone()))
+    let entries: Vec<_> = RE_ADDRESS_KEYS.iter().filter_map(|k| project.config_entry("buck2_re_client", k)).collect();
+    let (id, first) = entries.first()?;
+    entries.iter().all(|(_, e)| is_local_address(&e.value)).then(|| Span::new(*id, first.value_span.clone()))
 }
 
 /// `localhost:8980`, `grpc://127.0.0.1:8980`, `http://[::1]:50051`, `unix:///run/re.sock`.

@@ -259,12 +259,13 @@ pub fn options(
     opts
 }
 
-/// `section → key → value` of the project's root `.buckconfig` files, later entries winning.
+/// `section → key → value` of the project's root configuration files
+/// ([`crate::discover::config_layers_with_local`]), later entries winning.
 fn config_of(project: &Project) -> ConfigMap {
     let mut map = ConfigMap::new();
     let Some(root) = &project.root else { return map };
-    for name in [".buckconfig", ".buckconfig.local"] {
-        let Some(id) = project.file_at(&root.join(name)) else { continue };
+    for path in crate::discover::config_layers_with_local(root) {
+        let Some(id) = project.file_at(&path) else { continue };
         if let Some(Facts::BuckConfig(cfg)) = project.facts.get(&id) {
             for e in &cfg.entries {
                 map.entry(e.section.clone()).or_default().insert(e.key.clone(), e.value.clone());
@@ -414,9 +415,9 @@ fn origin_of(project: &Project, call: Span, s: &str) -> Option<Span> {
             collect_strings(&e, s, call.file, &mut found);
         }
     }
-    if let Some(cfg) = project.root_buckconfig.and_then(|id| project.buckconfig(id).map(|c| (id, c))) {
-        for e in cfg.1.entries.iter().filter(|e| e.value == s) {
-            found.push(Span::new(cfg.0, e.value_span.clone()));
+    for &id in &project.root_configs {
+        for e in project.buckconfig(id).iter().flat_map(|c| c.entries.iter()).filter(|e| e.value == s) {
+            found.push(Span::new(id, e.value_span.clone()));
         }
     }
     (found.len() == 1).then(|| found[0])

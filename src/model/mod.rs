@@ -96,6 +96,9 @@ pub struct Project {
     /// Build file of each (cell, package).
     pub package_files: HashMap<(String, String), FileId>,
     pub root_buckconfig: Option<FileId>,
+    /// The root's configuration files in the order Buck2 layers them (`.buckconfig.d/*`, then
+    /// `.buckconfig`; [`crate::discover::config_layers`]): later files win.
+    pub root_configs: Vec<FileId>,
     pub reindeer: Vec<reindeer::ReindeerProject>,
     pub data: data::Data,
     /// The crates' own sources (see [`crate_scan`]; empty until the engine runs that phase).
@@ -120,17 +123,17 @@ impl ModuleLookup for Project {
         let p = self.load_path(from, path)?;
         self.file_paths.get(&p).copied()
     }
-    /// The root `.buckconfig`'s value (later assignments win). `.buckconfig.local` is this
-    /// machine's, not the repository's, so it is not read; an unset key is `Some(None)` (the
-    /// caller's default applies) unless the file includes others.
+    /// The root configuration's value ([`Project::config_entry`]). `.buckconfig.local` is
+    /// this machine's, not the repository's, so it is not read; an unset key is `Some(None)`
+    /// (the caller's default applies) unless a file includes others.
     fn config(&self, section: &str, key: &str) -> Option<Option<Val>> {
-        let id = self.root_buckconfig?;
-        let cfg = self.buckconfig(id)?;
+        self.root_buckconfig?;
+        let found = self.config_entry(section, key);
         // a key may be set in an included file, which the model does not read
-        if !cfg.includes.is_empty() && cfg.get(section, key).is_none() {
+        if found.is_none() && self.config_has_includes() {
             return None;
         }
-        Some(cfg.get(section, key).map(|e| Val {
+        Some(found.map(|(id, e)| Val {
             value: value::Value::Str(e.value.clone()),
             origin: Some(Span::new(id, e.value_span.clone())),
         }))
@@ -148,6 +151,7 @@ impl Project {
             targets_by_file: HashMap::default(),
             package_files: HashMap::default(),
             root_buckconfig: None,
+            root_configs: Vec::new(),
             reindeer: Vec::new(),
             data,
             sources: Default::default(),
@@ -228,11 +232,25 @@ impl Project {
     fn load_cells(&mut self) {
         let Some(root) = self.root.clone() else { return };
         self.root_buckconfig = self.file_paths.get(&root.join(".buckconfig")).copied();
-        let cfg = match self.root_buckconfig.and_then(|id| self.facts.get(&id)) {
-            Some(Facts::BuckConfig(cfg)) => Some(cfg),
-            _ => None,
-        };
-        self.cells = cells::Cells::new(&root, cfg);
+        self.root_configs = crate::discover::config_layers(&root)
+            .iter()
+            .filter_map(|p| self.file_paths.get(p).copied())
+            .filter(|id| self.buckconfig(*id).is_some())
+            .collect();
+        let cfgs: Vec<&BuckConfigFile> = self.root_configs.iter().filter_map(|id| self.buckconfig(*id)).collect();
+        self.cells = cells::Cells::new(&root, &cfgs);
+    }
+
+    /// The effective `section.key` of the root's configuration ([`Project::root_configs`]:
+    /// the last file that sets it wins), with the file that sets it.
+    pub fn config_entry(&self, section: &str, key: &str) -> Option<(FileId, &crate::parse::buckconfig::Entry)> {
+        self.root_configs.iter().rev().find_map(|id| self.buckconfig(*id)?.get(section, key).map(|e| (*id, e)))
+    }
+
+    /// Does any of the root's configuration files include others (whose keys the model does
+    /// not read)?
+    pub fn config_has_includes(&self) -> bool {
+        self.root_configs.iter().any(|id| self.buckconfig(*id).is_some_and(|c| !c.includes.is_empty()))
     }
 
     /// Canonical cell name for a name or alias.

@@ -113,6 +113,14 @@ impl Check for BuckconfigCellUnresolved {
         if defined_names(&cx.file.path, cfg, 0, &mut names).is_none() {
             return;
         }
+        // the `.buckconfig.d/` files beside it are layered under it (and may define the cell)
+        let dir = cx.file.path.parent().unwrap_or(Path::new("/"));
+        for layer in crate::discover::config_layers(dir).iter().filter(|p| **p != cx.file.path) {
+            let Ok(text) = std::fs::read_to_string(layer) else { continue };
+            if defined_names(layer, &buckconfig::parse(&text), 0, &mut names).is_none() {
+                return;
+            }
+        }
         let at = |r: &std::ops::Range<usize>| Span::new(cx.file.id, r.clone());
         for section in ALIAS_SECTIONS {
             for e in cfg.section_entries(section) {
@@ -139,14 +147,22 @@ impl Check for BuckconfigCellUnresolved {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
         let p = cx.project;
         let (Some(root), Some(cfg_id)) = (p.root.as_deref(), p.root_buckconfig) else { return };
-        let Some(cfg) = p.buckconfig(cfg_id) else { return };
-        let mut names = HashSet::new();
-        if defined_names(&root.join(".buckconfig"), cfg, 0, &mut names).is_none() {
+        if p.buckconfig(cfg_id).is_none() {
             return;
         }
-        let local = root.join(".buckconfig.local");
-        if let Ok(text) = std::fs::read_to_string(&local) {
-            if defined_names(&local, &buckconfig::parse(&text), 0, &mut names).is_none() {
+        // every configuration file Buck2 reads here: `.buckconfig.d/*`, `.buckconfig`, `.local`
+        let mut names = HashSet::new();
+        for path in &crate::discover::config_layers_with_local(root) {
+            let parsed;
+            let cfg = match p.file_at(path).and_then(|id| p.buckconfig(id)) {
+                Some(c) => c,
+                None => {
+                    let Ok(text) = std::fs::read_to_string(path) else { continue };
+                    parsed = buckconfig::parse(&text);
+                    &parsed
+                }
+            };
+            if defined_names(path, cfg, 0, &mut names).is_none() {
                 return;
             }
         }
@@ -220,7 +236,8 @@ impl Check for BuckconfigCellUnresolved {
         }
         // cell paths that do not exist, for cells the files above use
         let submodules = submodule_paths(root);
-        for section in CELL_SECTIONS {
+        let layers = p.root_configs.iter().filter_map(|id| Some((*id, p.buckconfig(*id)?)));
+        for ((cfg_id, cfg), section) in layers.flat_map(|l| CELL_SECTIONS.map(|s| (l, s))) {
             for e in cfg.section_entries(section) {
                 let Some(first_use) = used.get(&e.key) else { continue };
                 if e.key == "prelude"

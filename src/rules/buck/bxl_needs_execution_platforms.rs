@@ -81,8 +81,7 @@ impl Check for BxlNeedsExecutionPlatforms {
         if uses.is_empty() {
             return;
         }
-        for file in [".buckconfig", ".buckconfig.local"] {
-            let path = root.join(file);
+        for path in crate::discover::config_layers_with_local(root) {
             if path.exists() && sets_execution_platforms(&path, 0) != Some(false) {
                 return;
             }

@@ -45,8 +45,8 @@ fn read_config(path: &Path) -> Option<(String, BuckConfigFile)> {
 /// `[buildfile]` `name_v2`/`name`, if it does.
 fn configured_names(dir: &Path) -> Option<Vec<String>> {
     let (mut name, mut name_v2) = (None, None);
-    for file in [".buckconfig", ".buckconfig.local"] {
-        let Some((text, cfg)) = read_config(&dir.join(file)) else { continue };
+    for path in crate::discover::config_layers_with_local(dir) {
+        let Some((text, cfg)) = read_config(&path) else { continue };
         let list = |key| cfg.get("buildfile", key).map(|e| buckconfig::split_list(e, &text));
         if let Some(l) = list("name") {
             name = Some(l.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
@@ -64,8 +64,8 @@ fn configured_names(dir: &Path) -> Option<Vec<String>> {
 
 /// Does a file included by the root `.buckconfig` (or `.local`) set `[project] ignore`?
 fn ignore_in_include(root: &Path) -> bool {
-    [".buckconfig", ".buckconfig.local"].iter().any(|f| {
-        let Some((_, cfg)) = read_config(&root.join(f)) else { return false };
+    crate::discover::config_layers_with_local(root).iter().any(|f| {
+        let Some((_, cfg)) = read_config(f) else { return false };
         cfg.includes.iter().any(|inc| {
             let path = crate::discover::normalize(&root.join(&inc.path));
             read_config(&path).is_some_and(|(_, c)| c.get("project", "ignore").is_some())

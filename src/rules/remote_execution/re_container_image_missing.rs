@@ -6,7 +6,9 @@
 //! Windows remote execution; without one, actions are rejected or run in a default image whose
 //! toolchain does not match the local build. Backends whose workers fix the image (Buildbarn,
 //! NativeLink) set `[re] image-required = false`, which turns the rule off; so does a local
-//! runner (every `[buck2_re_client]` address of the root `.buckconfig` is this machine).
+//! runner (every `[buck2_re_client]` address of the root `.buckconfig` is this machine). A dict
+//! with a `platform` or `subplatform` key selects one of Meta's internal RE worker pools, whose
+//! image is fixed: silent.
 //!
 //! Example: `remote_execution_properties = {"OSFamily": "Linux"}`. The finding sits on the dict
 //! (where it is written, with a related span at the use when it is a constant), because the
@@ -26,6 +28,11 @@ declare_rule! {
         fix: None,
     }
 }
+
+/// Keys that choose the workers, and with them the image: `container-image` itself, and the
+/// `platform`/`subplatform` capabilities of Meta's internal RE, whose worker pools fix the
+/// image (the prelude's test executors and Buck2's own test platforms use them).
+const SELECTS_WORKERS: [&str; 3] = ["container-image", "platform", "subplatform"];
 
 impl Check for ReContainerImageMissing {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
@@ -49,7 +56,7 @@ impl Check for ReContainerImageMissing {
                 if items.iter().any(|(k, _)| k.as_str().is_none()) {
                     continue;
                 }
-                if items.iter().any(|(k, _)| k.as_str() == Some("container-image")) {
+                if items.iter().any(|(k, _)| k.as_str().is_some_and(|k| SELECTS_WORKERS.contains(&k))) {
                     continue;
                 }
                 let Some(origin) = d.origin else { continue };

@@ -7,6 +7,9 @@
 //! directories, which turns any path-dependent output into a crate-hash mismatch. Every Buck2
 //! remote-execution example sets `use_limited_hybrid = True`.
 //!
+//! Test executors (an `executor_overrides`/`default_executor` of a test provider) are left
+//! alone: Buck2 runs only the test there, never a crate's build actions.
+//!
 //! Example: `CommandExecutorConfig(local_enabled = True, remote_enabled = True,
 //! use_limited_hybrid = False, ...)`. The finding sits on the `use_limited_hybrid` value when it
 //! is written, else on the `CommandExecutorConfig` callee. Fix (unsafe, it changes scheduling):
@@ -36,7 +39,8 @@ impl Check for ReFullHybridRacing {
         let p = cx.project;
         let mut out = Findings::new(cx.files);
         for site in &p.exec().executors {
-            if !full_hybrid(p, site) {
+            // a test executor runs the test, not the crates' build actions
+            if site.test_executor || !full_hybrid(p, site) {
                 continue;
             }
             let d = match (site.arg(p, "use_limited_hybrid"), arg_value_span(site, "use_limited_hybrid")) {
