@@ -152,9 +152,12 @@ impl Files {
         let e = self.get(id);
         e.text
             .get_or_init(|| {
-                let bytes = std::fs::read(&e.path).ok()?;
-                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-                let s = String::from_utf8_lossy(body).into_owned();
+                let mut bytes = std::fs::read(&e.path).ok()?;
+                if bytes.starts_with(b"\xEF\xBB\xBF") {
+                    bytes.drain(..3);
+                }
+                // valid UTF-8 (the rule) is taken as is; `from_utf8_lossy` walks it in slow chunks
+                let s = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 let t: Arc<str> = Arc::from(s);
                 let idx = LineIndex::new(&t);
                 Some((t, idx))
