@@ -106,6 +106,7 @@ fn fuzz_starlark_lint() {
         let file = root.join(targets[i % targets.len()]);
         let opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: vec![file.clone()],
             stdin: None,
             force_exclude: false,

@@ -14,6 +14,7 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
     let a = analyze(
         &RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: vec![".".into()],
             stdin: None,
             force_exclude: false,

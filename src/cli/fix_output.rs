@@ -202,6 +202,7 @@ fn write_mode(
         engine::run(
             &RunOptions {
                 crate_cache: None,
+                sequential_walk: false,
                 paths: opts.paths.clone(),
                 stdin: opts.stdin.clone(),
                 force_exclude: opts.force_exclude,

@@ -23,33 +23,42 @@ pub struct RootConfig {
 
 /// The outermost directory containing a `.buckconfig`, searching upward from `start`.
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
-    find_project_root_with(start, &mut |d| d.join(".buckconfig").is_file())
+    RootFinder::default().find(start)
 }
 
-/// [`find_project_root`], asking `has_config` whether a directory holds a `.buckconfig`
-/// (a caller looking up many paths remembers the answers for their common ancestors).
-pub fn find_project_root_with(start: &Path, has_config: &mut dyn FnMut(&Path) -> bool) -> Option<PathBuf> {
-    let mut configs = Vec::new();
-    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
-    while let Some(d) = dir {
-        if has_config(d) {
-            configs.push(d.to_path_buf());
+/// [`find_project_root`] for many paths: remembers which directories hold a `.buckconfig` and
+/// each root's `[project] ignore` (many paths share their ancestors).
+#[derive(Default)]
+pub struct RootFinder {
+    has_config: std::collections::HashMap<PathBuf, bool>,
+    ignore: std::collections::HashMap<PathBuf, globset::GlobSet>,
+}
+
+impl RootFinder {
+    pub fn find(&mut self, start: &Path) -> Option<PathBuf> {
+        let mut configs = Vec::new();
+        let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
+        while let Some(d) = dir {
+            if *self.has_config.entry(d.to_path_buf()).or_insert_with(|| d.join(".buckconfig").is_file()) {
+                configs.push(d.to_path_buf());
+            }
+            dir = d.parent();
         }
-        dir = d.parent();
-    }
-    // The outermost `.buckconfig`, unless `start` lies in a directory its `[project] ignore`
-    // excludes: such a directory is a project of its own (a vendored or nested repository),
-    // so the next `.buckconfig` inward is the root.
-    let mut root = configs.pop()?;
-    while let Some(inner) = configs.pop() {
-        let ignore = build_globset(&root_config(&root).project_ignore);
-        let rel = rel_str(&inner, &root);
-        if !(ignore.is_match(&rel) || ignore.is_match(format!("{rel}/x"))) {
-            break;
+        // The outermost `.buckconfig`, unless `start` lies in a directory its `[project] ignore`
+        // excludes: such a directory is a project of its own (a vendored or nested
+        // repository), so the next `.buckconfig` inward is the root.
+        let mut root = configs.pop()?;
+        while let Some(inner) = configs.pop() {
+            let ignore =
+                self.ignore.entry(root.clone()).or_insert_with(|| build_globset(&root_config(&root).project_ignore));
+            let rel = rel_str(&inner, &root);
+            if !(ignore.is_match(&rel) || ignore.is_match(format!("{rel}/x"))) {
+                break;
+            }
+            root = inner;
         }
-        root = inner;
+        Some(root)
     }
-    Some(root)
 }
 
 /// Read `[buildfile]` names and `[project] ignore` from the root's configuration files
@@ -172,6 +181,8 @@ pub struct DiscoverOptions<'a> {
     /// Unsaved texts by absolute path (the fixer's edits, an editor's buffers): the root
     /// `.buckconfig` is read from here when present.
     pub overlays: Option<&'a std::collections::HashMap<PathBuf, String>>,
+    /// Walk on the calling thread instead of in parallel.
+    pub sequential: bool,
 }
 
 fn build_globset(patterns: &[String]) -> globset::GlobSet {
@@ -316,50 +327,53 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         let found = &found;
         let errors = &errors;
         let skipped = &skipped;
-        wb.build_parallel().run(|| {
-            let names = names.clone();
-            Box::new(move |res| {
-                match res {
-                    Ok(entry) => {
-                        if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
-                            saw_linked_dir.store(true, std::sync::atomic::Ordering::Relaxed);
+        let visit = |names: &[String], res: Result<ignore::DirEntry, ignore::Error>| match res {
+            Ok(entry) => {
+                if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
+                    saw_linked_dir.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+                    let p = entry.path();
+                    if let Some(kind) = classify(p, names) {
+                        if entry.file_type().is_some_and(|t| t.is_symlink()) && !p.is_file() {
+                            let why = match std::fs::metadata(p) {
+                                Err(e) => format!("broken symbolic link: {e}"),
+                                Ok(_) => "symbolic link to something that is not a file".to_string(),
+                            };
+                            skipped.lock().unwrap().push((p.to_path_buf(), why));
+                            return;
                         }
-                        if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
-                            let p = entry.path();
-                            if let Some(kind) = classify(p, &names) {
-                                if entry.file_type().is_some_and(|t| t.is_symlink()) && !p.is_file() {
-                                    let why = match std::fs::metadata(p) {
-                                        Err(e) => format!("broken symbolic link: {e}"),
-                                        Ok(_) => "symbolic link to something that is not a file".to_string(),
-                                    };
-                                    skipped.lock().unwrap().push((p.to_path_buf(), why));
-                                    return ignore::WalkState::Continue;
-                                }
-                                let reported = walk_roots.iter().any(|r| p.starts_with(r));
-                                let mut f = found.lock().unwrap();
-                                let e =
-                                    f.entry(p.to_path_buf()).or_insert(Found { path: p.to_path_buf(), kind, reported });
-                                e.reported |= reported;
-                            }
-                        }
-                    }
-                    Err(err) => {
-                        let path = error_path(&err).unwrap_or_default();
-                        if is_loop(&err) {
-                            skipped.lock().unwrap().push((path, "symbolic link loop (not followed again)".into()));
-                        } else if is_eloop(&err) {
-                            skipped
-                                .lock()
-                                .unwrap()
-                                .push((path, "broken symbolic link: it points at itself (a loop)".into()));
-                        } else {
-                            errors.lock().unwrap().push((path, err.to_string()));
-                        }
+                        let reported = walk_roots.iter().any(|r| p.starts_with(r));
+                        let mut f = found.lock().unwrap();
+                        let e = f.entry(p.to_path_buf()).or_insert(Found { path: p.to_path_buf(), kind, reported });
+                        e.reported |= reported;
                     }
                 }
-                ignore::WalkState::Continue
-            })
-        });
+            }
+            Err(err) => {
+                let path = error_path(&err).unwrap_or_default();
+                if is_loop(&err) {
+                    skipped.lock().unwrap().push((path, "symbolic link loop (not followed again)".into()));
+                } else if is_eloop(&err) {
+                    skipped.lock().unwrap().push((path, "broken symbolic link: it points at itself (a loop)".into()));
+                } else {
+                    errors.lock().unwrap().push((path, err.to_string()));
+                }
+            }
+        };
+        if opts.sequential {
+            for res in wb.build() {
+                visit(&names, res);
+            }
+        } else {
+            wb.build_parallel().run(|| {
+                let names = names.clone();
+                Box::new(move |res| {
+                    visit(&names, res);
+                    ignore::WalkState::Continue
+                })
+            });
+        }
     }
     out.files = found.into_inner().unwrap().into_values().collect();
     if saw_linked_dir.into_inner() {

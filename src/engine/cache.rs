@@ -166,6 +166,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         force_exclude: opts.force_exclude,
         stdin_path: None,
         overlays: None,
+        sequential: false,
     });
     if !disc.errors.is_empty() {
         return None;

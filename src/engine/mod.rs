@@ -43,6 +43,10 @@ pub struct RunOptions {
     /// Where the crate-source phase keeps each registry crate's facts, by checksum (`None`:
     /// read the sources every run). See `model::crate_scan`.
     pub crate_cache: Option<PathBuf>,
+    /// Walk the project root on this thread (set for the runs of many projects, which run in
+    /// parallel already: a parallel walk of a small tree costs more in thread start-up and
+    /// idle waits than the walk itself).
+    pub sequential_walk: bool,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
@@ -369,23 +373,45 @@ fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
 }
 
 fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
+    let mut phase = Phase::start();
     let groups = projects::split(opts, settings);
+    phase.done(format_args!("projects ({})", groups.len()));
     if groups.len() <= 1 {
         return run_project(opts, settings, sink);
     }
     // paths in several Buck2 projects: one run per project, each with its own root (its
-    // cells, configuration and remote-execution setup), merged in order
+    // cells, configuration and remote-execution setup). The runs go in parallel (a repository
+    // of many small test projects, such as facebook/buck2, has hundreds); what each hands to
+    // the sink is kept and handed over afterwards in the order of the groups, so the output
+    // is the same as one run after the other.
+    let runs: Vec<(RunResult, Option<Project>, Vec<Vec<Diagnostic>>)> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, (o, s))| {
+            let buffer = projects::Buffer::default();
+            let o = &RunOptions { sequential_walk: true, ..o.clone() };
+            let (r, p) = run_project(o, s, sink.map(|_| &buffer as &dyn FileSink));
+            (r, (i == 0).then_some(p), buffer.into_batches())
+        })
+        .collect();
     let mut merged: Option<(RunResult, Project)> = None;
-    for (o, s) in &groups {
-        let (r, p) = run_project(o, s, sink);
-        merged = Some(match merged {
-            None => (r, p),
-            Some((mut acc, p0)) => {
-                projects::absorb(&mut acc, r);
+    let mut known = HashMap::new();
+    for (r, p, batches) in runs {
+        if let Some(sink) = sink {
+            for b in batches {
+                sink.file_done(&r.files, b);
+            }
+        }
+        merged = Some(match (merged, p) {
+            (None, Some(p)) => (r, p),
+            (Some((mut acc, p0)), _) => {
+                projects::absorb(&mut acc, r, &mut known);
                 (acc, p0)
             }
+            (None, None) => unreachable!("the first group keeps its project"),
         });
     }
+    phase.done("runs of the projects");
     let (mut r, p) = merged.expect("at least one group");
     sort_dedup(&mut r.diagnostics, &r.files);
     (r, p)

@@ -17,19 +17,26 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     // root → paths, in first-seen order; `None` collects paths outside any project
     let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
-    let mut push = |root: Option<PathBuf>, p: PathBuf| match groups.iter_mut().find(|(r, _)| *r == root) {
-        Some((_, v)) => v.push(p),
-        None => groups.push((root, vec![p])),
+    let mut group_of: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let mut push = |root: Option<PathBuf>, p: PathBuf| match group_of.get(&root) {
+        Some(&i) => groups[i].1.push(p),
+        None => {
+            group_of.insert(root.clone(), groups.len());
+            groups.push((root, vec![p]));
+        }
     };
     // directories outside any project that contain projects: those projects are split off
     let mut nested_out: Vec<PathBuf> = Vec::new();
-    // many paths share their ancestors: look for each directory's `.buckconfig` once
-    let mut has_config: HashMap<PathBuf, bool> = HashMap::new();
-    let mut has_config =
-        |d: &Path| *has_config.entry(d.to_path_buf()).or_insert_with(|| d.join(".buckconfig").is_file());
+    // many paths share their ancestors and their roots' configuration
+    let mut finder = discover::RootFinder::default();
+    // files of one directory share their project root: look it up once per directory
+    let mut root_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for p in &opts.paths {
         let abs = discover::normalize(&cwd.join(p));
-        let root = discover::find_project_root_with(&abs, &mut has_config);
+        let root = match abs.parent().filter(|_| abs.is_file()) {
+            Some(dir) => root_of_dir.entry(dir.to_path_buf()).or_insert_with(|| finder.find(&abs)).clone(),
+            None => finder.find(&abs),
+        };
         if root.is_none() && abs.is_dir() {
             let nested = nested_roots(&abs);
             for n in &nested {
@@ -88,14 +95,36 @@ fn nested_roots(dir: &Path) -> Vec<PathBuf> {
     outermost
 }
 
+/// A [`FileSink`] that keeps what a run hands over, for handing it on later in order.
+#[derive(Default)]
+pub(super) struct Buffer(std::sync::Mutex<Vec<Vec<Diagnostic>>>);
+
+impl Buffer {
+    pub(super) fn into_batches(self) -> Vec<Vec<Diagnostic>> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl FileSink for Buffer {
+    fn file_done(&self, _: &Files, diagnostics: Vec<Diagnostic>) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(diagnostics);
+    }
+}
+
 /// Append another run's result: its files get new ids, and every span of its findings follows.
-pub(super) fn absorb(acc: &mut RunResult, other: RunResult) {
+/// `known` indexes `acc`'s files by path (filled on first use; pass the same map each time).
+pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut HashMap<PathBuf, FileId>) {
     let mut map: HashMap<FileId, FileId> = HashMap::new();
+    // the merged files by path, kept across merges (a lookup per file, not a scan)
+    if known.is_empty() {
+        known.extend(acc.files.iter().map(|f| (f.path.clone(), f.id)));
+    }
     for f in other.files.iter() {
-        let id = match acc.files.find(&f.path) {
-            Some(id) => id,
+        let id = match known.get(&f.path) {
+            Some(id) => *id,
             None => {
                 let id = acc.files.add(f.path.clone(), f.display.clone(), f.kind, f.reported);
+                known.insert(f.path.clone(), id);
                 acc.files.restrict(&[id], f.restrict);
                 if let Some(t) = other.files.text(f.id) {
                     acc.files.set_text(id, t);

@@ -33,6 +33,7 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         force_exclude: opts.force_exclude,
         stdin_path: stdin_path.as_deref(),
         overlays: Some(&overlays),
+        sequential: opts.sequential_walk,
     });
     let mut files = Files::new();
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
@@ -40,9 +41,11 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
     let lock_dirs: Vec<PathBuf> =
         layouts.iter().filter_map(|l| l.manifest_path.parent().map(Path::to_path_buf)).collect();
     let third_party_dirs: Vec<PathBuf> = layouts.iter().map(|l| l.third_party_dir.clone()).collect();
+    // the paths asked for, normalized once (a pre-commit run names thousands of files)
+    let asked: std::collections::HashSet<PathBuf> = paths.iter().map(|p| discover::normalize(&cwd.join(p))).collect();
     for f in &disc.files {
         if matches!(f.kind, FileKind::CargoLock | FileKind::CargoToml)
-            && !f.reported_explicitly(&paths, cwd)
+            && !asked.contains(&f.path)
             && !lock_dirs.iter().any(|d| f.path.parent() == Some(d.as_path()))
         {
             continue;
@@ -80,12 +83,6 @@ pub fn reported_files(opts: &RunOptions, settings: &Settings) -> (Vec<ReportedFi
     out.sort_by(|a, b| a.0.cmp(&b.0));
     let skipped = sel.disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
     (out, skipped)
-}
-
-impl discover::Found {
-    fn reported_explicitly(&self, paths: &[PathBuf], cwd: &Path) -> bool {
-        paths.iter().any(|p| discover::normalize(&cwd.join(p)) == self.path)
-    }
 }
 
 /// The layouts of the `reindeer.toml` files found (see [`Layout`]).

@@ -192,6 +192,7 @@ impl<'a> Session<'a> {
     fn lint(&self, extra: &BTreeMap<PathBuf, String>) -> RunResult {
         let mut opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: self.opts.paths.clone(),
             stdin: self.opts.stdin.clone(),
             force_exclude: self.opts.force_exclude,
@@ -637,6 +638,7 @@ mod tests {
         }
         let opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: Vec::new(),
             stdin: None,
             force_exclude: false,
@@ -734,6 +736,7 @@ mod tests {
         std::fs::write(&path, "x = 1\n").unwrap();
         let opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: Vec::new(),
             stdin: None,
             force_exclude: false,

@@ -573,6 +573,7 @@ impl Server<'_> {
                 runs.push((
                     RunOptions {
                         crate_cache: None,
+                        sequential_walk: false,
                         paths: on_disk.iter().map(|k| self.docs[k].path.clone()).collect(),
                         stdin: None,
                         force_exclude: true,
@@ -587,6 +588,7 @@ impl Server<'_> {
                 runs.push((
                     RunOptions {
                         crate_cache: None,
+                        sequential_walk: false,
                         paths: Vec::new(),
                         stdin: Some((d.path.clone(), d.text.clone())),
                         force_exclude: true,

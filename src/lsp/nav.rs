@@ -32,6 +32,7 @@ impl Snapshot {
     pub fn build(root: &Path, overlays: HashMap<PathBuf, String>, settings: &crate::config::Settings) -> Snapshot {
         let opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: vec![root.to_path_buf()],
             stdin: None,
             force_exclude: true,
@@ -50,6 +51,7 @@ impl Snapshot {
     ) -> Snapshot {
         let opts = RunOptions {
             crate_cache: None,
+            sequential_walk: false,
             paths: vec![doc.to_path_buf()],
             stdin: None,
             force_exclude: true,

@@ -135,6 +135,33 @@ fn essential_entry(t: &dyn toml_edit::TableLike) -> Option<EssentialBuildscript>
 impl Data {
     /// The embedded tables merged with the user's `[data]` extensions (`Settings::data`).
     pub fn load(extensions: &DataOptions) -> Data {
+        // the embedded tables are parsed once per process (a run over many projects loads
+        // the data once per project)
+        static SHIPPED: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
+        let mut d = SHIPPED.get_or_init(Data::shipped).clone();
+        // user extensions: merged over the embedded tables (same name replaces)
+        let user = |key: &str| format!("user config {}", extensions.origins.get(key).map(String::as_str).unwrap_or(""));
+        for t in &extensions.extra_env_embedding_crates {
+            if let Some(mut e) = env_entry(t) {
+                e.origin = user("extra-env-embedding-crates");
+                d.env_embedding.retain(|x| x.name != e.name);
+                d.env_embedding.push(e);
+            }
+        }
+        for t in &extensions.extra_essential_buildscripts {
+            if let Some(mut e) = essential_entry(t) {
+                e.origin = user("extra-essential-buildscripts");
+                d.essential.retain(|x| !(x.name == e.name && x.versions == e.versions));
+                d.essential.push(e);
+            }
+        }
+        d.extra_platform_names = extensions.extra_reindeer_platforms.clone();
+        d.extra_platforms_origin = user("extra-reindeer-platforms");
+        d
+    }
+
+    /// The embedded tables alone.
+    fn shipped() -> Data {
         let mut d = Data::default();
         if let Ok(doc) = ENV_EMBEDDING.parse::<toml_edit::DocumentMut>() {
             for key in ["crate", "watch"] {
@@ -200,24 +227,6 @@ impl Data {
                 d.builtins = a.iter().filter_map(|x| x.as_str().map(String::from)).collect();
             }
         }
-        // user extensions: merged over the embedded tables (same name replaces)
-        let user = |key: &str| format!("user config {}", extensions.origins.get(key).map(String::as_str).unwrap_or(""));
-        for t in &extensions.extra_env_embedding_crates {
-            if let Some(mut e) = env_entry(t) {
-                e.origin = user("extra-env-embedding-crates");
-                d.env_embedding.retain(|x| x.name != e.name);
-                d.env_embedding.push(e);
-            }
-        }
-        for t in &extensions.extra_essential_buildscripts {
-            if let Some(mut e) = essential_entry(t) {
-                e.origin = user("extra-essential-buildscripts");
-                d.essential.retain(|x| !(x.name == e.name && x.versions == e.versions));
-                d.essential.push(e);
-            }
-        }
-        d.extra_platform_names = extensions.extra_reindeer_platforms.clone();
-        d.extra_platforms_origin = user("extra-reindeer-platforms");
         d
     }
 

@@ -319,9 +319,20 @@ pub fn run(
         Arc::new(overlays.clone()),
     );
     let ctx = EvalContext::new(opts);
-    // the parser and compiler recurse: 16 MiB stacks, as the evaluator asks
-    let Ok(pool) = rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build() else { return loaded };
-    let results: Vec<(FileId, LoadedFile)> = pool.install(|| {
+    // the parser and compiler recurse: at least 16 MiB stacks, as the evaluator asks. The
+    // engine's own pool has them (256 MiB); a caller outside any pool gets a pool of its own.
+    let own_pool = match rayon::current_thread_index() {
+        Some(_) => None,
+        None => match rayon::ThreadPoolBuilder::new().stack_size(16 << 20).build() {
+            Ok(p) => Some(p),
+            Err(_) => return loaded,
+        },
+    };
+    let install = |f: &(dyn Fn() -> Vec<(FileId, LoadedFile)> + Sync)| match &own_pool {
+        Some(p) => p.install(f),
+        None => f(),
+    };
+    let results: Vec<(FileId, LoadedFile)> = install(&|| {
         candidates
             .par_iter()
             .map(|(id, text)| {
