@@ -186,6 +186,22 @@ pub struct DiscoverOptions<'a> {
 }
 
 fn build_globset(patterns: &[String]) -> globset::GlobSet {
+    // a run over many projects asks for the same sets again (the root's `[project] ignore`,
+    // `--exclude`): compile each list once per process
+    type Cache = std::sync::Mutex<std::collections::HashMap<Vec<String>, globset::GlobSet>>;
+    static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
+    if patterns.is_empty() {
+        return globset::GlobSet::empty();
+    }
+    if let Some(g) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(patterns) {
+        return g.clone();
+    }
+    let g = compile_globset(patterns);
+    CACHE.lock().unwrap_or_else(|e| e.into_inner()).insert(patterns.to_vec(), g.clone());
+    g
+}
+
+fn compile_globset(patterns: &[String]) -> globset::GlobSet {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
         let p = p.trim().trim_start_matches("./").trim_end_matches('/');
