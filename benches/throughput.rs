@@ -18,6 +18,11 @@
 //! cache, `BENCH_ONLY=crates` only the crate-source phase on 300 vendored crates, see
 //! `crates.rs`; `BENCH_ONLY=loading` only the loading phase on 1,000 build files that call
 //! project macros, see `loading.rs`; a full run ends with both).
+//!
+//! `BENCH_SIDE_REPO=path` runs only the side-by-side comparison, on a real checkout: every
+//! Starlark file buck-lint reads there (build files, `PACKAGE`, `.bzl`, `.bxl`; `.git`,
+//! hidden directories and `buck-out` skipped), in place, so buck-lint sees the repository's
+//! projects, cells and configuration as a user's run would.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -83,6 +88,13 @@ fn main() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_buck-lint");
+    // BENCH_SIDE_REPO=path: the side-by-side comparison on a real checkout
+    if let Some(repo) = std::env::var_os("BENCH_SIDE_REPO").map(PathBuf::from) {
+        let files = repo_starlark_files(&repo);
+        assert!(!files.is_empty(), "no Starlark files under {}", repo.display());
+        compare(bin, &repo, &files);
+        return;
+    }
     // BENCH_ONLY=crates: just the crate-source phase on 300 vendored crates
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "crates") {
         crates::crate_scan_runs(bin);
@@ -282,6 +294,31 @@ fn starlark_files(root: &Path) -> Vec<String> {
     out
 }
 
+/// The Starlark files buck-lint reads in a checkout (see the module doc), sorted.
+fn repo_starlark_files(root: &Path) -> Vec<String> {
+    const BUILD: [&str; 6] = ["BUCK", "BUCK.v2", "TARGETS", "TARGETS.v2", "PACKAGE", "BUCK_TREE"];
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let (p, name) = (e.path(), e.file_name().to_string_lossy().into_owned());
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                if !name.starts_with('.') && name != "buck-out" {
+                    stack.push(p);
+                }
+            } else if t.is_file()
+                && (BUILD.contains(&name.as_str()) || name.ends_with(".bzl") || name.ends_with(".bxl"))
+            {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Read and parse every file with the starlark parser, in parallel (rayon's default pool:
 /// one thread per core, as buck-lint's); the floor no linter can go below.
 fn parse_floor(root: &Path, files: &[String]) -> Duration {
@@ -319,7 +356,12 @@ fn side_by_side(bin: &str, root: &Path) {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(root.join(f), &to).unwrap();
     }
-    let root = sub.path();
+    compare(bin, sub.path(), &files);
+}
+
+/// buck-lint, starlark_bin, buildifier and the parse-only floor on `files` (relative to
+/// `root`, where the tools run), interleaved, median of 3.
+fn compare(bin: &str, root: &Path, files: &[String]) {
     let bytes: u64 = files.iter().map(|f| std::fs::metadata(root.join(f)).map(|m| m.len()).unwrap_or(0)).sum();
     let on_path =
         |tool: &str| Command::new(tool).arg("--help").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
@@ -342,7 +384,7 @@ fn side_by_side(bin: &str, root: &Path) {
             args.extend(files.iter().map(String::as_str));
             bf.push(measure("buildifier", root, &args).0);
         }
-        floor.push(parse_floor(root, &files));
+        floor.push(parse_floor(root, files));
     }
     let (ours, floor) = (median3(ours), median3(floor));
     println!(
