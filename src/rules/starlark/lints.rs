@@ -243,9 +243,108 @@ pub fn lints_of<'c>(cx: &'c FileCx<'_>) -> &'c [starlark::analysis::Lint] {
     cx.starlark_lints.get_or_init(|| {
         // a large file parsed in pieces has no whole syntax tree to lint
         let Parsed::Starlark { ast: Some(ast), .. } = cx.parsed else { return Vec::new() };
+        // a declarative file (loads, then rule calls with plain arguments) gives none of the
+        // default lints: skip the crate's pass, which walks the tree once per lint family
+        if !off_by_default_enabled(cx) && declarative::is_declarative(ast.statement()) {
+            return Vec::new();
+        }
         let globals = cx.settings.is_enabled(Rule::StarlarkUsingUndefined).then(|| &*GLOBALS);
         ast.lint(globals)
     })
+}
+
+/// Is a `starlark-*` rule that is off by default enabled? (`unused-load`, `using-undefined`
+/// and the others read names that a declarative file has too.)
+fn off_by_default_enabled(cx: &FileCx<'_>) -> bool {
+    crate::rules::list::RULES
+        .iter()
+        .any(|m| m.id.starts_with("starlark-") && !m.default_enabled && cx.settings.is_enabled(m.rule))
+}
+
+/// Which files the crate's default lints cannot fire on, decided from the syntax tree in one
+/// walk. A file qualifies when it is only `load()` statements (each local name bound once),
+/// followed only by call statements, and every expression in it is a literal, an identifier,
+/// an attribute, a list, tuple or dict (dict keys distinct string or integer literals), a
+/// call (not of `any`, `all`, `dict` or `type`), indexing, `not`/unary minus, an
+/// if-expression, or `+`, `*`, `%`, `|`. Then:
+/// - flow lints (`missing-return*`, `unreachable`, `redundant-*`) need a `def`;
+/// - `misplaced-load` needs a load after another statement;
+/// - `no-effect` and `ident-as-statement` need a statement that is not a call;
+/// - `duplicate-top-level-assign` needs a name bound twice, `duplicate-key` two equal keys;
+/// - `using-unassigned`/`using-maybe-undefined` need an assignment (or a comprehension or
+///   lambda, which bind names);
+/// - `incompatible-type-check` needs a comparison with `type(…)`; the performance lints need
+///   a call of `any`, `all` or `dict`.
+///
+/// The off-by-default lints are not covered (see [`off_by_default_enabled`]). Tested against
+/// the crate's own pass on every fixture (`tests/starlark_prefilter.rs`).
+pub(crate) mod declarative {
+    use starlark::syntax::ast::{ArgumentP, AstExpr, AstLiteral, AstStmt, BinOp, Expr, Stmt};
+
+    pub fn is_declarative(module: &AstStmt) -> bool {
+        let stmts: &[AstStmt] = match &module.node {
+            Stmt::Statements(v) => v,
+            _ => std::slice::from_ref(module),
+        };
+        let mut bound: std::collections::HashSet<&str> = Default::default();
+        let mut loads_done = false;
+        for st in stmts {
+            match &st.node {
+                Stmt::Load(l) if !loads_done => {
+                    for a in &l.args {
+                        if !bound.insert(a.local.node.ident.as_str()) {
+                            return false;
+                        }
+                    }
+                }
+                Stmt::Expression(e) if matches!(e.node, Expr::Call(..)) => {
+                    loads_done = true;
+                    if !plain(e) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn plain(e: &AstExpr) -> bool {
+        match &e.node {
+            Expr::Literal(AstLiteral::Ellipsis) => false,
+            Expr::Literal(_) | Expr::Identifier(_) => true,
+            Expr::Dot(x, _) | Expr::Not(x) | Expr::Minus(x) | Expr::Plus(x) => plain(x),
+            Expr::Tuple(v) | Expr::List(v) => v.iter().all(plain),
+            Expr::Dict(kv) => {
+                let mut keys: std::collections::HashSet<String> = Default::default();
+                kv.iter().all(|(k, v)| {
+                    let key = match &k.node {
+                        Expr::Literal(AstLiteral::String(s)) => format!("s{}", s.node),
+                        Expr::Literal(AstLiteral::Int(i)) => format!("i{}", i.node),
+                        _ => return false,
+                    };
+                    keys.insert(key) && plain(v)
+                })
+            }
+            Expr::Call(f, args) => {
+                let banned = matches!(&f.node, Expr::Identifier(id) if matches!(id.node.ident.as_str(), "any" | "all" | "dict" | "type"));
+                !banned
+                    && plain(f)
+                    && args.args.iter().all(|a| match &a.node {
+                        ArgumentP::Positional(x)
+                        | ArgumentP::Named(_, x)
+                        | ArgumentP::Args(x)
+                        | ArgumentP::KwArgs(x) => plain(x),
+                    })
+            }
+            Expr::Index(b) => plain(&b.0) && plain(&b.1),
+            Expr::If(b) => plain(&b.0) && plain(&b.1) && plain(&b.2),
+            Expr::Op(l, op, r) => {
+                matches!(op, BinOp::Add | BinOp::Multiply | BinOp::Percent | BinOp::BitOr) && plain(l) && plain(r)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Report this rule's lints of the file.
@@ -306,4 +405,93 @@ fn unused_load_fix(cx: &FileCx<'_>, module: &crate::model::ir::Module, r: &std::
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declarative::is_declarative;
+    use starlark::analysis::AstModuleLint;
+
+    /// The default `starlark-*` lints' short names.
+    fn default_short_names() -> Vec<&'static str> {
+        crate::rules::list::RULES
+            .iter()
+            .filter(|m| m.default_enabled)
+            .filter_map(|m| m.id.strip_prefix("starlark-"))
+            .collect()
+    }
+
+    fn starlark_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if name != ".git" && name != "buck-out" {
+                    starlark_files(&p, out);
+                }
+            } else if crate::discover::classify(&p, &["BUCK".into(), "BUCK.v2".into(), "TARGETS".into()])
+                .is_some_and(|k| k.is_starlark())
+            {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The prefilter against the crate's own pass: no file it lets skip the pass has a default
+    /// lint. Runs over every Starlark file of `testdata/` and the dirs in
+    /// `BUCK_LINT_PREFILTER_DIRS` (colon-separated; for checking real checkouts by hand).
+    #[test]
+    fn declarative_files_have_no_default_lints() {
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        if let Ok(extra) = std::env::var("BUCK_LINT_PREFILTER_DIRS") {
+            dirs.extend(extra.split(':').filter(|s| !s.is_empty()).map(std::path::PathBuf::from));
+        }
+        let names = default_short_names();
+        let (mut files, mut skipped) = (Vec::new(), 0);
+        for d in &dirs {
+            starlark_files(d, &mut files);
+        }
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else { continue };
+            let Ok(ast) = crate::parse::starlark::parse(&f.to_string_lossy(), &text) else { continue };
+            if !is_declarative(ast.statement()) {
+                continue;
+            }
+            skipped += 1;
+            let lints: Vec<String> = ast
+                .lint(None)
+                .into_iter()
+                .filter(|l| names.contains(&l.short_name.as_str()))
+                .map(|l| format!("{}: {}", l.short_name, l.problem))
+                .collect();
+            assert!(lints.is_empty(), "{} is declarative but has {lints:?}", f.display());
+        }
+        eprintln!("{skipped} of {} Starlark files skip the lint pass", files.len());
+        assert!(skipped > 0, "the fixtures include declarative files");
+    }
+
+    #[test]
+    fn what_is_not_declarative() {
+        let decl = |src: &str| is_declarative(crate::parse::starlark::parse("BUCK", src).unwrap().statement());
+        assert!(decl(
+            "load(\":a.bzl\", \"f\")\nf(name = \"x\", deps = [\":y\"], env = {\"A\": \"1\"} | {\"B\": \"2\"})\n"
+        ));
+        assert!(decl(
+            "rust_library(name = \"x\", srcs = glob([\"src/**/*.rs\"]), features = select({\"DEFAULT\": []}))\n"
+        ));
+        for src in [
+            "x = 1\nf(name = x)\n",                               // an assignment
+            "f(name = \"a\")\nload(\":a.bzl\", \"g\")\n",         // a misplaced load
+            "load(\":a.bzl\", \"f\")\nload(\":b.bzl\", \"f\")\n", // a name loaded twice
+            "f(env = {\"A\": 1, \"A\": 2})\n",                    // a duplicate key
+            "f(x = [y for y in z])\n",                            // a comprehension binds names
+            "f(x = type(y) == \"string\")\n",                     // a comparison
+            "f(x = any([1]))\n",                                  // a performance lint's call
+            "\"docstring\"\n",                                    // not a call
+            "def f():\n    pass\n",                               // a def
+        ] {
+            assert!(!decl(src), "{src}");
+        }
+    }
 }
