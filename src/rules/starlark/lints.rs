@@ -262,8 +262,9 @@ fn off_by_default_enabled(cx: &FileCx<'_>) -> bool {
 }
 
 /// Which files the crate's default lints cannot fire on, decided from the syntax tree in one
-/// walk. A file qualifies when it is only `load()` statements (each local name bound once),
-/// followed only by call statements, and every expression in it is a literal, an identifier,
+/// walk. A file qualifies when it is only `load()` statements, followed only by call
+/// statements and plain assignments `NAME = …` (every name bound once, by a load or an
+/// assignment, and used only after its assignment), and every expression in it is a literal, an identifier,
 /// an attribute, a list, tuple or dict (dict keys distinct string or integer literals), a
 /// call (not of `any`, `all`, `dict` or `type`), indexing, `not`/unary minus, an
 /// if-expression, or `+`, `*`, `%`, `|`. Then:
@@ -279,27 +280,47 @@ fn off_by_default_enabled(cx: &FileCx<'_>) -> bool {
 /// The off-by-default lints are not covered (see [`off_by_default_enabled`]). Tested against
 /// the crate's own pass on every fixture (`tests/starlark_prefilter.rs`).
 pub(crate) mod declarative {
-    use starlark::syntax::ast::{ArgumentP, AstExpr, AstLiteral, AstStmt, BinOp, Expr, Stmt};
+    use std::collections::HashSet;
+
+    use starlark::syntax::ast::{ArgumentP, AssignTargetP, AstExpr, AstLiteral, AstStmt, BinOp, Expr, Stmt};
 
     pub fn is_declarative(module: &AstStmt) -> bool {
         let stmts: &[AstStmt] = match &module.node {
             Stmt::Statements(v) => v,
             _ => std::slice::from_ref(module),
         };
-        let mut bound: std::collections::HashSet<&str> = Default::default();
+        // every name the module assigns, to tell a use before its assignment
+        let assigned: HashSet<&str> = stmts
+            .iter()
+            .filter_map(|st| match &st.node {
+                Stmt::Assign(a) => match &a.lhs.node {
+                    AssignTargetP::Identifier(id) => Some(id.node.ident.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut cx = Names { assigned, bound: HashSet::new() };
         let mut loads_done = false;
         for st in stmts {
             match &st.node {
                 Stmt::Load(l) if !loads_done => {
                     for a in &l.args {
-                        if !bound.insert(a.local.node.ident.as_str()) {
+                        if !cx.bound.insert(a.local.node.ident.as_str()) {
                             return false;
                         }
                     }
                 }
                 Stmt::Expression(e) if matches!(e.node, Expr::Call(..)) => {
                     loads_done = true;
-                    if !plain(e) {
+                    if !cx.plain(e) {
+                        return false;
+                    }
+                }
+                Stmt::Assign(a) if a.ty.is_none() => {
+                    loads_done = true;
+                    let AssignTargetP::Identifier(id) = &a.lhs.node else { return false };
+                    if !cx.plain(&a.rhs) || !cx.bound.insert(id.node.ident.as_str()) {
                         return false;
                     }
                 }
@@ -309,40 +330,55 @@ pub(crate) mod declarative {
         true
     }
 
-    fn plain(e: &AstExpr) -> bool {
-        match &e.node {
-            Expr::Literal(AstLiteral::Ellipsis) => false,
-            Expr::Literal(_) | Expr::Identifier(_) => true,
-            Expr::Dot(x, _) | Expr::Not(x) | Expr::Minus(x) | Expr::Plus(x) => plain(x),
-            Expr::Tuple(v) | Expr::List(v) => v.iter().all(plain),
-            Expr::Dict(kv) => {
-                let mut keys: std::collections::HashSet<String> = Default::default();
-                kv.iter().all(|(k, v)| {
-                    let key = match &k.node {
-                        Expr::Literal(AstLiteral::String(s)) => format!("s{}", s.node),
-                        Expr::Literal(AstLiteral::Int(i)) => format!("i{}", i.node),
-                        _ => return false,
-                    };
-                    keys.insert(key) && plain(v)
-                })
-            }
-            Expr::Call(f, args) => {
-                let banned = matches!(&f.node, Expr::Identifier(id) if matches!(id.node.ident.as_str(), "any" | "all" | "dict" | "type"));
-                !banned
-                    && plain(f)
-                    && args.args.iter().all(|a| match &a.node {
-                        ArgumentP::Positional(x)
-                        | ArgumentP::Named(_, x)
-                        | ArgumentP::Args(x)
-                        | ArgumentP::KwArgs(x) => plain(x),
+    /// The module's names: assigned anywhere, and bound so far (loads, earlier assignments).
+    struct Names<'a> {
+        assigned: HashSet<&'a str>,
+        bound: HashSet<&'a str>,
+    }
+
+    impl Names<'_> {
+        fn plain(&self, e: &AstExpr) -> bool {
+            let plain = |x: &AstExpr| self.plain(x);
+            match &e.node {
+                Expr::Literal(AstLiteral::Ellipsis) => false,
+                Expr::Literal(_) => true,
+                // a name the module assigns later is used before its assignment
+                Expr::Identifier(id) => {
+                    let n = id.node.ident.as_str();
+                    !self.assigned.contains(n) || self.bound.contains(n)
+                }
+                Expr::Dot(x, _) | Expr::Not(x) | Expr::Minus(x) | Expr::Plus(x) => plain(x),
+                Expr::Tuple(v) | Expr::List(v) => v.iter().all(plain),
+                Expr::Dict(kv) => {
+                    let mut keys: HashSet<String> = HashSet::new();
+                    kv.iter().all(|(k, v)| {
+                        let key = match &k.node {
+                            Expr::Literal(AstLiteral::String(s)) => format!("s{}", s.node),
+                            Expr::Literal(AstLiteral::Int(i)) => format!("i{}", i.node),
+                            _ => return false,
+                        };
+                        keys.insert(key) && plain(v)
                     })
+                }
+                Expr::Call(f, args) => {
+                    let banned = matches!(&f.node, Expr::Identifier(id)
+                        if matches!(id.node.ident.as_str(), "any" | "all" | "dict" | "type"));
+                    !banned
+                        && plain(f)
+                        && args.args.iter().all(|a| match &a.node {
+                            ArgumentP::Positional(x)
+                            | ArgumentP::Named(_, x)
+                            | ArgumentP::Args(x)
+                            | ArgumentP::KwArgs(x) => plain(x),
+                        })
+                }
+                Expr::Index(b) => plain(&b.0) && plain(&b.1),
+                Expr::If(b) => plain(&b.0) && plain(&b.1) && plain(&b.2),
+                Expr::Op(l, op, r) => {
+                    matches!(op, BinOp::Add | BinOp::Multiply | BinOp::Percent | BinOp::BitOr) && plain(l) && plain(r)
+                }
+                _ => false,
             }
-            Expr::Index(b) => plain(&b.0) && plain(&b.1),
-            Expr::If(b) => plain(&b.0) && plain(&b.1) && plain(&b.2),
-            Expr::Op(l, op, r) => {
-                matches!(op, BinOp::Add | BinOp::Multiply | BinOp::Percent | BinOp::BitOr) && plain(l) && plain(r)
-            }
-            _ => false,
         }
     }
 }
@@ -480,8 +516,12 @@ mod tests {
         assert!(decl(
             "rust_library(name = \"x\", srcs = glob([\"src/**/*.rs\"]), features = select({\"DEFAULT\": []}))\n"
         ));
+        assert!(decl("_V = \"1.0\"\nrust_library(name = \"x\", version = _V)\n"));
         for src in [
-            "x = 1\nf(name = x)\n",                               // an assignment
+            "f(name = x)\nx = 1\n",                               // a use before the assignment
+            "x = 1\nx = 2\n",                                     // a name assigned twice
+            "x: str = \"a\"\n",                                   // an annotated assignment
+            "x += [1]\n",                                         // an augmented assignment
             "f(name = \"a\")\nload(\":a.bzl\", \"g\")\n",         // a misplaced load
             "load(\":a.bzl\", \"f\")\nload(\":b.bzl\", \"f\")\n", // a name loaded twice
             "f(env = {\"A\": 1, \"A\": 2})\n",                    // a duplicate key
