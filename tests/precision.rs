@@ -240,3 +240,46 @@ fn projects_in_subdirectories_each_use_their_own_root() {
     assert_eq!(o.stdout.matches("[re-container-image-missing]").count(), 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("ci/buck2/platforms/defs.bzl"), "{}", o.stdout);
 }
+
+/// facebook/buck2's shape: one run over the files of many Buck2 projects (its test and
+/// example directories carry their own `.buckconfig`, ignored by the root's). The projects run
+/// in parallel; the findings must come out in path order, the same every run, and
+/// each project judged by its own configuration.
+#[test]
+fn many_projects_in_one_run_keep_their_order() {
+    let mut files: Vec<(String, String)> =
+        vec![(".buckconfig".into(), "[cells]\n  root = .\n\n[project]\n  ignore = tests\n".into())];
+    files.push(("BUCK".into(), "genrule(name = \"top\", out = \"x\", cmd = \"true\")\n".into()));
+    for i in 0..12 {
+        let dir = format!("tests/case_{i:02}_data");
+        // every other project names the cell its BUCK file loads from
+        let cells = if i % 2 == 0 { "[cells]\n  root = .\n  macros = macros\n" } else { "[cells]\n  root = .\n" };
+        files.push((format!("{dir}/.buckconfig"), cells.into()));
+        files.push((format!("{dir}/macros/defs.bzl"), "def m(**kwargs):\n    native.genrule(**kwargs)\n".into()));
+        files.push((
+            format!("{dir}/BUCK"),
+            "load(\"@macros//:defs.bzl\", \"m\")\n\nm(name = \"t\", out = \"x\", cmd = \"true\")\n".into(),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let d = tree(&refs);
+    // the files as a pre-commit hook hands them over: every project's BUCK, then the root's
+    let mut args: Vec<String> = ["check", "--format", "concise", "--isolated"].iter().map(|s| s.to_string()).collect();
+    args.extend((0..12).rev().map(|i| format!("tests/case_{i:02}_data/BUCK")));
+    args.push("BUCK".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = run_in(d.path(), &args);
+    let lines: Vec<&str> = first.stdout.lines().collect();
+    // the projects without the `macros` cell, in path order (as one project's files are)
+    let expected: Vec<String> = (0..12)
+        .filter(|i| i % 2 == 1)
+        .map(|i| format!("tests/case_{i:02}_data/BUCK:1:6: error[buckconfig-cell-unresolved]"))
+        .collect();
+    assert_eq!(lines.len(), expected.len(), "{}", first.stdout);
+    for (l, e) in lines.iter().zip(&expected) {
+        assert!(l.starts_with(e.as_str()), "{l} should start with {e}\n{}", first.stdout);
+    }
+    for _ in 0..3 {
+        assert_eq!(run_in(d.path(), &args).stdout, first.stdout, "the same output every run");
+    }
+}

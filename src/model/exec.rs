@@ -227,6 +227,15 @@ pub fn compute(project: &Project) -> ExecFacts {
     // 2. specialise executors in rule impls per BUCK instantiation (ctx.attrs bindings)
     let mut executors: Vec<ExecutorSite> = Vec::new();
     let mut specialised_fns: Vec<(FileId, String)> = Vec::new();
+    // many targets share a rule: its implementation, the functions it reaches and their
+    // executor sites are worked out once per (.bzl, rule)
+    struct RuleSites {
+        impl_name: String,
+        reach: Vec<String>,
+        sites: Vec<usize>,
+    }
+    let mut by_rule: HashMap<(FileId, String), Option<RuleSites>> = HashMap::new();
+    let mut impls_of: HashMap<FileId, HashMap<String, String>> = HashMap::new();
     for (ti, t) in project.targets.iter().enumerate() {
         // a target a macro declared: the rule and attributes the evaluation saw
         let evaluated = project.loaded.declared_by_macro(project, ti);
@@ -235,17 +244,24 @@ pub fn compute(project: &Project) -> ExecFacts {
             .or_else(|| resolve_rule(project, t.file, &t.rule));
         let Some((bzl, rule_name)) = resolved else { continue };
         let Some(m) = project.module_of(bzl) else { continue };
-        let impls = rule_impls(m);
-        let Some(impl_name) = impls.get(&rule_name) else { continue };
-        let Some(f) = m.def(impl_name) else { continue };
-        let reach: Vec<String> = reachable_defs(m, f).iter().map(|d| d.name.clone()).collect();
-        let sites: Vec<&ExecutorSite> = generic
-            .iter()
-            .filter(|s| s.file == bzl && s.function.as_ref().is_some_and(|n| reach.contains(n)))
-            .collect();
+        let entry = by_rule.entry((bzl, rule_name)).or_insert_with_key(|(_, rule_name)| {
+            let impls = impls_of.entry(bzl).or_insert_with(|| rule_impls(m));
+            let impl_name = impls.get(rule_name)?.clone();
+            let f = m.def(&impl_name)?;
+            let reach: Vec<String> = reachable_defs(m, f).iter().map(|d| d.name.clone()).collect();
+            let sites: Vec<usize> = generic
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.file == bzl && s.function.as_ref().is_some_and(|n| reach.contains(n)))
+                .map(|(i, _)| i)
+                .collect();
+            Some(RuleSites { impl_name, reach, sites })
+        });
+        let Some(RuleSites { impl_name, reach, sites }) = entry.as_ref() else { continue };
         if sites.is_empty() {
             continue;
         }
+        let sites: Vec<&ExecutorSite> = sites.iter().map(|&i| &generic[i]).collect();
         let call = project.call_of(t);
         let tm = project.module_of(t.file).unwrap();
         let mut attrs = HashMap::new();
