@@ -287,7 +287,7 @@ pub fn compute(project: &Project) -> ExecFacts {
         }
         for s in sites {
             specialised_fns.push((s.file, s.function.clone().unwrap_or_default()));
-            for bindings in helper_bindings(project, bzl, m, impl_name, &reach, s, &attrs) {
+            for bindings in helper_bindings(project, bzl, m, impl_name, reach, s, &attrs) {
                 executors.push(ExecutorSite { attrs: Some(attrs.clone()), instance: Some(ti), bindings, ..s.clone() });
             }
         }
