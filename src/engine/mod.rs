@@ -384,37 +384,36 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     // of many small test projects, such as facebook/buck2, has hundreds); what each hands to
     // the sink is kept and handed over afterwards in the order of the groups, so the output
     // is the same as one run after the other.
-    let runs: Vec<(RunResult, Option<Project>, Vec<Vec<Diagnostic>>)> = groups
+    let mut runs: Vec<(RunResult, Option<Project>, Vec<Vec<Diagnostic>>)> = groups
         .par_iter()
         .enumerate()
         .map(|(i, (o, s))| {
             let buffer = projects::Buffer::default();
             let o = &RunOptions { sequential_walk: true, ..o.clone() };
             let (r, p) = run_project(o, s, sink.map(|_| &buffer as &dyn FileSink));
+            // only the first project's model is returned; the others are dropped here
             (r, (i == 0).then_some(p), buffer.into_batches())
         })
         .collect();
-    let mut merged: Option<(RunResult, Project)> = None;
-    let mut known = HashMap::new();
-    for (r, p, batches) in runs {
+    let hand_over = |r: &RunResult, batches: Vec<Vec<Diagnostic>>| {
         if let Some(sink) = sink {
             for b in batches {
                 sink.file_done(&r.files, b);
             }
         }
-        merged = Some(match (merged, p) {
-            (None, Some(p)) => (r, p),
-            (Some((mut acc, p0)), _) => {
-                projects::absorb(&mut acc, r, &mut known);
-                (acc, p0)
-            }
-            (None, None) => unreachable!("the first group keeps its project"),
-        });
+    };
+    let rest = runs.split_off(1);
+    let (mut acc, first_project, batches) = runs.pop().expect("at least two groups");
+    hand_over(&acc, batches);
+    let mut known = HashMap::new();
+    for (r, _, batches) in rest {
+        hand_over(&r, batches);
+        projects::absorb(&mut acc, r, &mut known);
     }
     phase.done("runs of the projects");
-    let (mut r, p) = merged.expect("at least one group");
-    sort_dedup(&mut r.diagnostics, &r.files);
-    (r, p)
+    let p = first_project.expect("the first group keeps its project");
+    sort_dedup(&mut acc.diagnostics, &acc.files);
+    (acc, p)
 }
 
 fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
