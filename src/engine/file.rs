@@ -150,7 +150,9 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
         })
         .collect();
     let suppressions = if reported { suppress::collect(&source, &outcome.parsed) } else { Suppressions::default() };
-    if reported {
+    // a dependency cell's file keeps no finding of a per-file rule (`Restrict::Dependency`):
+    // do not run them
+    if reported && entry.restrict != crate::files::Restrict::Dependency {
         let cx = FileCx::new(&source, &outcome.parsed, settings);
         let mut sink = Sink::new(settings);
         for (_, c) in rules::enabled_checks(settings) {
