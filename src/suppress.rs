@@ -337,7 +337,8 @@ pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &S
     for s in supps.values() {
         let Some(file) = s.file else { continue };
         let entry = files.get(file);
-        if !entry.reported {
+        // a dependency cell's file keeps none of its findings: nothing there is "unused"
+        if !entry.reported || !entry.restrict.allows(crate::rules::Rule::UnusedSuppression) {
             continue;
         }
         for dir in &s.directives {

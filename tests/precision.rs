@@ -283,3 +283,18 @@ fn many_projects_in_one_run_keep_their_order() {
         assert_eq!(run_in(d.path(), &args).stdout, first.stdout, "the same output every run");
     }
 }
+
+/// A dependency cell's files keep none of their findings, so their suppression comments are
+/// not "unused" either (the per-file rules do not even run there).
+#[test]
+fn dependency_cell_suppressions_are_not_unused() {
+    let d = tree(&[
+        (".buckconfig", "[cells]\n  root = .\n  prelude = prelude\n"),
+        ("prelude/rules.bzl", "def f():\n    return 1  # buck-lint: disable=starlark-unreachable\n"),
+        ("BUCK", "genrule(name = \"x\", out = \"x\", cmd = \"true\")  # buck-lint: disable=starlark-no-effect\n"),
+    ]);
+    let o = run_in(d.path(), &["check", ".", "--format", "concise", "--isolated"]);
+    // the project's own unused comment is reported; the prelude's is not
+    assert!(o.stdout.contains("BUCK:1:") && o.stdout.contains("unused-suppression"), "{}", o.stdout);
+    assert!(!o.stdout.contains("prelude/"), "{}", o.stdout);
+}
