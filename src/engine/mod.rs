@@ -143,6 +143,8 @@ pub struct Analysis {
     suppressions: HashMap<FileId, Suppressions>,
     cwd: PathBuf,
     streamed: Vec<Streamed>,
+    /// The root's build-file names, as discovery read them (`[buildfile]`).
+    build_file_names: Vec<String>,
 }
 
 /// Load and model a project without running the project rules (for tests and tools).
@@ -365,6 +367,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         suppressions: supps,
         cwd,
         streamed,
+        build_file_names: disc.root_config.build_file_names.clone(),
     }
 }
 
@@ -427,6 +430,7 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
         suppressions: mut supps,
         cwd,
         streamed,
+        build_file_names,
     } = analyze_inner(opts, settings, sink);
     // The crates' own sources, when an enabled rule reads them.
     let mut phase = Phase::start();
@@ -434,10 +438,7 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     let mut notes = Vec::new();
     // The loading phase, when an enabled rule reads what it declares.
     if project.root.is_some() && checks.iter().any(|(r, _)| crate::model::loading::READERS.contains(&r.id())) {
-        let read = |p: &Path| opts.overlays.get(p).cloned().or_else(|| std::fs::read_to_string(p).ok());
-        let names = project.root.as_deref().map(|r| discover::root_config_with(r, &read).build_file_names);
-        let loaded =
-            crate::model::loading::run(&project, &|id| files.text(id), &opts.overlays, names.unwrap_or_default());
+        let loaded = crate::model::loading::run(&project, &|id| files.text(id), &opts.overlays, build_file_names);
         let s = loaded.stats;
         notes.extend(loaded.fallback_note(&project, root.as_deref().unwrap_or(&cwd)));
         crate::model::loading::apply(&mut project, loaded);
