@@ -69,6 +69,25 @@ fn defined_names(path: &Path, cfg: &BuckConfigFile, depth: usize, out: &mut Hash
     Some(())
 }
 
+/// [`defined_names`] of each configuration file in `layers` that exists: parsed by the model
+/// (`model`) when it holds the file, else read from disk.
+fn layer_names<'a>(
+    layers: &[PathBuf],
+    model: impl Fn(&Path) -> Option<&'a BuckConfigFile>,
+    out: &mut HashSet<String>,
+) -> Option<()> {
+    for path in layers {
+        match model(path) {
+            Some(cfg) => defined_names(path, cfg, 0, out)?,
+            None => {
+                let Ok(text) = std::fs::read_to_string(path) else { continue };
+                defined_names(path, &buckconfig::parse(&text), 0, out)?
+            }
+        }
+    }
+    Some(())
+}
+
 /// Paths of the git submodules declared in `<dir>/.gitmodules`.
 fn submodule_paths(dir: &Path) -> Vec<PathBuf> {
     let Ok(text) = std::fs::read_to_string(dir.join(".gitmodules")) else { return Vec::new() };
@@ -115,11 +134,10 @@ impl Check for BuckconfigCellUnresolved {
         }
         // the `.buckconfig.d/` files beside it are layered under it (and may define the cell)
         let dir = cx.file.path.parent().unwrap_or(Path::new("/"));
-        for layer in crate::discover::config_layers(dir).iter().filter(|p| **p != cx.file.path) {
-            let Ok(text) = std::fs::read_to_string(layer) else { continue };
-            if defined_names(layer, &buckconfig::parse(&text), 0, &mut names).is_none() {
-                return;
-            }
+        let layers: Vec<PathBuf> =
+            crate::discover::config_layers(dir).into_iter().filter(|p| *p != cx.file.path).collect();
+        if layer_names(&layers, |_| None, &mut names).is_none() {
+            return;
         }
         let at = |r: &std::ops::Range<usize>| Span::new(cx.file.id, r.clone());
         for section in ALIAS_SECTIONS {
@@ -152,19 +170,9 @@ impl Check for BuckconfigCellUnresolved {
         }
         // every configuration file Buck2 reads here: `.buckconfig.d/*`, `.buckconfig`, `.local`
         let mut names = HashSet::new();
-        for path in &crate::discover::config_layers_with_local(root) {
-            let parsed;
-            let cfg = match p.file_at(path).and_then(|id| p.buckconfig(id)) {
-                Some(c) => c,
-                None => {
-                    let Ok(text) = std::fs::read_to_string(path) else { continue };
-                    parsed = buckconfig::parse(&text);
-                    &parsed
-                }
-            };
-            if defined_names(path, cfg, 0, &mut names).is_none() {
-                return;
-            }
+        let layers = crate::discover::config_layers_with_local(root);
+        if layer_names(&layers, |path| p.file_at(path).and_then(|id| p.buckconfig(id)), &mut names).is_none() {
+            return;
         }
         if names.is_empty() {
             return;
