@@ -49,6 +49,8 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
     if groups.len() <= 1 {
         return single();
     }
+    // the options of every group but its paths (not the whole path list once per group)
+    let base = RunOptions { paths: Vec::new(), ..opts.clone() };
     groups
         .into_iter()
         .map(|(root, paths)| {
@@ -57,7 +59,7 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
                 // the rootless run skips the projects that run on their own
                 s.exclude.extend(nested_out.iter().map(|n| globset::escape(&rel(n, &cwd))));
             }
-            (RunOptions { paths, ..opts.clone() }, s)
+            (RunOptions { paths, ..base.clone() }, s)
         })
         .collect()
 }

@@ -37,7 +37,7 @@ pub struct FileCx<'a> {
     pub parsed: &'a Parsed,
     pub settings: &'a Settings,
     /// The starlark crate's lints of the file, run once for all `starlark-*` rules.
-    pub(crate) starlark_lints: std::sync::OnceLock<Vec<::starlark::analysis::Lint>>,
+    pub(crate) starlark_lints: std::sync::OnceLock<Vec<crate::rules::starlark::own_lints::Hit>>,
     /// A fixups.toml's analysis, computed once for every rule that reads it.
     fixups: std::cell::OnceCell<Option<FixupsDoc<'a>>>,
 }

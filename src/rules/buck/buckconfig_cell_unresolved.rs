@@ -179,15 +179,19 @@ impl Check for BuckconfigCellUnresolved {
         }
         let vendor_dirs: Vec<PathBuf> =
             p.reindeer.iter().filter(|rp| rp.vendored).map(|rp| rp.third_party_dir.join("vendor")).collect();
+        // the root cell, and the cells without a configuration of their own (one look each)
+        let judged_cells: HashSet<&str> = p
+            .cells
+            .roots
+            .iter()
+            .filter(|(_, r)| r.as_path() == root || !r.join(".buckconfig").exists())
+            .map(|(c, _)| c.as_str())
+            .collect();
         let in_scope = |id: FileId| {
             let f = cx.files.get(id);
             f.restrict == Restrict::None
                 && f.kind.is_starlark()
-                && {
-                    // the root cell, or a cell without a configuration of its own
-                    let (cell, _) = p.cell_package_of(f.path.parent().unwrap_or(root));
-                    p.cells.roots.get(&cell).is_some_and(|r| r == root || !r.join(".buckconfig").exists())
-                }
+                && judged_cells.contains(p.cell_package_of(f.path.parent().unwrap_or(root)).0.as_str())
                 && !vendor_dirs.iter().any(|v| f.path.starts_with(v))
         };
         let known = |cell: &str| names.contains(cell);

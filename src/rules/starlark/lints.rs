@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use starlark::analysis::AstModuleLint;
 
+use super::own_lints::{self, Hit};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::parse::Parsed;
 use crate::rules::registry::declare_rule;
@@ -238,19 +239,55 @@ static GLOBALS: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// The crate's lints of this file, computed on first use.
-pub fn lints_of<'c>(cx: &'c FileCx<'_>) -> &'c [starlark::analysis::Lint] {
+/// The `starlark-*` lints of this file, computed on first use: by [`own_lints`] when only
+/// default rules are on and it models the file exactly, else by the crate's pass.
+pub fn lints_of<'c>(cx: &'c FileCx<'_>) -> &'c [Hit] {
     cx.starlark_lints.get_or_init(|| {
         // a large file parsed in pieces has no whole syntax tree to lint
         let Parsed::Starlark { ast: Some(ast), .. } = cx.parsed else { return Vec::new() };
+        let all = off_by_default_enabled(cx);
         // a declarative file (loads, then rule calls with plain arguments) gives none of the
-        // default lints: skip the crate's pass, which walks the tree once per lint family
-        if !off_by_default_enabled(cx) && declarative::is_declarative(ast.statement()) {
+        // default lints
+        if !all && declarative::is_declarative(ast.statement()) {
             return Vec::new();
         }
+        if !all {
+            if let Some(hits) = own_lints::default_lints(ast) {
+                return hits;
+            }
+        }
         let globals = cx.settings.is_enabled(Rule::StarlarkUsingUndefined).then(|| &*GLOBALS);
-        ast.lint(globals)
+        crate_lints(ast, globals)
     })
+}
+
+/// The crate's own pass, as [`Hit`]s.
+pub fn crate_lints(ast: &starlark::syntax::AstModule, globals: Option<&HashSet<String>>) -> Vec<Hit> {
+    ast.lint(globals)
+        .into_iter()
+        .map(|l| Hit {
+            start: l.location.span.begin().get(),
+            end: l.location.span.end().get(),
+            short: l.short_name.into(),
+            problem: l.problem,
+        })
+        .collect()
+}
+
+/// Our own default lints of a module and the crate's (its default ones only), both sorted:
+/// they must be equal (checked by the tests and the `starlark_lint` fuzz target). `None`
+/// when [`own_lints`] leaves the module to the crate.
+pub fn own_and_crate_default_lints(ast: &starlark::syntax::AstModule) -> Option<(Vec<Hit>, Vec<Hit>)> {
+    let mut own = own_lints::default_lints(ast)?;
+    let defaults: Vec<&str> = crate::rules::list::RULES
+        .iter()
+        .filter(|m| m.default_enabled)
+        .filter_map(|m| m.id.strip_prefix("starlark-"))
+        .collect();
+    let mut theirs: Vec<Hit> = crate_lints(ast, None).into_iter().filter(|h| defaults.contains(&&*h.short)).collect();
+    own.sort();
+    theirs.sort();
+    Some((own, theirs))
 }
 
 /// Is a `starlark-*` rule that is off by default enabled? (`unused-load`, `using-undefined`
@@ -388,11 +425,10 @@ fn emit(cx: &FileCx<'_>, sink: &mut Sink<'_>, rule: Rule) {
     let meta = rule.meta();
     let short = &meta.id["starlark-".len()..];
     for lint in lints_of(cx) {
-        if lint.short_name != short {
+        if lint.short != short {
             continue;
         }
-        let s = lint.location.span;
-        let r = s.begin().get()..s.end().get();
+        let r = lint.start..lint.end;
         let mut d = Diagnostic::new(rule, meta.severity, span(cx.file.id, &r), lint.problem.clone());
         if rule == Rule::StarlarkUnusedLoad {
             if let Parsed::Starlark { module, .. } = cx.parsed {
@@ -506,6 +542,195 @@ mod tests {
         eprintln!("{skipped} of {} Starlark files skip the lint pass", files.len());
         assert!(skipped > 0, "the fixtures include declarative files");
     }
+
+    /// Our own default lints against the crate's pass: the same findings (short name, span,
+    /// message) on every Starlark file of `testdata/` and of the dirs in
+    /// `BUCK_LINT_PREFILTER_DIRS`, and on the snippets below, which exercise every lint and
+    /// the flow constructs the name analysis follows.
+    #[test]
+    fn own_lints_match_the_crate() {
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        if let Ok(extra) = std::env::var("BUCK_LINT_PREFILTER_DIRS") {
+            dirs.extend(extra.split(':').filter(|s| !s.is_empty()).map(std::path::PathBuf::from));
+        }
+        let mut files = Vec::new();
+        for d in &dirs {
+            starlark_files(d, &mut files);
+        }
+        let (mut compared, mut with_lints) = (0, 0);
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else { continue };
+            if let Some(n) = compare_with_crate(&f.to_string_lossy(), &text) {
+                compared += 1;
+                with_lints += usize::from(n > 0);
+            }
+        }
+        for (i, src) in SNIPPETS.iter().enumerate() {
+            if let Err(e) = crate::parse::starlark::parse("snippet.bzl", src) {
+                panic!("snippet {i} does not parse: {e:?}");
+            }
+            let n = compare_with_crate(&format!("snippet{i}.bzl"), src);
+            assert!(n.is_some_and(|n| n > 0), "snippet {i} has no default lint:\n{src}");
+        }
+        eprintln!("{compared} of {} Starlark files compared, {with_lints} with lints", files.len());
+        assert!(compared > 0);
+    }
+
+    /// Compare on one file; the number of lints, or `None` when it does not parse or our
+    /// implementation leaves it to the crate.
+    fn compare_with_crate(name: &str, text: &str) -> Option<usize> {
+        let ast = crate::parse::starlark::parse(name, text).ok()?;
+        let (own, theirs) = super::own_and_crate_default_lints(&ast)?;
+        assert_eq!(own, theirs, "{name}");
+        Some(own.len())
+    }
+
+    /// Each has at least one default lint.
+    const SNIPPETS: &[&str] = &[
+        // flow: missing returns, unreachable code, misplaced loads, no effect
+        r#""doc"
+load(":a.bzl", "a")
+x = 1
+load(":b.bzl", "b")
+def f(v) -> str:
+    if v:
+        return
+    elif a:
+        fail("no")
+def g(v):
+    if v:
+        return 1
+    return
+def h(v):
+    for i in v:
+        continue
+        i
+    return v
+    pass
+def k() -> None:
+    return
+def m(v):
+    def inner():
+        return 2
+    if v:
+        return inner()
+    else:
+        fail("x")
+    v = 1
+1
+(1, [2], {3: "s"})
+(x if b else 1)
+lambda: 1
+"docs"
+b
+"#,
+        // expressions: type checks, duplicate keys, performance
+        r#"def f(x, y):
+    if type(x) == str or type(x) != list or type(y, 1) == int or type(x) == dict:
+        pass
+    d = {"a": 1, "a": 2, "a": 3, 1: 0, 1: 1, x: 1, x: 2, True: 0, (1,): 0, (1,): 1}
+    e = dict(**d)
+    g = dict(z = 1, **d)
+    return any([v for v in x]) or all({k: 1 for k in y}) or any(list(y)) or all(dict(y)) or any(x) or all(set(x))
+z = [type(q) == tuple for q in [1]]
+w = lambda t = type(1) == bool: t
+"#,
+        // top-level assignments
+        r#"load(":a.bzl", "a", "b", c = "d")
+a = a
+a = a
+b = 2
+c += 1
+x, (y, z) = 1, (2, 3)
+x = 4
+def y():
+    q = 1
+    q = 2
+    return q
+if x:
+    w = 1
+else:
+    w = 2
+for i in [1]:
+    v = i
+v = 3
+def y(): pass
+"#,
+        // names: unassigned and maybe undefined, through branches, loops, scopes
+        r#"a = no1
+no1 = 9
+t = no3()
+def no3(): pass
+def f(b, xs):
+    if b:
+        m1 = xs
+    for x in m1:
+        return x
+    for m2 in xs:
+        print(m2)
+    print(m2)
+    if b:
+        ok = 1
+    else:
+        ok = 2
+    print(ok)
+    if b:
+        ok2 = 1
+    elif xs:
+        return
+    else:
+        fail("x")
+    print(ok2)
+    for x in xs:
+        if x:
+            c = 1
+        else:
+            continue
+        print(c)
+    for x in xs:
+        if x:
+            break
+        d = 1
+    print(d)
+    n = 0
+    for x in xs:
+        n += 1
+        u2 += 1
+        r = [y for y in xs if y > late]
+        late = 1
+    print(n, r)
+    lam = lambda q = m3: q + cap
+    cap = 1
+    m3 = 2
+    g = [z for z in xs for w in z if w]
+    h = {k: v for k, v in xs}
+    print(g, h, lam)
+def nest(xs):
+    for a in xs:
+        for b in a:
+            for c in b:
+                for d in c:
+                    for e in d:
+                        for f in e:
+                            if f:
+                                g1 = 1
+                            print(g1)
+def aug():
+    s += 1
+    s[0] += 1
+    t.x = 1
+    (p, [q1, q2]) = 1, [2, 3]
+    return p, q1, q2
+def uses_later():
+    return later_global + m4
+later_global = 1
+if t:
+    m4 = 1
+print(m4)
+"#,
+        // suppressions apply
+        "def f() -> str:  # starlark-lint-disable missing-return\n    pass\ndef g() -> str:\n    pass\n",
+    ];
 
     #[test]
     fn what_is_not_declarative() {
