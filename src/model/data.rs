@@ -134,11 +134,25 @@ fn essential_entry(t: &dyn toml_edit::TableLike) -> Option<EssentialBuildscript>
 
 impl Data {
     /// The embedded tables merged with the user's `[data]` extensions (`Settings::data`).
-    pub fn load(extensions: &DataOptions) -> Data {
-        // the embedded tables are parsed once per process (a run over many projects loads
-        // the data once per project)
-        static SHIPPED: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
-        let mut d = SHIPPED.get_or_init(Data::shipped).clone();
+    pub fn load(extensions: &DataOptions) -> std::sync::Arc<Data> {
+        // the embedded tables are parsed once per process and shared by every project of a
+        // run that has no user extensions (a run over many projects loads the data per project)
+        static SHIPPED: std::sync::OnceLock<std::sync::Arc<Data>> = std::sync::OnceLock::new();
+        let shipped =
+            SHIPPED.get_or_init(|| std::sync::Arc::new(Data::shipped().with_extensions(&DataOptions::default())));
+        if extensions.extra_env_embedding_crates.is_empty()
+            && extensions.extra_essential_buildscripts.is_empty()
+            && extensions.extra_reindeer_platforms.is_empty()
+            && extensions.origins.is_empty()
+        {
+            return shipped.clone();
+        }
+        std::sync::Arc::new(Data::clone(shipped).with_extensions(extensions))
+    }
+
+    /// The tables with the user's extensions merged over them.
+    fn with_extensions(self, extensions: &DataOptions) -> Data {
+        let mut d = self;
         // user extensions: merged over the embedded tables (same name replaces)
         let user = |key: &str| format!("user config {}", extensions.origins.get(key).map(String::as_str).unwrap_or(""));
         for t in &extensions.extra_env_embedding_crates {

@@ -100,7 +100,7 @@ pub struct Project {
     /// `.buckconfig`; [`crate::discover::config_layers`]): later files win.
     pub root_configs: Vec<FileId>,
     pub reindeer: Vec<reindeer::ReindeerProject>,
-    pub data: data::Data,
+    pub data: std::sync::Arc<data::Data>,
     /// The crates' own sources (see [`crate_scan`]; empty until the engine runs that phase).
     pub sources: crate_scan::CrateSources,
     /// The loading phase's evaluation of build files (see [`loading`]; empty until the engine
@@ -141,7 +141,12 @@ impl ModuleLookup for Project {
 }
 
 impl Project {
-    pub fn build(files: &Files, facts: HashMap<FileId, Facts>, root: Option<PathBuf>, data: data::Data) -> Project {
+    pub fn build(
+        files: &Files,
+        facts: HashMap<FileId, Facts>,
+        root: Option<PathBuf>,
+        data: std::sync::Arc<data::Data>,
+    ) -> Project {
         let mut p = Project {
             root: root.clone(),
             cells: cells::Cells { root_cell: "root".into(), ..Default::default() },
