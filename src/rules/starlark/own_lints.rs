@@ -665,3 +665,48 @@ impl<'a> Names<'a> {
         self.exit();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_lints;
+
+    fn lints(src: &str) -> Option<Vec<(String, String)>> {
+        let ast = crate::parse::starlark::parse("t.bzl", src).expect("parses");
+        default_lints(&ast).map(|v| v.into_iter().map(|h| (h.short.into_owned(), h.problem)).collect())
+    }
+
+    #[test]
+    fn numeric_keys_the_crate_compares_by_value_are_left_to_it() {
+        // 1.0 and 1 are the same key to the crate; a big integer is compared as a number
+        assert!(lints("x = {1.0: 1, 1: 2}\n").is_none());
+        assert!(lints("x = {12345678901234567890: 1}\n").is_none());
+        assert_eq!(
+            lints("x = {1: 1, 1: 2}\n").unwrap(),
+            vec![("duplicate-key".to_string(), "Duplicate dictionary key `1`, also used at t.bzl:1:12-13".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_name_assigned_on_one_branch_only_is_maybe_undefined() {
+        let src = "def f(b):\n    if b:\n        x = 1\n    return x\n";
+        assert_eq!(
+            lints(src).unwrap(),
+            vec![("using-maybe-undefined".to_string(), "Use of potentially undefined variable `x`".to_string())]
+        );
+        // both branches assign, or the other one ends the function: no finding
+        assert_eq!(
+            lints("def f(b):\n    if b:\n        x = 1\n    else:\n        x = 2\n    return x\n").unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            lints("def f(b):\n    if b:\n        x = 1\n    else:\n        fail(\"no\")\n    return x\n").unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn suppression_comments_apply() {
+        assert_eq!(lints("def f() -> str:  # starlark-lint-disable missing-return\n    pass\n").unwrap(), vec![]);
+        assert_eq!(lints("def f() -> str:\n    pass\n").unwrap().len(), 1);
+    }
+}
