@@ -23,6 +23,9 @@ pub struct Cells {
     pub aliases: HashMap<String, String>,
     /// `[external_cells]`: cell name → origin (`bundled`, `git`, …).
     pub external: HashMap<String, String>,
+    /// The cells deepest root first (ties: the root cell, then by name), for
+    /// [`Cells::cell_package_of`]; computed on first use.
+    pub(crate) by_depth: std::sync::OnceLock<Vec<(String, PathBuf)>>,
 }
 
 impl Cells {
@@ -110,14 +113,17 @@ impl Cells {
     }
 
     pub fn cell_package_of(&self, dir: &Path) -> (String, String) {
-        let mut best: Option<(&String, &PathBuf)> = None;
-        for (name, root) in &self.roots {
-            if dir.starts_with(root) && best.is_none_or(|(_, b)| root.components().count() > b.components().count()) {
-                best = Some((name, root));
-            }
-        }
+        let by_depth = self.by_depth.get_or_init(|| {
+            let mut v: Vec<(usize, bool, &String, &PathBuf)> = self
+                .roots
+                .iter()
+                .map(|(name, root)| (root.components().count(), *name != self.root_cell, name, root))
+                .collect();
+            v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+            v.into_iter().map(|(_, _, n, r)| (n.clone(), r.clone())).collect()
+        });
         let rel = |base: &Path| dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/");
-        match best {
+        match by_depth.iter().find(|(_, root)| dir.starts_with(root)) {
             Some((name, root)) => (name.clone(), rel(root)),
             None => (self.root_cell.clone(), rel(self.root.as_deref().unwrap_or(Path::new("/")))),
         }
@@ -155,6 +161,17 @@ mod tests {
         assert_eq!(c.cell_package_of(Path::new("/r/third-party/rust")), ("tp".into(), "rust".into()));
         assert_eq!(c.cell_package_of(Path::new("/r/app/x")), ("root".into(), "app/x".into()));
         assert!(c.external.contains_key("prelude"));
+    }
+
+    #[test]
+    fn two_names_for_one_directory_resolve_the_same_way_every_time() {
+        // the cell a directory belongs to must not depend on hash-map order
+        let cfg = crate::parse::buckconfig::parse("[cells]\n  zz = .\n  main = .\n  aa = .\n  b = lib\n  a = lib\n");
+        for _ in 0..20 {
+            let c = Cells::new(Path::new("/r"), &[&cfg]);
+            assert_eq!(c.cell_package_of(Path::new("/r/x")), (c.root_cell.clone(), "x".into()));
+            assert_eq!(c.cell_package_of(Path::new("/r/lib/y")), ("a".into(), "y".into()));
+        }
     }
 
     #[test]
