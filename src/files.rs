@@ -125,6 +125,17 @@ impl Files {
         let _ = self.get(id).text.set(Some((text, idx)));
     }
 
+    /// The file's text and line index if they are loaded (kept, or read for a report), without
+    /// reading the file.
+    pub fn loaded_text(&self, id: FileId) -> Option<(Arc<str>, LineIndex)> {
+        self.get(id).text.get().and_then(|t| t.clone())
+    }
+
+    /// Keep a text with its line index (from [`Files::loaded_text`] of another run).
+    pub fn set_loaded_text(&self, id: FileId, text: Arc<str>, index: LineIndex) {
+        let _ = self.get(id).text.set(Some((text, index)));
+    }
+
     /// The file's text, reading it from disk if it was not kept.
     pub fn text(&self, id: FileId) -> Option<Arc<str>> {
         self.loaded(id).map(|(t, _)| t.clone())

@@ -128,8 +128,10 @@ pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut HashMap<
                 let id = acc.files.add(f.path.clone(), f.display.clone(), f.kind, f.reported);
                 known.insert(f.path.clone(), id);
                 acc.files.restrict(&[id], f.restrict);
-                if let Some(t) = other.files.text(f.id) {
-                    acc.files.set_text(id, t);
+                // a text the run kept (an editor's buffer, a file with findings) goes along; the
+                // others are read from disk if a report needs them, not now
+                if let Some((t, index)) = other.files.loaded_text(f.id) {
+                    acc.files.set_loaded_text(id, t, index);
                 }
                 id
             }
