@@ -107,6 +107,7 @@ fn fuzz_starlark_lint() {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: vec![file.clone()],
             stdin: None,
             force_exclude: false,

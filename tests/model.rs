@@ -15,6 +15,7 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
         &RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: vec![".".into()],
             stdin: None,
             force_exclude: false,

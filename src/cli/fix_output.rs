@@ -203,6 +203,7 @@ fn write_mode(
             &RunOptions {
                 crate_cache: None,
                 sequential_walk: false,
+                known_root: None,
                 paths: opts.paths.clone(),
                 stdin: opts.stdin.clone(),
                 force_exclude: opts.force_exclude,

@@ -431,6 +431,7 @@ fn check(mut a: CheckArgs) -> i32 {
     let mut opts = RunOptions {
         crate_cache: None,
         sequential_walk: false,
+        known_root: None,
         paths: a.paths.clone(),
         stdin,
         force_exclude: a.force_exclude,

@@ -183,6 +183,9 @@ pub struct DiscoverOptions<'a> {
     pub overlays: Option<&'a std::collections::HashMap<PathBuf, String>>,
     /// Walk on the calling thread instead of in parallel.
     pub sequential: bool,
+    /// The project root when the caller knows it (`Some(None)`: none); else it is looked up
+    /// from the first path.
+    pub known_root: Option<Option<&'a Path>>,
 }
 
 fn build_globset(patterns: &[String]) -> globset::GlobSet {
@@ -238,7 +241,10 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             normalize(&p)
         })
         .collect();
-    let root = abs.first().and_then(|p| find_project_root(p));
+    let root = match opts.known_root {
+        Some(known) => known.map(Path::to_path_buf),
+        None => abs.first().and_then(|p| find_project_root(p)),
+    };
     let read = |p: &Path| opts.overlays.and_then(|o| o.get(p).cloned()).or_else(|| std::fs::read_to_string(p).ok());
     let root_config = root.as_deref().map(|r| root_config_with(r, &read)).unwrap_or_else(|| RootConfig {
         build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),

@@ -167,6 +167,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         stdin_path: None,
         overlays: None,
         sequential: false,
+        known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
     });
     if !disc.errors.is_empty() {
         return None;

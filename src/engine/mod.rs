@@ -47,6 +47,11 @@ pub struct RunOptions {
     /// parallel already: a parallel walk of a small tree costs more in thread start-up and
     /// idle waits than the walk itself).
     pub sequential_walk: bool,
+    /// The project root of these paths when the caller already looked it up (`Some(None)`:
+    /// they lie in no project); `None` lets discovery look it up. A run over many projects
+    /// sets it for each project, so no project reads the configuration of the roots above it
+    /// again to find its own.
+    pub known_root: Option<Option<PathBuf>>,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as

@@ -59,7 +59,7 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
                 // the rootless run skips the projects that run on their own
                 s.exclude.extend(nested_out.iter().map(|n| globset::escape(&rel(n, &cwd))));
             }
-            (RunOptions { paths, ..base.clone() }, s)
+            (RunOptions { paths, known_root: Some(root), ..base.clone() }, s)
         })
         .collect()
 }

@@ -34,6 +34,7 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         stdin_path: stdin_path.as_deref(),
         overlays: Some(&overlays),
         sequential: opts.sequential_walk,
+        known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
     });
     let mut files = Files::new();
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.

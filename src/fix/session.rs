@@ -193,6 +193,7 @@ impl<'a> Session<'a> {
         let mut opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: self.opts.paths.clone(),
             stdin: self.opts.stdin.clone(),
             force_exclude: self.opts.force_exclude,
@@ -639,6 +640,7 @@ mod tests {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: Vec::new(),
             stdin: None,
             force_exclude: false,
@@ -737,6 +739,7 @@ mod tests {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: Vec::new(),
             stdin: None,
             force_exclude: false,

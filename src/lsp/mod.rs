@@ -574,6 +574,7 @@ impl Server<'_> {
                     RunOptions {
                         crate_cache: None,
                         sequential_walk: false,
+                        known_root: None,
                         paths: on_disk.iter().map(|k| self.docs[k].path.clone()).collect(),
                         stdin: None,
                         force_exclude: true,
@@ -589,6 +590,7 @@ impl Server<'_> {
                     RunOptions {
                         crate_cache: None,
                         sequential_walk: false,
+                        known_root: None,
                         paths: Vec::new(),
                         stdin: Some((d.path.clone(), d.text.clone())),
                         force_exclude: true,

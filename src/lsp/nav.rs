@@ -33,6 +33,7 @@ impl Snapshot {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: vec![root.to_path_buf()],
             stdin: None,
             force_exclude: true,
@@ -52,6 +53,7 @@ impl Snapshot {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            known_root: None,
             paths: vec![doc.to_path_buf()],
             stdin: None,
             force_exclude: true,
