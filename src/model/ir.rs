@@ -163,15 +163,23 @@ pub struct FnDef {
     pub name_span: Range,
     pub span: Range,
     pub params: Vec<Param>,
-    /// Simple `name = expr` assignments anywhere in the body, in order.
-    pub assigns: Vec<Assign>,
+    /// Simple `name = expr` assignments anywhere in the body, in order (the value is
+    /// `exprs[value]`).
+    pub assigns: Vec<LocalAssign>,
     /// Names assigned more than once, or through augmented assignment / loops.
     pub reassigned: Vec<String>,
     /// Every expression evaluated in the body (expression statements, returns, assignment
     /// right-hand sides, conditions), for finding calls.
     pub exprs: Vec<Expr>,
-    /// Return values.
-    pub returns: Vec<Expr>,
+}
+
+/// A `name = expr` assignment in a function body; the value is in [`FnDef::exprs`].
+#[derive(Debug, Clone)]
+pub struct LocalAssign {
+    pub name: String,
+    pub name_span: Range,
+    /// Index of the value in [`FnDef::exprs`].
+    pub value: usize,
 }
 
 /// A top-level statement kind that the BUCK dialect forbids, for `buck-dialect`.
@@ -211,11 +219,12 @@ impl Module {
 }
 
 impl FnDef {
-    pub fn local(&self, name: &str) -> Option<&Assign> {
+    /// The value of a local assigned once (not reassigned, not in a loop).
+    pub fn local(&self, name: &str) -> Option<&Expr> {
         if self.reassigned.iter().any(|n| n == name) {
             return None;
         }
-        self.assigns.iter().find(|a| a.name == name)
+        self.assigns.iter().find(|a| a.name == name).and_then(|a| self.exprs.get(a.value))
     }
 }
 
@@ -376,7 +385,6 @@ fn lower_def(d: &starlark_syntax::syntax::ast::DefP<starlark_syntax::syntax::ast
         assigns: Vec::new(),
         reassigned: Vec::new(),
         exprs: Vec::new(),
-        returns: Vec::new(),
     };
     let mut seen = Vec::new();
     lower_body(&d.body, &mut f, &mut seen, false);
@@ -387,11 +395,7 @@ fn lower_body(s: &AstStmt, f: &mut FnDef, seen: &mut Vec<String>, in_loop: bool)
     match &s.node {
         StmtP::Statements(v) => v.iter().for_each(|x| lower_body(x, f, seen, in_loop)),
         StmtP::Expression(e) => f.exprs.push(lower_expr(e)),
-        StmtP::Return(Some(e)) => {
-            let e = lower_expr(e);
-            f.returns.push(e.clone());
-            f.exprs.push(e);
-        }
+        StmtP::Return(Some(e)) => f.exprs.push(lower_expr(e)),
         StmtP::Assign(a) => {
             let value = lower_expr(&a.rhs);
             match &a.lhs.node {
@@ -401,7 +405,7 @@ fn lower_body(s: &AstStmt, f: &mut FnDef, seen: &mut Vec<String>, in_loop: bool)
                         f.reassigned.push(name.clone());
                     }
                     seen.push(name.clone());
-                    f.assigns.push(Assign { name, name_span: r(id.span), value: value.clone() });
+                    f.assigns.push(LocalAssign { name, name_span: r(id.span), value: f.exprs.len() });
                 }
                 AssignTargetP::Tuple(ts) => {
                     for t in ts {

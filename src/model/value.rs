@@ -291,7 +291,7 @@ fn lookup_ident(name: &str, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth:
         if f.reassigned.iter().any(|n| n == name) {
             return Val::unknown();
         }
-        if let Some(a) = f.local(name) {
+        if let Some(value) = f.local(name) {
             let inner = Scope {
                 file: scope.file,
                 module: scope.module,
@@ -299,7 +299,7 @@ fn lookup_ident(name: &str, scope: &Scope<'_>, lookup: &dyn ModuleLookup, depth:
                 bindings: scope.bindings,
                 attrs: scope.attrs,
             };
-            return eval_depth(&a.value, &inner, lookup, depth);
+            return eval_depth(value, &inner, lookup, depth);
         }
         if f.params.iter().any(|p| p.name == name) {
             return Val::unknown();

@@ -150,8 +150,8 @@ fn shift_module(m: &mut Module, by: u32) {
         sh(&mut d.name_span);
         sh(&mut d.span);
         d.params.iter_mut().filter_map(|p| p.default.as_mut()).for_each(|e| shift_expr(e, by));
-        d.assigns.iter_mut().for_each(|a| shift_assign(a, by));
-        d.exprs.iter_mut().chain(d.returns.iter_mut()).for_each(|e| shift_expr(e, by));
+        d.assigns.iter_mut().for_each(|a| sh(&mut a.name_span));
+        d.exprs.iter_mut().for_each(|e| shift_expr(e, by));
     }
     m.calls.iter_mut().for_each(|c| shift_call(c, by));
     m.dialect_issues.iter_mut().for_each(|i| sh(&mut i.span));
