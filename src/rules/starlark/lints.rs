@@ -245,13 +245,12 @@ pub fn lints_of<'c>(cx: &'c FileCx<'_>) -> &'c [Hit] {
     cx.starlark_lints.get_or_init(|| {
         // a large file parsed in pieces has no whole syntax tree to lint
         let Parsed::Starlark { ast: Some(ast), .. } = cx.parsed else { return Vec::new() };
-        let all = off_by_default_enabled(cx);
-        // a declarative file (loads, then rule calls with plain arguments) gives none of the
-        // default lints
-        if !all && declarative::is_declarative(ast.statement()) {
-            return Vec::new();
-        }
-        if !all {
+        if !off_by_default_enabled(cx) {
+            // a declarative file (loads, then rule calls with plain arguments) gives none of
+            // the default lints
+            if declarative::is_declarative(ast.statement()) {
+                return Vec::new();
+            }
             if let Some(hits) = own_lints::default_lints(ast) {
                 return hits;
             }
