@@ -1,16 +1,19 @@
 //! Docker/OCI distribution references of `container-image` platform property values
 //! (`buck2-facts.md` §5): the lexical split of a reference into registry, path components, tag
-//! and digest (with byte spans), the component and host grammar, and the parse through
-//! `oci_spec::distribution::Reference` that yields a [`ParsedImage`].
+//! and digest (with byte spans), the component and host grammar, and the grammar check through
+//! `container_image_dist_ref` (a hand-written parser tested against `distribution/reference`)
+//! that yields a [`ParsedImage`].
 //!
 //! What is wrong with a value, and how bad it is (R08 `re-container-image-invalid`, R09
 //! `re-container-image-unpinned`, `re-container-image-registry-not-allowed`), is decided in
 //! `rules::remote_execution::image_check`, on top of these pieces.
 
+use std::fmt;
 use std::ops::Range;
-use std::str::FromStr;
 
-use oci_spec::distribution::Reference;
+use container_image_dist_ref::ImgRef;
+use container_image_dist_ref::digest::Standard;
+use container_image_dist_ref::err::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedImage {
@@ -187,32 +190,81 @@ pub(crate) fn host_of(d: &str) -> &str {
     d.split_once(':').map_or(d, |(h, _)| h)
 }
 
-/// The crate's grammar is authoritative; registry and repository come from it except where
-/// Docker's rules differ (upper-case or `[IPv6]` hosts).
-pub(crate) fn parse_with_crate(
-    rest: &str,
-    sp: &Split,
-    scheme: Option<String>,
-) -> Result<ParsedImage, oci_spec::distribution::ParseError> {
+/// The longest registry host (with port) the crate parses.
+const HOST_MAX: usize = 255;
+/// A valid host (`.invalid` is reserved) that stands in for one the crate cannot parse.
+const STANDIN_HOST: &str = "host.invalid";
+/// Docker Hub, the registry of a name without a registry host.
+const DOCKER_HUB: &str = "docker.io";
+/// Docker Hub's legacy name, normalized to [`DOCKER_HUB`].
+const DOCKER_HUB_LEGACY: &str = "index.docker.io";
+
+/// The grammar check's verdict on a reference that the lexical pass let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GrammarError(Kind);
+
+impl fmt::Display for GrammarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Kind::NameTooLong | Kind::PathTooLong | Kind::HostOrPathTooLong => {
+                "repository name must not be more than 255 characters"
+            }
+            _ => "invalid reference format",
+        })
+    }
+}
+
+/// The crate's grammar is authoritative; registry and repository follow Docker's
+/// `splitDockerDomain` (via [`Split`]): Docker Hub by default, `library/` for one-component
+/// Docker Hub names, and a first component with upper case letters is a registry host.
+pub(crate) fn parse_with_crate(rest: &str, sp: &Split, scheme: Option<String>) -> Result<ParsedImage, GrammarError> {
     let domain = sp.domain.as_ref().map(|d| &rest[d.clone()]);
-    let ipv6 = domain.is_some_and(is_ipv6_domain);
-    let reference = if ipv6 {
-        let end = sp.domain.as_ref().map_or(0, |d| d.end);
-        Reference::from_str(&format!("ipv6.invalid{}", &rest[end..]))?
-    } else {
-        Reference::from_str(rest)?
-    };
-    let (registry, repository) = match domain {
-        Some(d) if ipv6 || d.bytes().any(|b| b.is_ascii_uppercase()) => {
-            (d.to_string(), rest[sp.path.clone()].to_string())
+    // Docker accepts any `[hex:…]` host and hosts of any length; the crate only real IPv6
+    // addresses and hosts of up to 255 characters. The lexical pass has checked the host, so
+    // the crate checks the rest behind a stand-in host.
+    let standin;
+    let checked = match (&sp.domain, domain) {
+        (Some(d), Some(host)) if is_ipv6_domain(host) || host.len() > HOST_MAX => {
+            standin = format!("{STANDIN_HOST}{}", &rest[d.end..]);
+            standin.as_str()
         }
-        _ => (reference.registry().to_string(), reference.repository().to_string()),
+        _ => rest,
+    };
+    check_grammar(checked)?;
+    let registry = match domain {
+        None | Some(DOCKER_HUB_LEGACY) => DOCKER_HUB,
+        Some(d) => d,
     };
     Ok(ParsedImage {
         scheme,
-        registry,
-        repository,
+        registry: registry.to_string(),
+        repository: sp.normalized_repository(rest),
         tag: sp.tag.as_ref().map(|t| rest[t.clone()].to_string()),
-        digest: reference.digest().map(str::to_string),
+        digest: sp.digest.as_ref().map(|d| rest[d.clone()].to_string()),
     })
+}
+
+/// `distribution/reference`'s grammar, as `container_image_dist_ref` checks it, with
+/// Docker's limits where the crate's are stricter.
+fn check_grammar(s: &str) -> Result<(), GrammarError> {
+    let tail;
+    let reference = match ImgRef::new(s) {
+        // The crate counts the registry host in its 255-character name limit, Docker only the
+        // repository (checked by the lexical pass). The host and path have parsed by then, so
+        // the tag and digest after the name are checked behind a one-letter name.
+        Err(e) if e.kind() == Kind::NameTooLong => {
+            tail = format!("x{}", &s[usize::from(e.index())..]);
+            ImgRef::new(&tail)
+        }
+        parsed => parsed,
+    }
+    .map_err(|e| GrammarError(e.kind()))?;
+    // The crate also takes digests that only the OCI image spec allows (an algorithm component
+    // that starts with a digit, fewer than 32 characters).
+    match reference.digest() {
+        Some(d) if !d.compliance().compliant_with(Standard::Distribution) => {
+            Err(GrammarError(Kind::AlgorithmInvalidNumericPrefix))
+        }
+        _ => Ok(()),
+    }
 }

@@ -2,16 +2,23 @@
 //! R09 `re-container-image-unpinned` and the opt-in `re-container-image-registry-not-allowed`).
 //!
 //! The grammar is the Docker/OCI distribution reference (`buck2-facts.md` §5). The
-//! authoritative grammar check is `oci_spec::distribution::Reference`'s `FromStr`. Before it
-//! runs, a lexical pass splits the value into scheme, registry, path components, tag and
-//! digest so that every problem carries the byte span of the part at fault, and it adds the
-//! checks the crate's grammar does not make:
-//! - tags must be ASCII (the crate's tag pattern uses Unicode `\w`);
-//! - digest hex must be lower case (the crate accepts any `[[:xdigit:]]`), and a short digest
-//!   is reported as a bad digest instead of an unparseable reference;
-//! - a first component with upper case letters is a registry host (as in Docker's
-//!   `splitDockerDomain`), where the crate would put it on Docker Hub;
-//! - `[IPv6]` registry hosts, which the crate's pattern does not accept.
+//! authoritative grammar check is `container_image_dist_ref`, a parser tested against
+//! `distribution/reference` (no regex to compile at run time). Before it runs, a lexical pass
+//! splits the value into scheme, registry, path components, tag and digest so that every
+//! problem carries the byte span of the part at fault, and it adds the checks the crate's
+//! grammar does not make, or makes differently from Docker:
+//! - digests must use `sha256`, `sha384` or `sha512` with lower-case hex of that algorithm's
+//!   length (the crate also takes other algorithms and OCI's wider alphabet), and a short
+//!   digest is reported as a bad digest instead of an unparseable reference;
+//! - the repository, as Docker normalizes it (`library/` for Docker Hub names), is at most 255
+//!   characters; a registry host does not count (the crate counts it);
+//! - `[IPv6]` registry hosts are checked here, not by the crate: Docker takes any hex digits
+//!   and colons in brackets, the crate only a well-formed address. So are hosts of more than
+//!   255 characters, which Docker takes and the crate does not.
+//!
+//! The registry and repository of a valid reference follow Docker's `splitDockerDomain`: a
+//! first component with `.`, `:`, upper case letters or `localhost` is the registry host,
+//! anything else is on Docker Hub (`docker.io`).
 //!
 //! Decisions:
 //! - Scheme: only a literal `docker://` is accepted. Any other `xxx://` (including
@@ -24,8 +31,8 @@
 //!   `Empty`, surrounding whitespace and placeholder names are reported.
 //! - `ParsedImage` is `Some` only when the reference after the scheme is valid and no problem
 //!   has severity `Error` (so never for templates, placeholder-folded names or bare labels). Its
-//!   `scheme` is `Some("docker")` or `None`; `tag` is the tag as written (the crate's implied
-//!   `latest` is not filled in); `digest` is `algorithm:hex`.
+//!   `scheme` is `Some("docker")` or `None`; `tag` is the tag as written (no implied `latest`
+//!   is filled in); `digest` is `algorithm:hex`.
 //! - Folding (one report per component): a template placeholder (`<…>`, `${…}`) turns the
 //!   whole value into a template: only the placeholders (and the scheme) are reported. A
 //!   placeholder component (`YOUR`, `IMAGE`, …) replaces the grammar errors on that same

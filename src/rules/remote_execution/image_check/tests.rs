@@ -514,3 +514,256 @@ fn problems_sorted_and_valid_iff_no_errors() {
         vec![K::InvalidReference, K::InvalidReference, K::BadDigest]
     );
 }
+
+// --- the grammar check (`container_image_dist_ref`) against Docker ---
+
+/// `distribution/reference`'s `ParseNormalizedNamed` (what `docker pull` parses), run on each
+/// reference: `Some((domain, path))` when Docker accepts it. `{HEX}` is [`HEX`], `{HEX32}` its
+/// first 32 characters.
+const DOCKER_VERDICTS: &[(&str, Option<(&str, &str)>)] = &[
+    ("ubuntu", Some(("docker.io", "library/ubuntu"))),
+    ("ubuntu:22.04", Some(("docker.io", "library/ubuntu"))),
+    ("library/ubuntu", Some(("docker.io", "library/ubuntu"))),
+    ("docker.io/ubuntu", Some(("docker.io", "library/ubuntu"))),
+    ("docker.io/library/ubuntu:22.04", Some(("docker.io", "library/ubuntu"))),
+    ("index.docker.io/ubuntu", Some(("docker.io", "library/ubuntu"))),
+    ("index.docker.io/acme/ci", Some(("docker.io", "acme/ci"))),
+    ("acme/ci", Some(("docker.io", "acme/ci"))),
+    ("acme/tools/ci:1", Some(("docker.io", "acme/tools/ci"))),
+    ("ghcr.io/acme/ci", Some(("ghcr.io", "acme/ci"))),
+    ("ghcr.io/acme/ci:v1.2.3", Some(("ghcr.io", "acme/ci"))),
+    ("localhost/ci", Some(("localhost", "ci"))),
+    ("localhost:5000/ci:1", Some(("localhost:5000", "ci"))),
+    ("localhost", Some(("docker.io", "library/localhost"))),
+    ("registry.example:5000/team/img", Some(("registry.example:5000", "team/img"))),
+    ("127.0.0.1:5000/a", Some(("127.0.0.1:5000", "a"))),
+    ("1.2.3.4/x", Some(("1.2.3.4", "x"))),
+    ("[::1]:5000/ci", Some(("[::1]:5000", "ci"))),
+    ("[2001:db8::1]/a/b", Some(("[2001:db8::1]", "a/b"))),
+    ("[1:2]/x", Some(("[1:2]", "x"))),
+    ("[1::2::3]/x", Some(("[1::2::3]", "x"))),
+    ("[::1]", None),
+    ("Registry/ci", Some(("Registry", "ci"))),
+    ("REG.io/a", Some(("REG.io", "a"))),
+    ("Foo/bar:Tag", Some(("Foo", "bar"))),
+    ("a__b/c--d/e.f", Some(("docker.io", "a__b/c--d/e.f"))),
+    ("a___b/c", None),
+    ("a_.b/c", None),
+    ("a--b", Some(("docker.io", "library/a--b"))),
+    ("-a/b", None),
+    ("a-/b", None),
+    ("a/b/", None),
+    ("a//b", None),
+    ("docker:24-dind", Some(("docker.io", "library/docker"))),
+    ("python3.11:slim", Some(("docker.io", "library/python3.11"))),
+    ("ghcr.io:acme", Some(("docker.io", "library/ghcr.io"))),
+    ("ghcr.io:5000", Some(("docker.io", "library/ghcr.io"))),
+    ("host:port/x", None),
+    ("h:1/p", Some(("h:1", "p"))),
+    ("xn--n3h.com/myimage:xn--n3h.com", Some(("xn--n3h.com", "myimage"))),
+    ("b.gcr.io/test.example.com/my-app:test.example.com", Some(("b.gcr.io", "test.example.com/my-app"))),
+    ("sub-dom1.foo.com/bar/baz/quux:some-long-tag", Some(("sub-dom1.foo.com", "bar/baz/quux"))),
+    ("foo_bar.com:8080", Some(("docker.io", "library/foo_bar.com"))),
+    ("foo/foo_bar.com:8080", Some(("docker.io", "foo/foo_bar.com"))),
+    ("-host.com/x", None),
+    ("host-.com/x", None),
+    ("ho_st.io:5000/x", None),
+    ("Ubuntu", None),
+    ("ubuntu:", None),
+    ("ubuntu:-1", None),
+    ("ubuntu:.1", None),
+    ("ubuntu:_1", Some(("docker.io", "library/ubuntu"))),
+    ("ubuntu:a:b", None),
+    ("ubuntu:1+2", None),
+    ("ubuntu@", None),
+    ("ubuntu@sha256:", None),
+    (":latest", None),
+    ("@sha256:abc", None),
+    ("a:b/c", None),
+    ("ubuntu@sha256:{HEX}", Some(("docker.io", "library/ubuntu"))),
+    ("ubuntu@sha512:{HEX}{HEX}", Some(("docker.io", "library/ubuntu"))),
+    ("ubuntu@sha384:{HEX}{HEX32}", Some(("docker.io", "library/ubuntu"))),
+    ("ubuntu@sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", None),
+    ("ubuntu@sha256:{HEX32}27ae41e4649b934ca495991b7852b85", None),
+    ("ubuntu@sha256:{HEX}0", None),
+    ("ubuntu@md5:{HEX}", None),
+    ("ubuntu@sha256+b64:{HEX}", None),
+    ("ubuntu@sha384:{HEX}", None),
+    ("ubuntu@{HEX}", None),
+    ("ghcr.io/acme/ci:1@sha256:{HEX}", Some(("ghcr.io", "acme/ci"))),
+];
+
+#[test]
+fn agrees_with_docker() {
+    for (r, docker) in DOCKER_VERDICTS {
+        let r = r.replace("{HEX}", HEX).replace("{HEX32}", &HEX[..32]);
+        let (img, p) = check(&format!("docker://{r}"));
+        let mine = img.as_ref().map(|i| (i.registry.as_str(), i.repository.as_str()));
+        assert_eq!(mine, *docker, "{r}: {p:#?}");
+    }
+}
+
+/// Docker counts only the repository (with `library/` on Docker Hub) against its 255
+/// characters; the crate counts the registry host too, and a first component that is not a
+/// host name (`foo_bar.com`) is part of the repository for both.
+#[test]
+fn repository_length_counts_as_docker_does() {
+    let a = |n: usize| "a".repeat(n);
+    for v in [
+        format!("docker://ghcr.io/{}@sha256:{HEX}", a(255)),
+        format!("docker://ghcr.io/{}:t@sha256:{HEX}", a(250)),
+        format!("docker://registry.example:5000/acme/{}:{}@sha256:{HEX}", a(250), "t".repeat(128)),
+        format!("docker://Registry/{}@sha256:{HEX}", a(250)),
+        format!("docker://[::1]:5000/{}@sha256:{HEX}", a(255)),
+    ] {
+        let (img, p) = check(&v);
+        assert!(p.is_empty(), "{v}: {p:#?}");
+        assert!(img.unwrap().repository.len() >= 250);
+    }
+    let (img, _) = check(&format!("docker://Registry/{}@sha256:{HEX}", a(250)));
+    assert_eq!(img.unwrap().registry, "Registry");
+
+    let v = format!("docker://foo_bar.com/{}@sha256:{HEX}", a(245));
+    let p = only(&v, K::InvalidReference);
+    assert_eq!(p.span, 9..v.len());
+    assert!(p.message.ends_with("is invalid (repository name must not be more than 255 characters)"), "{}", p.message);
+    assert!(check(&format!("docker://foo_bar.com/{}@sha256:{HEX}", a(243))).1.is_empty());
+
+    for v in [format!("docker://ghcr.io/{}", a(256)), format!("docker://{}", a(248))] {
+        let p = only(&v, K::InvalidReference);
+        assert!(p.message.ends_with("is longer than 255 characters"), "{}", p.message);
+    }
+}
+
+/// Hosts Docker parses and the crate does not: any hex and colons in brackets, and names of
+/// more than 255 characters.
+#[test]
+fn hosts_beyond_the_crate() {
+    let long = format!("{}.io", "x".repeat(260));
+    for host in ["[1:2]", "[1::2::3]", "[1:2:3:4:5:6:7:8:9]:5000", "[00000::1]", long.as_str()] {
+        let v = format!("docker://{host}/{}@sha256:{HEX}", "a".repeat(200));
+        let (img, p) = check(&v);
+        assert!(p.is_empty(), "{host}: {p:#?}");
+        let img = img.unwrap();
+        assert_eq!((img.registry.as_str(), img.repository.len()), (host, 200));
+    }
+}
+
+/// What the crate lets through and Docker does not is caught by the lexical pass.
+#[test]
+fn crate_leniency_is_caught() {
+    // A 129-character tag after a `/`, which the crate lets through.
+    let v = format!("docker://ghcr.io/acme/ci:{}@sha256:{HEX}", "t".repeat(129));
+    assert_eq!(span_text(&v, &only(&v, K::InvalidReference)), "t".repeat(129));
+    // Digests outside `sha256`/`sha384`/`sha512` with lower-case hex of the right length.
+    for d in [
+        format!("blake3:{HEX}"),
+        format!("sha384:{HEX}"),
+        format!("sha384:{HEX}{}", &HEX[..31]).replace('e', "-"),
+        format!("sha256+b64:{HEX}"),
+        format!("Sha256:{HEX}"),
+        format!("1sha:{HEX}"),
+    ] {
+        let v = format!("docker://ghcr.io/acme/ci@{d}");
+        only(&v, K::BadDigest);
+    }
+}
+
+/// Docker's `splitDockerDomain` on a valid name, independent of `Split`.
+fn docker_split(name: &str) -> (String, String) {
+    let (domain, remote) = match name.split_once('/') {
+        None => ("docker.io", name),
+        Some((d, r)) if d == "localhost" || d.contains(['.', ':']) || d.to_lowercase() != d => (d, r),
+        Some(_) => ("docker.io", name),
+    };
+    let domain = if domain == "index.docker.io" { "docker.io" } else { domain };
+    let remote =
+        if domain == "docker.io" && !remote.contains('/') { format!("library/{remote}") } else { remote.to_string() };
+    (domain.to_string(), remote)
+}
+
+/// `go-digest`'s rule: a known algorithm with lower-case hex of its length.
+fn docker_digest_ok(d: &str) -> bool {
+    let want = |alg| match alg {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => 0,
+    };
+    d.split_once(':').is_some_and(|(alg, hex)| {
+        hex.len() == want(alg) && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+const PROPERTY_SEEDS: &[&str] = &[
+    "ubuntu",
+    "ubuntu:22.04",
+    "docker.io/library/ubuntu:22.04",
+    "index.docker.io/ubuntu",
+    "ghcr.io/acme/ci:v1.2.3",
+    "localhost:5000/ci",
+    "registry.example:5000/team/img",
+    "Registry/ci",
+    "foo_bar.com/ci",
+    "a__b/c--d/e.f",
+    "docker:24-dind",
+    "ghcr.io:acme",
+    "127.0.0.1/a-b_c",
+    "xn--n3h.com/x:xn--n3h.com",
+];
+const PROPERTY_DIGESTS: &[&str] = &[
+    "",
+    "@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "@sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+];
+const PROPERTY_ALPHABET: &[char] = &['a', 'z', 'A', '0', '9', '.', '_', '-', ':', '/', '@', 'f', 'E'];
+
+fn reference_like() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let random = proptest::collection::vec(proptest::sample::select(PROPERTY_ALPHABET), 1..24)
+        .prop_map(|cs| cs.into_iter().collect::<String>());
+    let edit = (any::<proptest::sample::Index>(), 0..4u8, proptest::sample::select(PROPERTY_ALPHABET));
+    let mutated = (
+        proptest::sample::select(PROPERTY_SEEDS),
+        proptest::sample::select(PROPERTY_DIGESTS),
+        proptest::collection::vec(edit, 0..4),
+    )
+        .prop_map(|(seed, digest, edits)| {
+            let mut s: Vec<char> = format!("{seed}{digest}").chars().collect();
+            for (at, op, c) in edits {
+                let i = at.index(s.len() + 1);
+                match op {
+                    0 => s.insert(i, c),
+                    1 if i < s.len() => s[i] = c,
+                    2 if i < s.len() => drop(s.remove(i)),
+                    _ if i < s.len() => s[i] = s[i].to_ascii_uppercase(),
+                    _ => {}
+                }
+            }
+            s.into_iter().collect::<String>()
+        });
+    prop_oneof![random, mutated]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+
+    /// On references of ordinary length without `[IPv6]` hosts, `check_image` accepts exactly
+    /// what the crate's grammar accepts with a tag of at most 128 characters (the crate lets
+    /// 129 through after a `/`) and a digest Docker supports, and splits the name as Docker
+    /// does.
+    #[test]
+    fn grammar_is_the_crates(r in reference_like()) {
+        let (img, p) = check(&format!("docker://{r}"));
+        if !r.contains('[') {
+            let parsed = container_image_dist_ref::ImgRef::new(&r);
+            let want = parsed.as_ref().ok().map(|i| {
+                let (tag, digest) = (i.tag().map(str::to_string), i.digest().map(|d| d.to_str().to_string()));
+                let suffix = tag.as_ref().map_or(0, |t| t.len() + 1) + digest.as_ref().map_or(0, |d| d.len() + 1);
+                (docker_split(&r[..r.len() - suffix]), tag, digest)
+            }).filter(|(_, t, d)| t.as_ref().is_none_or(|t| t.len() <= TAG_MAX) && d.as_deref().is_none_or(docker_digest_ok));
+            let got = img.as_ref().map(|i| ((i.registry.clone(), i.repository.clone()), i.tag.clone(), i.digest.clone()));
+            proptest::prop_assert_eq!(got, want, "{}: {:#?}", r, p);
+        }
+    }
+}
