@@ -204,6 +204,7 @@ fn write_mode(
                 crate_cache: None,
                 sequential_walk: false,
                 known_root: None,
+                prewalked: None,
                 paths: opts.paths.clone(),
                 stdin: opts.stdin.clone(),
                 force_exclude: opts.force_exclude,

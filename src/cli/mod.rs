@@ -432,6 +432,7 @@ fn check(mut a: CheckArgs) -> i32 {
         crate_cache: None,
         sequential_walk: false,
         known_root: None,
+        prewalked: None,
         paths: a.paths.clone(),
         stdin,
         force_exclude: a.force_exclude,

@@ -9,6 +9,9 @@ use std::sync::Mutex;
 use crate::parse::buckconfig;
 use crate::source::FileKind;
 
+mod walk;
+pub use walk::{PrewalkProject, Prewalked, prewalk};
+
 pub const DEFAULT_BUILD_FILES: [&str; 4] = ["BUCK", "BUCK.v2", "TARGETS", "TARGETS.v2"];
 
 /// Names of files that are hidden but still read.
@@ -30,8 +33,8 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
 /// each root's `[project] ignore` (many paths share their ancestors).
 #[derive(Default)]
 pub struct RootFinder {
-    has_config: std::collections::HashMap<PathBuf, bool>,
-    ignore: std::collections::HashMap<PathBuf, globset::GlobSet>,
+    has_config: rustc_hash::FxHashMap<PathBuf, bool>,
+    ignore: rustc_hash::FxHashMap<PathBuf, globset::GlobSet>,
 }
 
 impl RootFinder {
@@ -39,7 +42,15 @@ impl RootFinder {
         let mut configs = Vec::new();
         let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
         while let Some(d) = dir {
-            if *self.has_config.entry(d.to_path_buf()).or_insert_with(|| d.join(".buckconfig").is_file()) {
+            let has = match self.has_config.get(d) {
+                Some(&has) => has,
+                None => {
+                    let has = d.join(".buckconfig").is_file();
+                    self.has_config.insert(d.to_path_buf(), has);
+                    has
+                }
+            };
+            if has {
                 configs.push(d.to_path_buf());
             }
             dir = d.parent();
@@ -186,6 +197,9 @@ pub struct DiscoverOptions<'a> {
     /// The project root when the caller knows it (`Some(None)`: none); else it is looked up
     /// from the first path.
     pub known_root: Option<Option<&'a Path>>,
+    /// Walks and root configurations shared by the projects of a run over several
+    /// ([`prewalk`]).
+    pub prewalked: Option<&'a Prewalked>,
 }
 
 fn build_globset(patterns: &[String]) -> globset::GlobSet {
@@ -246,10 +260,14 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         None => abs.first().and_then(|p| find_project_root(p)),
     };
     let read = |p: &Path| opts.overlays.and_then(|o| o.get(p).cloned()).or_else(|| std::fs::read_to_string(p).ok());
-    let root_config = root.as_deref().map(|r| root_config_with(r, &read)).unwrap_or_else(|| RootConfig {
-        build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
-        project_ignore: Vec::new(),
-    });
+    let shared_config = |r: &Path| opts.prewalked.and_then(|p| p.config(r)).cloned();
+    let root_config = root
+        .as_deref()
+        .map(|r| shared_config(r).unwrap_or_else(|| root_config_with(r, &read)))
+        .unwrap_or_else(|| RootConfig {
+            build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
+            project_ignore: Vec::new(),
+        });
     let project_ignore = build_globset(&root_config.project_ignore);
     let exclude = build_globset(opts.exclude);
     let mut out = Discovery { root: root.clone(), root_config, ..Default::default() };
@@ -311,94 +329,42 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     };
     let all_roots = roots.clone();
     roots.retain(|r| named_excluded(r) || !all_roots.iter().any(|o| o != r && r.starts_with(o)));
-    let saw_linked_dir = std::sync::atomic::AtomicBool::new(false);
+    let mut saw_linked_dir = false;
     for walk_root in roots {
         let base = root.clone().unwrap_or_else(|| walk_root.clone());
-        let named_excluded = named_excluded(&walk_root);
-        let mut wb = ignore::WalkBuilder::new(&walk_root);
-        wb.hidden(false)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .ignore(true)
-            .parents(true)
-            .require_git(false)
-            // symlinked directories are followed (`third-party/fixups -> ../fixups`);
-            // the walker reports loops, which are skipped with a warning
-            .follow_links(true);
-        let base2 = base.clone();
-        let pi = project_ignore.clone();
-        let ex = exclude.clone();
-        wb.filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            if e.depth() > 0 && name.starts_with('.') && !HIDDEN_ALLOWED.contains(&name.as_ref()) {
-                return false;
-            }
-            if name == "buck-out" && e.file_type().is_some_and(|t| t.is_dir()) {
-                return false;
-            }
-            let rel = rel_str(e.path(), &base2);
-            if e.depth() > 0 && !named_excluded && (pi.is_match(&rel) || ex.is_match(&rel)) {
-                return false;
-            }
-            true
-        });
-        let saw_linked_dir = &saw_linked_dir;
-        let names = out.root_config.build_file_names.clone();
-        let walk_roots = &walk_roots;
-        let found = &found;
-        let errors = &errors;
-        let skipped = &skipped;
-        let visit = |names: &[String], res: Result<ignore::DirEntry, ignore::Error>| match res {
-            Ok(entry) => {
-                if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
-                    saw_linked_dir.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-                if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
-                    let p = entry.path();
-                    if let Some(kind) = classify(p, names) {
-                        if entry.file_type().is_some_and(|t| t.is_symlink()) && !p.is_file() {
-                            let why = match std::fs::metadata(p) {
-                                Err(e) => format!("broken symbolic link: {e}"),
-                                Ok(_) => "symbolic link to something that is not a file".to_string(),
-                            };
-                            skipped.lock().unwrap().push((p.to_path_buf(), why));
-                            return;
-                        }
-                        let reported = walk_roots.iter().any(|r| p.starts_with(r));
-                        let mut f = found.lock().unwrap();
-                        let e = f.entry(p.to_path_buf()).or_insert(Found { path: p.to_path_buf(), kind, reported });
-                        e.reported |= reported;
-                    }
-                }
-            }
-            Err(err) => {
-                let path = error_path(&err).unwrap_or_default();
-                if is_loop(&err) {
-                    skipped.lock().unwrap().push((path, "symbolic link loop (not followed again)".into()));
-                } else if is_eloop(&err) {
-                    skipped.lock().unwrap().push((path, "broken symbolic link: it points at itself (a loop)".into()));
-                } else {
-                    errors.lock().unwrap().push((path, err.to_string()));
-                }
-            }
+        let filters = walk::Filters {
+            base: &base,
+            named_excluded: named_excluded(&walk_root),
+            project_ignore: &out.root_config.project_ignore,
+            exclude: opts.exclude,
         };
-        if opts.sequential {
-            for res in wb.build() {
-                visit(&names, res);
+        let names = &out.root_config.build_file_names;
+        let walked = opts.prewalked.and_then(|p| p.walk_of(&walk_root, &filters)).unwrap_or_else(|| {
+            let keep = |p: &Path| classify(p, names).is_some();
+            walk::walk(&walk_root, &filters, opts.sequential, &keep, &[])
+        });
+        saw_linked_dir |= walked.saw_linked_dir;
+        let mut f = found.lock().unwrap();
+        for w in walked.files {
+            let p = w.path;
+            let Some(kind) = classify(&p, names) else { continue };
+            if w.unfollowed_link && !p.is_file() {
+                let why = match std::fs::metadata(&p) {
+                    Err(e) => format!("broken symbolic link: {e}"),
+                    Ok(_) => "symbolic link to something that is not a file".to_string(),
+                };
+                skipped.lock().unwrap().push((p, why));
+                continue;
             }
-        } else {
-            wb.build_parallel().run(|| {
-                let names = names.clone();
-                Box::new(move |res| {
-                    visit(&names, res);
-                    ignore::WalkState::Continue
-                })
-            });
+            let reported = walk_roots.iter().any(|r| p.starts_with(r));
+            let e = f.entry(p.clone()).or_insert(Found { path: p, kind, reported });
+            e.reported |= reported;
         }
+        errors.lock().unwrap().extend(walked.errors);
+        skipped.lock().unwrap().extend(walked.skipped);
     }
     out.files = found.into_inner().unwrap().into_values().collect();
-    if saw_linked_dir.into_inner() {
+    if saw_linked_dir {
         out.files = dedup_linked(out.files, root.as_deref());
     }
     let mut errs = errors.into_inner().unwrap();
@@ -475,6 +441,41 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
 
 /// Lexically normalise `.` and `..` components (no symlink resolution).
 pub fn normalize(p: &Path) -> PathBuf {
+    // on the bytes: a run over thousands of files normalises each path a few times
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let b = p.as_os_str().as_encoded_bytes();
+        let mut out: Vec<u8> = Vec::with_capacity(b.len());
+        if b.starts_with(b"/") {
+            out.push(b'/');
+        }
+        let base = out.len();
+        for seg in b.split(|&c| c == b'/') {
+            match seg {
+                b"" | b"." => {}
+                b".." => {
+                    let keep = out[base..].iter().rposition(|&c| c == b'/').unwrap_or(0);
+                    out.truncate(base + keep);
+                }
+                s => {
+                    if out.len() > base {
+                        out.push(b'/');
+                    }
+                    out.extend_from_slice(s);
+                }
+            }
+        }
+        #[allow(clippy::needless_return)]
+        return PathBuf::from(std::ffi::OsString::from_vec(out));
+    }
+    #[cfg(not(unix))]
+    normalize_components(p)
+}
+
+/// [`normalize`] by path components (Windows; the reference the Unix version is tested against).
+#[cfg(any(test, not(unix)))]
+fn normalize_components(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
@@ -491,6 +492,47 @@ pub fn normalize(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_paths() {
+        for (p, want) in [
+            ("/a/b/c", "/a/b/c"),
+            ("/a/./b", "/a/b"),
+            ("/a/../b", "/b"),
+            ("/a//b/", "/a/b"),
+            ("./a", "a"),
+            ("a/b", "a/b"),
+            ("../a", "a"),
+            ("/", "/"),
+            ("", ""),
+            ("/a/b.c/.d", "/a/b.c/.d"),
+            ("a/..", ""),
+            ("/a/..", "/"),
+            ("/..", "/"),
+            ("//a", "/a"),
+            ("a/b/../../c/./d/..", "c"),
+        ] {
+            assert_eq!(normalize(Path::new(p)), PathBuf::from(want), "{p}");
+        }
+        // every path of up to five segments from a small alphabet, against the components
+        let parts = ["", ".", "..", "a", "b.c", ".d"];
+        let mut paths = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for p in &paths {
+                for q in parts {
+                    next.push(format!("{p}/{q}"));
+                    next.push(format!("{p}{q}/"));
+                }
+            }
+            paths.extend(next);
+            paths.sort();
+            paths.dedup();
+        }
+        for p in &paths {
+            assert_eq!(normalize(Path::new(p)), normalize_components(Path::new(p)), "{p:?}");
+        }
+    }
 
     #[test]
     fn classify_names() {

@@ -168,6 +168,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         overlays: None,
         sequential: false,
         known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
+        prewalked: None,
     });
     if !disc.errors.is_empty() {
         return None;

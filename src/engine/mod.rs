@@ -52,6 +52,9 @@ pub struct RunOptions {
     /// sets it for each project, so no project reads the configuration of the roots above it
     /// again to find its own.
     pub known_root: Option<Option<PathBuf>>,
+    /// Walks and root configurations shared by the projects of a run over several, read
+    /// before they start (see `discover::prewalk`); `None` outside such runs.
+    pub prewalked: Option<Arc<discover::Prewalked>>,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
@@ -392,12 +395,15 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     // of many small test projects, such as facebook/buck2, has hundreds); what each hands to
     // the sink is kept and handed over afterwards in the order of the groups, so the output
     // is the same as one run after the other.
+    // the projects nested in another share its walk, and each root's configuration is read once
+    let prewalked = projects::prewalk(opts, &groups);
+    phase.done("shared walk");
     let mut runs: Vec<(RunResult, Option<Project>, Vec<Vec<Diagnostic>>)> = groups
         .par_iter()
         .enumerate()
         .map(|(i, (o, s))| {
             let buffer = projects::Buffer::default();
-            let o = &RunOptions { sequential_walk: true, ..o.clone() };
+            let o = &RunOptions { sequential_walk: true, prewalked: prewalked.clone(), ..o.clone() };
             let (r, p) = run_project(o, s, sink.map(|_| &buffer as &dyn FileSink));
             // only the first project's model is returned; the others are dropped here
             (r, (i == 0).then_some(p), buffer.into_batches())

@@ -64,6 +64,24 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
         .collect()
 }
 
+/// The walks and root configurations the groups share (see [`discover::prewalk`]): read
+/// before the groups run in parallel, so that no nested project walks its part of an
+/// enclosing project's tree again.
+pub(super) fn prewalk(opts: &RunOptions, groups: &[(RunOptions, Settings)]) -> Option<Arc<discover::Prewalked>> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let overlays: HashMap<PathBuf, &String> =
+        opts.overlays.iter().map(|(p, t)| (discover::normalize(&cwd.join(p)), t)).collect();
+    let read = |p: &Path| overlays.get(p).map(|t| t.to_string()).or_else(|| std::fs::read_to_string(p).ok());
+    let projects: Vec<discover::PrewalkProject<'_>> = groups
+        .iter()
+        .filter_map(|(o, s)| {
+            let root = o.known_root.as_ref()?.as_deref()?;
+            Some(discover::PrewalkProject { root, exclude: &s.exclude })
+        })
+        .collect();
+    (projects.len() > 1).then(|| Arc::new(discover::prewalk(&projects, &read)))
+}
+
 fn rel(path: &Path, base: &Path) -> String {
     path.strip_prefix(base).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }

@@ -1,0 +1,480 @@
+//! The walk of one directory tree, and sharing it between projects.
+//!
+//! A run over files of many nested Buck2 projects (facebook/buck2 has ~300: its tests and
+//! examples carry their own `.buckconfig`) used to walk each project's root on its own. The
+//! outermost project's walk already goes through every nested project (nested projects are
+//! context, not pruned), so each nested walk repeated a part of it, and compiled the ignore
+//! files of every ancestor directory again. [`prewalk`] walks each outermost root once, up
+//! front; a nested project then takes the files below its root from that walk
+//! ([`Walked::subtree`]), filtered by its own `[project] ignore` and `--exclude`, whenever
+//! the result is certain to be what its own walk would find. Where it is not (the nested
+//! root is pruned or hidden from the outer walk, the outer walk pruned something inside it by
+//! the outer project's filters, or symbolic links to directories make the trees differ),
+//! the nested project walks on its own as before.
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{HIDDEN_ALLOWED, RootConfig, build_globset, error_path, is_eloop, is_loop, rel_str};
+
+/// A file the walk found: its path, and whether it is a symbolic link the walk could not
+/// follow (broken or looping).
+#[derive(Debug, Clone)]
+pub(super) struct WalkedFile {
+    pub(super) path: PathBuf,
+    pub(super) unfollowed_link: bool,
+}
+
+/// What one walk found.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Walked {
+    pub(super) root: PathBuf,
+    /// The `[project] ignore` and `--exclude` patterns the walk pruned by (relative to `root`).
+    pub(super) project_ignore: Vec<String>,
+    pub(super) exclude: Vec<String>,
+    /// The files `keep` accepted, sorted by the bytes of their paths.
+    pub(super) files: Vec<WalkedFile>,
+    pub(super) errors: Vec<(PathBuf, String)>,
+    pub(super) skipped: Vec<(PathBuf, String)>,
+    /// A symbolic link to a directory was followed.
+    pub(super) saw_linked_dir: bool,
+    /// The outermost entries the patterns matched, sorted (the walk went on below them only
+    /// towards watched directories).
+    pruned: Vec<PathBuf>,
+    /// The directories of `watch` the walk entered.
+    visited: HashSet<PathBuf>,
+}
+
+/// How a walk filters what it enters: hidden entries (but the configuration files) and
+/// `buck-out` always; `[project] ignore` and `--exclude` matches relative to `base`, unless
+/// the walk is of a directory named on the command line that they cover (`named_excluded`).
+pub(super) struct Filters<'a> {
+    pub(super) base: &'a Path,
+    pub(super) named_excluded: bool,
+    pub(super) project_ignore: &'a [String],
+    pub(super) exclude: &'a [String],
+}
+
+/// Walk `root` (honouring `.gitignore`, `.ignore` and `.git/info/exclude` of the root and its
+/// ancestors, following symbolic links), keeping the files `keep` accepts. `watch`: the
+/// directories whose visit to record.
+pub(super) fn walk(
+    root: &Path,
+    filters: &Filters<'_>,
+    sequential: bool,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+    watch: &[PathBuf],
+) -> Walked {
+    let watch: std::sync::Arc<Vec<PathBuf>> = std::sync::Arc::new({
+        let mut w = watch.to_vec();
+        w.sort_by(|a, b| bytes(a).cmp(bytes(b)));
+        w
+    });
+    let mut wb = ignore::WalkBuilder::new(root);
+    wb.hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        // symlinked directories are followed (`third-party/fixups -> ../fixups`);
+        // the walker reports loops, which are skipped with a warning
+        .follow_links(true);
+    let pruned: std::sync::Arc<Mutex<Vec<PathBuf>>> = Default::default();
+    {
+        let base = filters.base.to_path_buf();
+        let pi = build_globset(filters.project_ignore);
+        let ex = build_globset(filters.exclude);
+        let named_excluded = filters.named_excluded;
+        let pruned = pruned.clone();
+        let watch = watch.clone();
+        // matched directories the walk goes on below, towards watched ones
+        let descended: std::sync::RwLock<Vec<Vec<u8>>> = Default::default();
+        wb.filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            if e.depth() > 0 && name.starts_with('.') && !HIDDEN_ALLOWED.contains(&name.as_ref()) {
+                return false;
+            }
+            if name == "buck-out" && e.file_type().is_some_and(|t| t.is_dir()) {
+                return false;
+            }
+            // below a matched directory: this root's walk has no use for it, the watched
+            // directories may
+            let p = bytes(e.path());
+            if descended.read().unwrap_or_else(|e| e.into_inner()).iter().any(|d| p.starts_with(d)) {
+                return near_watched(&watch, e.path());
+            }
+            if e.depth() > 0 && !named_excluded && !(pi.is_empty() && ex.is_empty()) {
+                let rel = rel_path(e.path(), &base);
+                let c = globset::Candidate::new(rel.as_ref());
+                if pi.is_match_candidate(&c) || ex.is_match_candidate(&c) {
+                    pruned.lock().unwrap_or_else(|e| e.into_inner()).push(e.path().to_path_buf());
+                    // a watched directory below (or around) it is walked all the same: the
+                    // projects there judge what they ignore by their own patterns
+                    let descend = near_watched(&watch, e.path());
+                    if descend && e.file_type().is_some_and(|t| t.is_dir()) {
+                        let mut d = p.to_vec();
+                        d.push(b'/');
+                        descended.write().unwrap_or_else(|e| e.into_inner()).push(d);
+                    }
+                    return descend;
+                }
+            }
+            true
+        });
+    }
+    let files: Mutex<Vec<WalkedFile>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let skipped: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let visited: Mutex<HashSet<PathBuf>> = Mutex::new(HashSet::new());
+    let saw_linked_dir = std::sync::atomic::AtomicBool::new(false);
+    let visit = |res: Result<ignore::DirEntry, ignore::Error>| match res {
+        Ok(entry) => {
+            let Some(t) = entry.file_type() else { return };
+            if t.is_dir() {
+                if entry.path_is_symlink() {
+                    saw_linked_dir.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                if is_watched(&watch, bytes(entry.path())) {
+                    visited.lock().unwrap().insert(entry.path().to_path_buf());
+                }
+            } else if (t.is_file() || t.is_symlink()) && keep(entry.path()) {
+                let f = WalkedFile { path: entry.path().to_path_buf(), unfollowed_link: t.is_symlink() };
+                files.lock().unwrap().push(f);
+            }
+        }
+        Err(err) => {
+            let path = error_path(&err).unwrap_or_default();
+            if is_loop(&err) {
+                skipped.lock().unwrap().push((path, "symbolic link loop (not followed again)".into()));
+            } else if is_eloop(&err) {
+                skipped.lock().unwrap().push((path, "broken symbolic link: it points at itself (a loop)".into()));
+            } else {
+                errors.lock().unwrap().push((path, err.to_string()));
+            }
+        }
+    };
+    if sequential {
+        for res in wb.build() {
+            visit(res);
+        }
+    } else {
+        wb.build_parallel().run(|| {
+            Box::new(|res| {
+                visit(res);
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    let mut files = files.into_inner().unwrap();
+    files.sort_by(|a, b| bytes(&a.path).cmp(bytes(&b.path)));
+    let mut pruned = std::mem::take(&mut *pruned.lock().unwrap_or_else(|e| e.into_inner()));
+    pruned.sort();
+    // the outermost ones (the entries below one form a contiguous run right after it)
+    pruned.dedup_by(|later, kept| later.starts_with(kept));
+    Walked {
+        root: root.to_path_buf(),
+        project_ignore: if filters.named_excluded { Vec::new() } else { filters.project_ignore.to_vec() },
+        exclude: if filters.named_excluded { Vec::new() } else { filters.exclude.to_vec() },
+        files,
+        errors: errors.into_inner().unwrap(),
+        skipped: skipped.into_inner().unwrap(),
+        saw_linked_dir: saw_linked_dir.into_inner(),
+        pruned,
+        visited: visited.into_inner().unwrap(),
+    }
+}
+
+impl Walked {
+    /// What a walk of `dir`, a directory strictly below this walk's root, with `filters`
+    /// (whose base is `dir`), would find, when this walk can tell for certain; else `None`.
+    pub(super) fn subtree(&self, dir: &Path, filters: &Filters<'_>) -> Option<Walked> {
+        if self.saw_linked_dir || filters.named_excluded || filters.base != dir || dir == self.root {
+            return None;
+        }
+        // the walk entered `dir`: no ancestor of it was pruned, ignored or hidden
+        if !self.visited.contains(dir) {
+            return None;
+        }
+        // nothing below a watched directory is pruned by this walk's patterns (see `walk`):
+        // hidden entries and `buck-out` are pruned the same way by the walk of `dir`
+        let pi = build_globset(filters.project_ignore);
+        let ex = build_globset(filters.exclude);
+        // an entry its own walk keeps: no directory on the way to it, nor itself, matches
+        let kept = |p: &Path| {
+            if pi.is_empty() && ex.is_empty() {
+                return true;
+            }
+            let Ok(rel) = p.strip_prefix(dir) else { return false };
+            let mut prefix = PathBuf::new();
+            rel.components().all(|c| {
+                prefix.push(c);
+                let r = prefix.to_string_lossy().replace('\\', "/");
+                !(pi.is_match(&r) || ex.is_match(&r))
+            })
+        };
+        let in_dir = |v: &[(PathBuf, String)]| -> Vec<(PathBuf, String)> {
+            v.iter().filter(|(p, _)| p.starts_with(dir) && p != dir && kept(p)).cloned().collect()
+        };
+        Some(Walked {
+            root: dir.to_path_buf(),
+            project_ignore: filters.project_ignore.to_vec(),
+            exclude: filters.exclude.to_vec(),
+            files: below(&self.files, dir, |f| &f.path).filter(|f| kept(&f.path)).cloned().collect(),
+            errors: in_dir(&self.errors),
+            skipped: in_dir(&self.skipped),
+            saw_linked_dir: false,
+            pruned: Vec::new(),
+            visited: HashSet::new(),
+        })
+    }
+
+    /// What the walk of this root with its patterns finds: all but what lies at or below an
+    /// entry the patterns matched (the walk went on below such an entry only for the
+    /// watched directories there).
+    fn own(&self) -> Walked {
+        // `pruned` holds no entry below another: the one sorting last at or before `p` is
+        // the only one that can be its ancestor
+        let outside = |p: &Path| {
+            let i = self.pruned.partition_point(|x| x.as_path() <= p);
+            !(i > 0 && p.starts_with(&self.pruned[i - 1]))
+        };
+        let keep = |v: &[(PathBuf, String)]| v.iter().filter(|(p, _)| outside(p)).cloned().collect();
+        Walked {
+            files: self.files.iter().filter(|f| outside(&f.path)).cloned().collect(),
+            errors: keep(&self.errors),
+            skipped: keep(&self.skipped),
+            pruned: Vec::new(),
+            visited: HashSet::new(),
+            ..self.clone_head()
+        }
+    }
+
+    fn clone_head(&self) -> Walked {
+        Walked {
+            root: self.root.clone(),
+            project_ignore: self.project_ignore.clone(),
+            exclude: self.exclude.clone(),
+            saw_linked_dir: self.saw_linked_dir,
+            ..Default::default()
+        }
+    }
+
+    /// Whether this is the walk a project rooted at `root` with `filters` would make.
+    fn is_walk_of(&self, root: &Path, filters: &Filters<'_>) -> bool {
+        self.root == root
+            && filters.base == root
+            && !filters.named_excluded
+            && self.project_ignore == filters.project_ignore
+            && self.exclude == filters.exclude
+    }
+}
+
+/// `path` relative to `base`, with `/` separators ([`rel_str`], without copying on Unix).
+fn rel_path<'a>(path: &'a Path, base: &Path) -> std::borrow::Cow<'a, str> {
+    #[cfg(unix)]
+    {
+        let (p, b) = (bytes(path), bytes(base));
+        if p.len() > b.len() + 1 && p.starts_with(b) && p[b.len()] == b'/' && !b.ends_with(b"/") {
+            if let Ok(rel) = std::str::from_utf8(&p[b.len() + 1..]) {
+                return std::borrow::Cow::Borrowed(rel);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(rel_str(path, base))
+}
+
+fn bytes(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
+/// Whether `path` is in `watch` (sorted by bytes).
+fn is_watched(watch: &[PathBuf], path: &[u8]) -> bool {
+    !watch.is_empty() && watch.binary_search_by(|w| bytes(w).cmp(path)).is_ok()
+}
+
+/// Whether `path` lies in a directory of `watch` (sorted by bytes) or holds one.
+fn near_watched(watch: &[PathBuf], path: &Path) -> bool {
+    let p = bytes(path);
+    // the watched paths starting with `p` are contiguous: `p` itself, then `p-x`, `p/x`, …
+    let i = watch.partition_point(|w| bytes(w) < p);
+    if watch[i..]
+        .iter()
+        .map(|w| bytes(w))
+        .take_while(|w| w.starts_with(p))
+        .any(|w| w.len() == p.len() || w[p.len()] == b'/')
+    {
+        return true;
+    }
+    p.iter().enumerate().any(|(i, &b)| b == b'/' && i > 0 && is_watched(watch, &p[..i]))
+}
+
+/// The items of `sorted` (by the bytes of their paths) strictly below `dir`: a contiguous
+/// range, those starting with `dir/`.
+fn below<'a, T>(sorted: &'a [T], dir: &Path, path: impl Fn(&T) -> &Path + 'a) -> impl Iterator<Item = &'a T> + 'a {
+    let mut prefix = bytes(dir).to_vec();
+    prefix.push(b'/');
+    let start = sorted.partition_point(|x| bytes(path(x)) < prefix.as_slice());
+    sorted[start..].iter().take_while(move |x| bytes(path(x)).starts_with(&prefix))
+}
+
+/// Walks shared by the projects of one run, and each project root's configuration as
+/// discovery reads it.
+#[derive(Debug, Default)]
+pub struct Prewalked {
+    walks: Vec<Walked>,
+    configs: HashMap<PathBuf, RootConfig>,
+}
+
+impl Prewalked {
+    /// The discovery configuration of the project rooted at `root`, if read up front.
+    pub(super) fn config(&self, root: &Path) -> Option<&RootConfig> {
+        self.configs.get(root)
+    }
+
+    /// What the walk of `root` with `filters` finds, if a shared walk can tell.
+    pub(super) fn walk_of(&self, root: &Path, filters: &Filters<'_>) -> Option<Walked> {
+        if let Some(w) = self.walks.iter().find(|w| w.is_walk_of(root, filters)) {
+            return Some(w.own());
+        }
+        self.walks.iter().find(|w| root.starts_with(&w.root)).and_then(|w| w.subtree(root, filters))
+    }
+}
+
+/// One project of a run over several: its root and its `--exclude` patterns.
+pub struct PrewalkProject<'a> {
+    pub root: &'a Path,
+    pub exclude: &'a [String],
+}
+
+/// Read every project root's discovery configuration, and walk each outermost root that
+/// has other project roots below it once, as its own discovery would (see the module docs).
+/// `read` reads a configuration file (an editor's unsaved buffer first).
+pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Prewalked {
+    use rayon::prelude::*;
+    let configs: HashMap<PathBuf, RootConfig> =
+        projects.par_iter().map(|p| (p.root.to_path_buf(), super::root_config_with(p.root, read))).collect();
+    let mut walks = Vec::new();
+    for p in projects {
+        if projects.iter().any(|o| o.root != p.root && p.root.starts_with(o.root)) {
+            continue; // not outermost
+        }
+        let inner: Vec<&PrewalkProject<'_>> =
+            projects.iter().filter(|o| o.root != p.root && o.root.starts_with(p.root)).collect();
+        if inner.is_empty() || walks.iter().any(|w: &Walked| w.root == p.root) {
+            continue;
+        }
+        // keep what any of the projects classifies (build-file names differ between them)
+        let mut names: Vec<String> = Vec::new();
+        for o in std::iter::once(p).chain(inner.iter().copied()) {
+            for n in &configs[o.root].build_file_names {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        let keep = |path: &Path| super::classify(path, &names).is_some();
+        let watch: Vec<PathBuf> = inner.iter().map(|o| o.root.to_path_buf()).collect();
+        let pi = &configs[p.root].project_ignore;
+        let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
+        walks.push(walk(p.root, &filters, false, &keep, &watch));
+    }
+    Prewalked { walks, configs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{DiscoverOptions, Discovery, discover};
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn run(paths: &[PathBuf], root: &Path, exclude: &[String], pre: Option<&Prewalked>) -> Discovery {
+        discover(&DiscoverOptions {
+            paths,
+            exclude,
+            force_exclude: false,
+            stdin_path: None,
+            overlays: None,
+            sequential: true,
+            known_root: Some(Some(root)),
+            prewalked: pre,
+        })
+    }
+
+    fn summary(d: &Discovery) -> Vec<String> {
+        let mut v: Vec<String> =
+            d.files.iter().map(|f| format!("{} {:?} {}", f.path.display(), f.kind, f.reported)).collect();
+        v.extend(d.errors.iter().map(|(p, e)| format!("error {} {e}", p.display())));
+        v.extend(d.skipped.iter().map(|(p, e)| format!("skipped {} {e}", p.display())));
+        v
+    }
+
+    /// Every project of a run finds with the shared walk exactly what its own walk finds:
+    /// nested projects inside a directory the outer project ignores, nested projects with
+    /// their own `[project] ignore` and build-file names, `.gitignore` files above and inside
+    /// them, hidden directories, `buck-out`, and a nested root the outer walk cannot see.
+    #[test]
+    fn shared_walk_finds_what_each_walk_finds() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().canonicalize().unwrap();
+        write(&r, ".buckconfig", "[project]\nignore = tests, vendor\n");
+        write(&r, ".gitignore", "/target/\n*.gen.bzl\n");
+        write(&r, "BUCK", "");
+        write(&r, "defs.bzl", "");
+        write(&r, "a.gen.bzl", "");
+        write(&r, "target/BUCK", "");
+        write(&r, "vendor/BUCK", "");
+        write(&r, "tests/BUCK", "");
+        write(&r, "tests/.gitignore", "skipped/\n");
+        write(&r, "tests/one/.buckconfig", "[project]\nignore = out\n");
+        write(&r, "tests/one/BUCK", "");
+        write(&r, "tests/one/out/BUCK", "");
+        write(&r, "tests/one/sub/out/defs.bzl", "");
+        write(&r, "tests/one/.hidden/BUCK", "");
+        write(&r, "tests/one/buck-out/v2/BUCK", "");
+        write(&r, "tests/one/x.gen.bzl", "");
+        write(&r, "tests/two/.buckconfig", "[buildfile]\nname = TARGETS.fixture\n");
+        write(&r, "tests/two/TARGETS.fixture", "");
+        write(&r, "tests/two/BUCK", "");
+        write(&r, "tests/two/inner/.gitignore", "*.bzl\n!keep.bzl\n");
+        write(&r, "tests/two/inner/drop.bzl", "");
+        write(&r, "tests/two/inner/keep.bzl", "");
+        write(&r, "tests/skipped/three/.buckconfig", "");
+        write(&r, "tests/skipped/three/BUCK", "");
+        write(&r, ".hidden/four/.buckconfig", "");
+        write(&r, ".hidden/four/BUCK", "");
+        write(&r, "examples/five/.buckconfig", "");
+        write(&r, "examples/five/BUCK", "");
+        write(&r, "examples/five/six/.buckconfig", "");
+        write(&r, "examples/five/six/defs.bzl", "");
+        let roots: Vec<PathBuf> =
+            ["", "tests/one", "tests/two", "tests/skipped/three", ".hidden/four", "examples/five", "examples/five/six"]
+                .iter()
+                .map(|s| if s.is_empty() { r.clone() } else { r.join(s) })
+                .collect();
+        let exclude = vec!["**/sub".to_string()];
+        let projects: Vec<PrewalkProject<'_>> =
+            roots.iter().map(|root| PrewalkProject { root, exclude: &exclude }).collect();
+        let read = |p: &Path| std::fs::read_to_string(p).ok();
+        let pre = prewalk(&projects, &read);
+        for root in &roots {
+            let paths = vec![root.join("BUCK")];
+            let own = run(&paths, root, &exclude, None);
+            let shared = run(&paths, root, &exclude, Some(&pre));
+            assert_eq!(summary(&shared), summary(&own), "project {}", root.display());
+            assert!(!own.files.is_empty());
+        }
+        // the ones the outer walk goes through take their files from it
+        let one =
+            Filters { base: &roots[1], named_excluded: false, project_ignore: &["out".into()], exclude: &exclude };
+        assert!(pre.walk_of(&roots[1], &one).is_some());
+        let three = Filters { base: &roots[3], named_excluded: false, project_ignore: &[], exclude: &exclude };
+        assert!(pre.walk_of(&roots[3], &three).is_none(), "a gitignored root walks on its own");
+    }
+}
