@@ -366,9 +366,14 @@ fn check(mut a: CheckArgs) -> i32 {
     } else {
         None
     };
-    // explicit paths that do not exist are usage errors
-    for p in &a.paths {
-        if p.as_os_str() != "-" && !p.exists() {
+    // explicit paths that do not exist are usage errors (checked in parallel: a pre-commit
+    // run names thousands of files)
+    let missing = {
+        use rayon::prelude::*;
+        a.paths.par_iter().with_min_len(256).find_first(|p| p.as_os_str() != "-" && !p.exists())
+    };
+    if let Some(p) = missing {
+        {
             // `exists` follows links: say why a link that is there does not resolve
             let why = match std::fs::symlink_metadata(p) {
                 Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(p) {

@@ -33,20 +33,29 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
 /// each root's `[project] ignore` (many paths share their ancestors).
 #[derive(Default)]
 pub struct RootFinder {
-    has_config: rustc_hash::FxHashMap<PathBuf, bool>,
+    // keyed by the bytes (normalised paths): hashing a `Path` goes component by component
+    has_config: rustc_hash::FxHashMap<std::ffi::OsString, bool>,
     ignore: rustc_hash::FxHashMap<PathBuf, globset::GlobSet>,
 }
 
 impl RootFinder {
     pub fn find(&mut self, start: &Path) -> Option<PathBuf> {
+        self.find_from(if start.is_dir() { Some(start) } else { start.parent() })
+    }
+
+    /// [`find`](Self::find) for a path known to be a file.
+    pub fn find_for_file(&mut self, file: &Path) -> Option<PathBuf> {
+        self.find_from(file.parent())
+    }
+
+    fn find_from(&mut self, mut dir: Option<&Path>) -> Option<PathBuf> {
         let mut configs = Vec::new();
-        let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
         while let Some(d) = dir {
-            let has = match self.has_config.get(d) {
+            let has = match self.has_config.get(d.as_os_str()) {
                 Some(&has) => has,
                 None => {
                     let has = d.join(".buckconfig").is_file();
-                    self.has_config.insert(d.to_path_buf(), has);
+                    self.has_config.insert(d.as_os_str().to_owned(), has);
                     has
                 }
             };
@@ -271,7 +280,8 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     let project_ignore = build_globset(&root_config.project_ignore);
     let exclude = build_globset(opts.exclude);
     let mut out = Discovery { root: root.clone(), root_config, ..Default::default() };
-    let found: Mutex<BTreeMap<PathBuf, Found>> = Mutex::new(BTreeMap::new());
+    // in the order found; sorted and merged at the end
+    let found: Mutex<Vec<Found>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
     let skipped: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
 
@@ -289,7 +299,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             }
             match classify(p, &out.root_config.build_file_names) {
                 Some(kind) => {
-                    found.lock().unwrap().insert(p.clone(), Found { path: p.clone(), kind, reported: true });
+                    found.lock().unwrap().push(Found { path: p.clone(), kind, reported: true });
                 }
                 None => skipped.lock().unwrap().push((
                     p.clone(),
@@ -356,14 +366,24 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
                 skipped.lock().unwrap().push((p, why));
                 continue;
             }
-            let reported = walk_roots.iter().any(|r| p.starts_with(r));
-            let e = f.entry(p.clone()).or_insert(Found { path: p, kind, reported });
-            e.reported |= reported;
+            let reported = !walk_roots.is_empty() && walk_roots.iter().any(|r| p.starts_with(r));
+            f.push(Found { path: p, kind, reported });
         }
         errors.lock().unwrap().extend(walked.errors);
         skipped.lock().unwrap().extend(walked.skipped);
     }
-    out.files = found.into_inner().unwrap().into_values().collect();
+    let mut files = found.into_inner().unwrap();
+    // by path (a stable sort: a path found twice keeps its first kind, and is reported if
+    // either time says so)
+    files.sort_by(|a, b| path_cmp(&a.path, &b.path));
+    files.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        if same {
+            kept.reported |= later.reported;
+        }
+        same
+    });
+    out.files = files;
     if saw_linked_dir {
         out.files = dedup_linked(out.files, root.as_deref());
     }
@@ -437,6 +457,21 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::Partial(v) => v.first().and_then(error_path),
         _ => None,
     }
+}
+
+/// `Path::cmp` (component by component) for normalised paths, on the bytes: a separator
+/// sorts before every other byte, which is what comparing components amounts to.
+pub fn path_cmp(a: &Path, b: &Path) -> std::cmp::Ordering {
+    #[cfg(unix)]
+    {
+        let (x, y) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+        let n = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+        let key = |c: u8| if c == b'/' { 0 } else { c };
+        #[allow(clippy::needless_return)]
+        return x.get(n).map(|&c| key(c)).cmp(&y.get(n).map(|&c| key(c)));
+    }
+    #[cfg(not(unix))]
+    a.cmp(b)
 }
 
 /// Lexically normalise `.` and `..` components (no symlink resolution).
@@ -514,10 +549,10 @@ mod tests {
         ] {
             assert_eq!(normalize(Path::new(p)), PathBuf::from(want), "{p}");
         }
-        // every path of up to five segments from a small alphabet, against the components
+        // every path of up to four segments from a small alphabet, against the components
         let parts = ["", ".", "..", "a", "b.c", ".d"];
         let mut paths = vec![String::new()];
-        for _ in 0..5 {
+        for _ in 0..4 {
             let mut next = Vec::new();
             for p in &paths {
                 for q in parts {
@@ -531,6 +566,15 @@ mod tests {
         }
         for p in &paths {
             assert_eq!(normalize(Path::new(p)), normalize_components(Path::new(p)), "{p:?}");
+        }
+        // and the byte order of normalised paths is the order of their components
+        let mut normal: Vec<PathBuf> = paths.iter().map(|p| normalize(Path::new(&format!("/r{p}-x/y")))).collect();
+        normal.sort();
+        normal.dedup();
+        for a in normal.iter().step_by(3) {
+            for b in normal.iter().step_by(11) {
+                assert_eq!(path_cmp(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
         }
     }
 

@@ -314,8 +314,12 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             embedding_crates: embedding_crates.clone(),
         };
         first = false;
+        // one job per file: files cost very different amounts and sit in path order, so the
+        // costly ones cluster (a whole language's rules in the prelude); rayon's default
+        // splitting would leave one thread with such a cluster while the other idles
         let batch: Vec<(FileId, FileOutput)> = wave
             .par_iter()
+            .with_max_len(1)
             .map(|&id| {
                 let mut out = process_isolated(files.get(id), &shared);
                 stream(id, &mut out);
@@ -400,6 +404,7 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     phase.done("shared walk");
     let mut runs: Vec<(RunResult, Option<Project>, Vec<Vec<Diagnostic>>)> = groups
         .par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(i, (o, s))| {
             let buffer = projects::Buffer::default();
@@ -473,6 +478,8 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     let cx = ProjectCx { project: &project, files: &files, settings };
     let project_diags: Vec<Diagnostic> = checks
         .par_iter()
+        // one job per rule: most cost nothing, a few most of the phase
+        .with_max_len(1)
         .flat_map_iter(|(rule, c)| {
             let mut sink = Sink::new(settings);
             let mut timer = Phase::start();

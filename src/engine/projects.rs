@@ -27,16 +27,32 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
     };
     // directories outside any project that contain projects: those projects are split off
     let mut nested_out: Vec<PathBuf> = Vec::new();
-    // many paths share their ancestors and their roots' configuration
-    let mut finder = discover::RootFinder::default();
-    // files of one directory share their project root: look it up once per directory
-    let mut root_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    for p in &opts.paths {
-        let abs = discover::normalize(&cwd.join(p));
-        let root = match abs.parent().filter(|_| abs.is_file()) {
-            Some(dir) => root_of_dir.entry(dir.to_path_buf()).or_insert_with(|| finder.find(&abs)).clone(),
-            None => finder.find(&abs),
-        };
+    // Each path's project root, looked up in parallel (a pre-commit run names thousands of
+    // files; each lookup walks the ancestors, with a stat per directory not seen before).
+    // Many paths share their ancestors and their roots' configuration, and the files of one
+    // directory share their root: each thread remembers both.
+    type Memo = (discover::RootFinder, rustc_hash::FxHashMap<std::ffi::OsString, Option<PathBuf>>);
+    let found: Vec<(PathBuf, Option<PathBuf>)> = opts
+        .paths
+        .par_iter()
+        .with_min_len(64)
+        .map_init(Memo::default, |(finder, root_of_dir), p| {
+            let abs = discover::normalize(&cwd.join(p));
+            let root = match abs.parent().filter(|_| abs.is_file()) {
+                Some(dir) => match root_of_dir.get(dir.as_os_str()) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = finder.find_for_file(&abs);
+                        root_of_dir.insert(dir.as_os_str().to_owned(), r.clone());
+                        r
+                    }
+                },
+                None => finder.find(&abs),
+            };
+            (abs, root)
+        })
+        .collect();
+    for (p, (abs, root)) in opts.paths.iter().zip(found) {
         if root.is_none() && abs.is_dir() {
             let nested = nested_roots(&abs);
             for n in &nested {

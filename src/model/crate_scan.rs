@@ -79,6 +79,8 @@ pub fn scan(project: &Project, files: &mut Files, cache: Option<&Path>, cwd: &Pa
     let cache = cache.map(|c| c.join("crates"));
     let results: Vec<(PathBuf, Option<Vec<EnvUse>>, bool, u64)> = todo
         .par_iter()
+        // one job per crate: their sizes differ by orders of magnitude
+        .with_max_len(1)
         .map(|(dir, sum)| {
             let key = sum.filter(|s| is_checksum(s));
             if let Some(hit) = cache.as_deref().zip(key).and_then(|(c, s)| load(&c.join(format!("{s}.json")), dir)) {

@@ -335,6 +335,8 @@ pub fn run(
     let results: Vec<(FileId, LoadedFile)> = install(&|| {
         candidates
             .par_iter()
+            // one job per file: evaluations cost very different amounts
+            .with_max_len(1)
             .map(|(id, text)| {
                 let path = project.path_of(*id);
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.eval_build_file(path, text)));
