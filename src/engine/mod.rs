@@ -113,7 +113,13 @@ impl Phase {
     }
     fn done(&mut self, what: impl std::fmt::Display) {
         if let Some(t) = &mut self.0 {
-            eprintln!("buck-lint timings: {what}: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            // and the resident memory so far (Linux), for finding which phase holds it
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l[6..].trim().to_string()))
+                .map(|r| format!(", RSS {r}"))
+                .unwrap_or_default();
+            eprintln!("buck-lint timings: {what}: {:.0} ms{rss}", t.elapsed().as_secs_f64() * 1000.0);
             *t = std::time::Instant::now();
         }
     }

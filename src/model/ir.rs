@@ -207,6 +207,18 @@ pub struct Module {
     pub comments: Vec<Range>,
     /// Spans of top-level statements, for own-line suppressions.
     pub statements: Vec<Range>,
+    /// A top-level `for`, `if` or list statement holds a call: it may declare targets the
+    /// static reading cannot count (set by [`crate::parse::parse`], see [`flow_calls`]).
+    pub flow_calls: bool,
+}
+
+/// Whether a top-level statement of `m` starting with `for `, `if ` or `[` contains a `(`
+/// in `text` (the file `m` was lowered from).
+pub fn flow_calls(m: &Module, text: &str) -> bool {
+    m.statements
+        .iter()
+        .filter_map(|r| text.get(r.start as usize..r.end as usize))
+        .any(|s| (s.starts_with("for ") || s.starts_with("if ") || s.starts_with('[')) && s.contains('('))
 }
 
 impl Module {

@@ -172,14 +172,8 @@ impl Loaded {
 /// a function that is not a prelude rule (a macro defined in the file or loaded from the
 /// project's `.bzl` files), or declares targets in a top-level `for` loop, `if` block or
 /// comprehension.
-pub fn needs_evaluation(project: &Project, file: FileId, m: &Module, text: &str) -> bool {
-    let statement_starts = m.statements.iter().filter_map(|r| text.get(r.start as usize..r.end as usize));
-    for s in statement_starts {
-        if (s.starts_with("for ") || s.starts_with("if ") || s.starts_with('[')) && s.contains('(') {
-            return true;
-        }
-    }
-    m.calls.iter().any(|c| {
+pub fn needs_evaluation(project: &Project, file: FileId, m: &Module) -> bool {
+    m.flow_calls || m.calls.iter().any(|c| {
         let Some(callee) = c.callee_name() else { return false };
         let head = callee.split('.').next().unwrap_or(&callee);
         if m.def(head).is_some() {
@@ -293,6 +287,11 @@ pub fn run(
         if project.kind_of(*id) != FileKind::Build || prelude.is_some_and(|p| project.path_of(*id).starts_with(p)) {
             continue;
         }
+        // decided on the facts: only the files to evaluate are read (a tree of 20,000
+        // generated BUCK files would otherwise be read again, and kept, to evaluate none)
+        if !needs_evaluation(project, *id, m) {
+            continue;
+        }
         let text = match texts(*id) {
             Some(t) => t,
             None => match std::fs::read_to_string(project.path_of(*id)) {
@@ -300,9 +299,7 @@ pub fn run(
                 Err(_) => continue,
             },
         };
-        if needs_evaluation(project, *id, m, &text) {
-            candidates.push((*id, text));
-        }
+        candidates.push((*id, text));
     }
     let mut loaded = Loaded::default();
     loaded.stats.candidates = candidates.len();

@@ -81,6 +81,14 @@ fn parse_starlark(display: &str, text: &str) -> ParseOutcome {
 }
 
 pub fn parse(kind: FileKind, display: &str, text: &str) -> ParseOutcome {
+    let mut outcome = parse_kind(kind, display, text);
+    if let Parsed::Starlark { module, .. } = &mut outcome.parsed {
+        module.flow_calls = ir::flow_calls(module, text);
+    }
+    outcome
+}
+
+fn parse_kind(kind: FileKind, display: &str, text: &str) -> ParseOutcome {
     match kind {
         FileKind::Build | FileKind::Package | FileKind::Bzl if text.len() >= chunked::MIN_BYTES => {
             match chunked::parse_lowered(display, text) {
