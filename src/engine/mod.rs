@@ -323,26 +323,29 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         // one job per file: files cost very different amounts and sit in path order, so the
         // costly ones cluster (a whole language's rules in the prelude); rayon's default
         // splitting would leave one thread with such a cluster while the other idles
-        let batch: Vec<(FileId, FileOutput)> = wave
+        // each job also lists the files its file references (packages by label, `load()`s)
+        let batch: Vec<(FileId, FileOutput, Vec<FileId>)> = wave
             .par_iter()
             .with_max_len(1)
             .map(|&id| {
                 let mut out = process_isolated(files.get(id), &shared);
                 stream(id, &mut out);
-                (id, out)
+                let mut refs = Vec::new();
+                if let Some(Facts::Starlark(m)) = &out.facts {
+                    let path = &files.get(id).path;
+                    if files.get(id).kind == FileKind::Build {
+                        referenced_build_files(m, path, &cells, &build_dirs, &mut refs);
+                    }
+                    loaded_files(m, path, &cells, &all_files, &mut refs);
+                }
+                (id, out, refs)
             })
             .collect();
         let mut next = Vec::new();
-        for (id, out) in &batch {
-            if let Some(Facts::Starlark(m)) = &out.facts {
-                let path = &files.get(*id).path;
-                if files.get(*id).kind == FileKind::Build {
-                    referenced_build_files(m, path, &cells, &build_dirs, &mut next);
-                }
-                loaded_files(m, path, &cells, &all_files, &mut next);
-            }
+        for (id, out, refs) in batch {
+            next.extend(refs);
+            outputs.push((id, out));
         }
-        outputs.extend(batch);
         wave = next;
     }
 
