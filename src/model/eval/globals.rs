@@ -12,7 +12,7 @@ use starlark::values::dict::DictRef;
 use starlark::values::list_or_tuple::UnpackListOrTuple;
 use starlark::values::none::NoneType;
 use starlark::values::structs::AllocStruct;
-use starlark::values::{FrozenValue, Heap, ProvidesStaticType, Value};
+use starlark::values::{FrozenValue, Heap, ProvidesStaticType, Value, ValueLike};
 
 use super::rule_impl::{AttrsNamespace, ProviderCtor, RECORDED_PROVIDERS, new_rule};
 use super::values::{NativeModule, NoneFn, RuleStub, SelectValue, to_attr};
@@ -77,38 +77,168 @@ const BUCK2_ANALYSIS_GLOBALS: &[&str] = &[
     "transitive_set",
 ];
 
+/// The rules a build file sees as globals without a `load()`: every rule Buck2's prelude
+/// declares (`prelude/decls/*.bzl`, the Apple declarations and `rules_impl.bzl`'s extra
+/// implemented rules, read from facebook/buck2's prelude in December 2026), and the Rust
+/// shims Reindeer-generated files call (`buildscript_run`, `cargo_buildscript`). A build
+/// file calling one declares a target of that kind; a name missing here fails the file's
+/// evaluation (`Variable ... not found`), which keeps its static reading.
 pub(crate) const KNOWN_RULES: &[&str] = &[
-    "rust_library",
-    "rust_binary",
-    "rust_test",
-    "cxx_library",
-    "cxx_binary",
-    "cxx_test",
-    "prebuilt_cxx_library",
-    "genrule",
-    "http_archive",
-    "http_file",
-    "filegroup",
-    "export_file",
     "alias",
-    "configured_alias",
-    "platform",
-    "constraint_setting",
-    "constraint_value",
-    "config_setting",
-    "python_library",
-    "python_binary",
-    "python_test",
-    "sh_binary",
-    "sh_test",
-    "command_alias",
-    "remote_file",
+    "android_aar",
+    "android_app_modularity",
+    "android_binary",
+    "android_build_config",
+    "android_bundle",
+    "android_instrumentation_apk",
+    "android_instrumentation_test",
+    "android_library",
+    "android_manifest",
+    "android_prebuilt_aar",
+    "android_resource",
+    "apk_genrule",
+    "apple_app_intents",
+    "apple_asset_catalog",
+    "apple_binary",
+    "apple_bundle",
+    "apple_info_plist",
+    "apple_ipa_package",
+    "apple_library",
+    "apple_library_for_distribution",
+    "apple_macos_bundle",
+    "apple_metal_library",
+    "apple_package",
+    "apple_provisioning_profile_sources",
+    "apple_resource",
+    "apple_resource_bundle",
+    "apple_resource_dedupe_alias",
+    "apple_selective_debugging",
+    "apple_simulators",
+    "apple_spm_package",
+    "apple_static_archive",
+    "apple_test",
+    "apple_toolchain",
+    "apple_tools",
+    "apple_universal_executable",
+    "apple_watchos_bundle",
+    "apple_xcframework",
+    "apple_xcuitest",
     "buildscript_run",
     "cargo_buildscript",
-    "prebuilt_rust_library",
-    "test_suite",
+    "command_alias",
+    "config_setting",
+    "configuration_alias",
+    "configured_alias",
+    "constraint",
+    "constraint_setting",
+    "constraint_value",
+    "core_data_model",
+    "csharp_library",
+    "cxx_binary",
+    "cxx_genrule",
+    "cxx_library",
+    "cxx_lua_extension",
+    "cxx_precompiled_header",
+    "cxx_python_extension",
+    "cxx_test",
+    "cxx_toolchain",
+    "cxx_universal_executable",
+    "cython_library",
+    "cython_static_extension",
+    "cython_toolchain",
+    "erlang_app",
+    "erlang_app_includes",
+    "erlang_escript",
+    "erlang_otp_binaries",
+    "erlang_release",
+    "erlang_test",
+    "exec_platform_marker_constraint",
     "execution_platform",
+    "export_file",
+    "external_test_runner",
+    "filegroup",
+    "gen_aidl",
+    "genrule",
     "git_fetch",
+    "go_binary",
+    "go_bootstrap_binary",
+    "go_exported_library",
+    "go_library",
+    "go_stdlib",
+    "go_test",
+    "gwt_binary",
+    "haskell_binary",
+    "haskell_ghci",
+    "haskell_haddock",
+    "haskell_ide",
+    "haskell_library",
+    "haskell_prebuilt_library",
+    "http_archive",
+    "http_file",
+    "jar_genrule",
+    "java_annotation_processor",
+    "java_binary",
+    "java_library",
+    "java_plugin",
+    "java_test",
+    "java_test_runner",
+    "js_bundle",
+    "js_bundle_genrule",
+    "js_library",
+    "julia_binary",
+    "julia_jll_library",
+    "julia_library",
+    "julia_test",
+    "keystore",
+    "kotlin_library",
+    "kotlin_test",
+    "legacy_toolchain",
+    "llvm_link_bitcode",
+    "lua_binary",
+    "lua_library",
+    "matlab_program",
+    "mockingbird_mock",
+    "ndk_toolchain",
+    "ocaml_binary",
+    "ocaml_library",
+    "ocaml_object",
+    "ocaml_shared",
+    "platform",
+    "prebuilt_apple_framework",
+    "prebuilt_cxx_library",
+    "prebuilt_cxx_library_group",
+    "prebuilt_dotnet_library",
+    "prebuilt_jar",
+    "prebuilt_native_library",
+    "prebuilt_ocaml_library",
+    "prebuilt_python_library",
+    "prebuilt_rust_library",
+    "python_binary",
+    "python_bootstrap_binary",
+    "python_bootstrap_library",
+    "python_library",
+    "python_needed_coverage_test",
+    "python_runtime_bundle",
+    "python_test",
+    "python_test_runner",
+    "remote_file",
+    "required_reasons_tools",
+    "resource_group_map",
+    "robolectric_test",
+    "rust_binary",
+    "rust_library",
+    "rust_test",
+    "scene_kit_assets",
+    "sh_binary",
+    "sh_test",
+    "swift_toolchain",
+    "test_suite",
+    "toolchain_alias",
+    "transformation_spec",
+    "versioned_alias",
+    "windows_resource",
+    "worker_tool",
+    "zip_file",
 ];
 
 /// An error raised by a native function.
@@ -141,6 +271,9 @@ pub(crate) struct Recorder {
     /// `None` while evaluating a `.bzl` file: build-file functions fail, rule calls are
     /// ignored.
     pub(crate) build: Option<BuildInfo>,
+    /// While evaluating a `.bzl` file: the cell of the build file that loads it, which
+    /// `get_cell_name()` and `repository_name()` name at its top level (as in Buck2).
+    pub(crate) loading_cell: Option<String>,
     /// The codemap name of the build file (`Path::display` of its path).
     pub(crate) file_name: String,
     pub(crate) targets: RefCell<Vec<DeclaredTarget>>,
@@ -157,6 +290,7 @@ impl Recorder {
         Recorder {
             options,
             build,
+            loading_cell: None,
             file_name,
             targets: RefCell::new(Vec::new()),
             package_values: RefCell::new(Vec::new()),
@@ -187,6 +321,15 @@ fn build_info<'a>(eval: &Evaluator<'_, 'a, '_>, function: &str) -> starlark::Res
             "`{function}()` can only be called while evaluating a build file, not at the top level of a .bzl file"
         ))),
     }
+}
+
+/// The cell of the build file being evaluated, also at the top level of the `.bzl` files it
+/// loads (Buck2's `get_cell_name()`).
+fn loading_cell(eval: &Evaluator<'_, '_, '_>, function: &str) -> starlark::Result<String> {
+    if let Some(cell) = recorder(eval).and_then(|r| r.loading_cell.as_ref()) {
+        return Ok(cell.clone());
+    }
+    Ok(build_info(eval, function)?.1.cell.clone())
 }
 
 /// Record a rule call (`kind(name = ..., ...)`); calls without a string `name`, and calls
@@ -266,11 +409,11 @@ fn build_functions(builder: &mut GlobalsBuilder) {
     }
 
     fn repository_name<'v>(eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<String> {
-        Ok(format!("@{}", build_info(eval, "repository_name")?.1.cell))
+        Ok(format!("@{}", loading_cell(eval, "repository_name")?))
     }
 
     fn get_cell_name<'v>(eval: &mut Evaluator<'v, '_, '_>) -> starlark::Result<String> {
-        Ok(build_info(eval, "get_cell_name")?.1.cell.clone())
+        loading_cell(eval, "get_cell_name")
     }
 
     fn read_config<'v>(
@@ -298,6 +441,36 @@ fn build_functions(builder: &mut GlobalsBuilder) {
             .map(|(k, v)| (k.unpack_str().map_or_else(|| k.to_repr(), str::to_owned), to_attr(v)))
             .collect();
         Ok(heap.alloc(SelectValue { value: AttrValue::Select(branches) }))
+    }
+
+    /// `select_map(value, func)`: see [`super::values::select_map`].
+    fn select_map<'v>(
+        #[starlark(require = pos)] value: Value<'v>,
+        #[starlark(require = pos)] func: Value<'v>,
+        #[starlark(require = named, default = false)] recurse: bool,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<Value<'v>> {
+        // nested selects are always mapped: their branches are resolved values, as above
+        let _ = recurse;
+        match value.downcast_ref::<SelectValue>() {
+            Some(s) => {
+                let mapped = super::values::select_map(&s.value, func, eval)?;
+                Ok(eval.heap().alloc(SelectValue { value: mapped }))
+            }
+            None => eval.eval_function(func, &[value], &[]),
+        }
+    }
+
+    /// `select_test(value, func)`: see [`super::values::select_test`].
+    fn select_test<'v>(
+        #[starlark(require = pos)] value: Value<'v>,
+        #[starlark(require = pos)] func: Value<'v>,
+        eval: &mut Evaluator<'v, '_, '_>,
+    ) -> starlark::Result<bool> {
+        match value.downcast_ref::<SelectValue>() {
+            Some(s) => super::values::select_test(&s.value, func, eval),
+            None => Ok(eval.eval_function(func, &[value], &[])?.to_bool()),
+        }
     }
 
     /// The host: Linux on x86_64.

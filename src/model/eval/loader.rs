@@ -31,16 +31,21 @@ pub(crate) struct Failure {
 
 type Loaded = Result<FrozenModule, Failure>;
 
+/// A `.bzl` evaluation: the file, and the cell of the build file that loads it (as in Buck2,
+/// where `get_cell_name()` at the top level of a `.bzl` file names that cell, a `.bzl` file
+/// is evaluated once per loading cell).
+type Key = (PathBuf, String);
+
 #[derive(Default)]
 struct CacheState {
-    done: HashMap<PathBuf, Loaded>,
+    done: HashMap<Key, Loaded>,
     /// `.bzl` files being evaluated, and by which task.
-    in_progress: HashMap<PathBuf, u64>,
+    in_progress: HashMap<Key, u64>,
     /// The file each blocked task waits for.
-    waiting: HashMap<u64, PathBuf>,
+    waiting: HashMap<u64, Key>,
 }
 
-/// Frozen `.bzl` modules by path, each evaluated once. A task that needs a module another
+/// Frozen `.bzl` modules by path and loading cell, each evaluated once. A task that needs a module another
 /// task is evaluating waits for it, unless waiting would close a cycle of tasks (a load
 /// cycle split across threads), which is reported as a load cycle.
 #[derive(Default)]
@@ -53,7 +58,7 @@ pub(crate) struct ModuleCache {
 /// Marks a `.bzl` file done when dropped, even on unwind, so that no waiter hangs.
 struct InProgress<'a> {
     cache: &'a ModuleCache,
-    path: PathBuf,
+    key: Key,
     result: Option<Loaded>,
 }
 
@@ -64,8 +69,8 @@ impl Drop for InProgress<'_> {
             .take()
             .unwrap_or_else(|| Err(Failure { kind: EvalErrorKind::Eval, message: "evaluation panicked".to_owned() }));
         let mut st = self.cache.lock();
-        st.in_progress.remove(&self.path);
-        st.done.insert(self.path.clone(), result);
+        st.in_progress.remove(&self.key);
+        st.done.insert(self.key.clone(), result);
         drop(st);
         self.cache.cv.notify_all();
     }
@@ -80,17 +85,18 @@ impl ModuleCache {
         self.evaluations.load(Ordering::Relaxed)
     }
 
-    /// The frozen module of `path`, evaluating it if no task has. `chain` is the stack of
-    /// `.bzl` files this task is evaluating.
-    fn get(&self, ctx: &EvalContext, path: &Path, task: u64, chain: &mut Vec<PathBuf>) -> Loaded {
+    /// The frozen module of `path` loaded from a build file of `cell`, evaluating it if no
+    /// task has. `chain` is the stack of `.bzl` files this task is evaluating.
+    fn get(&self, ctx: &EvalContext, path: &Path, cell: &str, task: u64, chain: &mut Vec<PathBuf>) -> Loaded {
+        let key: Key = (path.to_path_buf(), cell.to_owned());
         let mut st = self.lock();
         loop {
-            if let Some(done) = st.done.get(path) {
+            if let Some(done) = st.done.get(&key) {
                 return done.clone();
             }
-            match st.in_progress.get(path).copied() {
+            match st.in_progress.get(&key).copied() {
                 None => {
-                    st.in_progress.insert(path.to_path_buf(), task);
+                    st.in_progress.insert(key.clone(), task);
                     break;
                 }
                 Some(owner) if owner == task => return Err(cycle_failure(chain, path)),
@@ -101,17 +107,17 @@ impl ModuleCache {
                             message: format!("load cycle through `{}`", path.display()),
                         });
                     }
-                    st.waiting.insert(task, path.to_path_buf());
+                    st.waiting.insert(task, key.clone());
                     st = self.cv.wait(st).unwrap_or_else(PoisonError::into_inner);
                     st.waiting.remove(&task);
                 }
             }
         }
         drop(st);
-        let mut guard = InProgress { cache: self, path: path.to_path_buf(), result: None };
+        let mut guard = InProgress { cache: self, key, result: None };
         self.evaluations.fetch_add(1, Ordering::Relaxed);
         chain.push(path.to_path_buf());
-        let result = eval_bzl(ctx, path, task, chain);
+        let result = eval_bzl(ctx, path, cell, task, chain);
         chain.pop();
         guard.result = Some(result.clone());
         result
@@ -155,11 +161,12 @@ impl starlark::PrintHandler for NoPrint {
     }
 }
 
-/// Resolve and load every `load()` of `ast` (written in `from`). Prelude loads become stub
-/// modules. Errors are located at the load's module string.
+/// Resolve and load every `load()` of `ast` (written in `from`, loaded from a build file of
+/// `cell`). Prelude loads become stub modules. Errors are located at the load's module string.
 fn prepare_loads(
     ctx: &EvalContext,
     from: &Path,
+    cell: &str,
     ast: &AstModule,
     task: u64,
     chain: &mut Vec<PathBuf>,
@@ -192,7 +199,7 @@ fn prepare_loads(
             errors.push(EvalError { kind: EvalErrorKind::Limit, message, loc, call_site: None });
             continue;
         }
-        match ctx.cache.get(ctx, &path, task, chain) {
+        match ctx.cache.get(ctx, &path, cell, task, chain) {
             Ok(m) => {
                 modules.insert(id.to_owned(), m);
             }
@@ -204,7 +211,7 @@ fn prepare_loads(
         }
     }
     for (id, symbols) in prelude {
-        match stub_module(&symbols) {
+        match stub_module(&id, &symbols) {
             Ok(m) => {
                 modules.insert(id, m);
             }
@@ -214,11 +221,64 @@ fn prepare_loads(
     (MapLoader(modules), errors)
 }
 
-/// A module whose every symbol is a recording rule stub of that name.
-fn stub_module(symbols: &[String]) -> Result<FrozenModule, String> {
+/// The prelude's type predicates (`@prelude//utils:type_defs.bzl`), which macros call to
+/// tell a `select()` or a list from a string: pure functions of the value's type, so they are
+/// defined here rather than stubbed (a stub answers neither yes nor no). Type names as the
+/// evaluator's values report them (`type(select({}))` is `"selector"`, as in Buck2).
+const TYPE_DEFS: &str = r#"
+def is_select(thing):
+    return type(thing) == "selector"
+def is_string(arg):
+    return type(arg) == "string"
+def is_list(arg):
+    return type(arg) == "list"
+def is_dict(arg):
+    return type(arg) == "dict"
+def is_tuple(arg):
+    return type(arg) == "tuple"
+def is_bool(arg):
+    return type(arg) == "bool"
+def is_number(arg):
+    return type(arg) == "int"
+def is_struct(arg):
+    return type(arg) == "struct"
+def is_function(arg):
+    return type(arg) == "function"
+"#;
+
+/// The frozen module of [`TYPE_DEFS`], evaluated once per process.
+fn type_defs() -> Option<&'static FrozenModule> {
+    static MODULE: std::sync::OnceLock<Option<FrozenModule>> = std::sync::OnceLock::new();
+    MODULE
+        .get_or_init(|| {
+            let dialect = crate::parse::starlark::permissive_dialect();
+            let ast = AstModule::parse("@prelude//utils:type_defs.bzl", TYPE_DEFS.to_owned(), &dialect).ok()?;
+            Module::with_temp_heap(|module| {
+                {
+                    let mut eval = Evaluator::new(&module);
+                    eval.eval_module(ast, globals()).ok()?;
+                }
+                module.freeze().ok()
+            })
+        })
+        .as_ref()
+}
+
+/// A module whose every symbol is a recording rule stub of that name, except the type
+/// predicates of `@prelude//utils:type_defs.bzl` ([`TYPE_DEFS`]).
+fn stub_module(id: &str, symbols: &[String]) -> Result<FrozenModule, String> {
+    let defs = if id.ends_with("utils:type_defs.bzl") { type_defs() } else { None };
     Module::with_temp_heap(|module| {
         for s in symbols {
-            module.set(s, module.heap().alloc(RuleStub::new(s)));
+            match defs.and_then(|d| d.get(s).ok()) {
+                Some(f) => {
+                    // SAFETY: the module's frozen heap now references the predicates' heap,
+                    // and the value is stored in that module only.
+                    let v = unsafe { f.owned_frozen_value(module.frozen_heap()) };
+                    module.set(s, v.to_value())
+                }
+                None => module.set(s, module.heap().alloc(RuleStub::new(s))),
+            }
         }
         module.freeze().map_err(|e| format!("cannot freeze prelude stubs: {e:?}"))
     })
@@ -399,7 +459,8 @@ pub(crate) fn apply_limits(eval: &mut Evaluator<'_, '_, '_>, limits: &EvalLimits
 /// build-file evaluation).
 pub(crate) fn load_bzl(ctx: &EvalContext, path: &Path) -> Result<FrozenModule, EvalError> {
     let task = NEXT_TASK.fetch_add(1, Ordering::Relaxed);
-    ctx.cache.get(ctx, path, task, &mut Vec::new()).map_err(|f| EvalError {
+    let cell = cell_and_package(&ctx.options, path).0;
+    ctx.cache.get(ctx, path, &cell, task, &mut Vec::new()).map_err(|f| EvalError {
         kind: f.kind,
         message: format!("cannot load `{}`: {}", path.display(), f.message),
         loc: None,
@@ -448,7 +509,7 @@ fn run<R>(
 }
 
 /// Evaluate a `.bzl` file (once per context: called by [`ModuleCache::get`]).
-fn eval_bzl(ctx: &EvalContext, path: &Path, task: u64, chain: &mut Vec<PathBuf>) -> Loaded {
+fn eval_bzl(ctx: &EvalContext, path: &Path, cell: &str, task: u64, chain: &mut Vec<PathBuf>) -> Loaded {
     let fail = |kind, message| Failure { kind, message };
     let text = ctx
         .options
@@ -457,11 +518,12 @@ fn eval_bzl(ctx: &EvalContext, path: &Path, task: u64, chain: &mut Vec<PathBuf>)
         .map_err(|e| fail(EvalErrorKind::Load, format!("cannot read `{}`: {e}", path.display())))?;
     let name = path.display().to_string();
     let ast = parse(&name, &text, &ctx.options.limits).map_err(|e| fail(e.kind, in_file(&e, &name)))?;
-    let (loader, errors) = prepare_loads(ctx, path, &ast, task, chain);
+    let (loader, errors) = prepare_loads(ctx, path, cell, &ast, task, chain);
     if let Some(e) = errors.into_iter().next() {
         return Err(fail(e.kind, in_file(&e, &name)));
     }
-    let recorder = Recorder::new(ctx.options.clone(), None, name.clone());
+    let mut recorder = Recorder::new(ctx.options.clone(), None, name.clone());
+    recorder.loading_cell = Some(cell.to_owned());
     run(ctx, ast, &loader, &recorder, |module| {
         // Freezing recurses through values: refuse deeply nested ones.
         for name in module.names() {
@@ -511,13 +573,13 @@ pub(crate) fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> Eva
             return result;
         }
     };
-    let (loader, errors) = prepare_loads(ctx, path, &ast, task, &mut Vec::new());
+    let (cell, package) = cell_and_package(&ctx.options, path);
+    let (loader, errors) = prepare_loads(ctx, path, &cell, &ast, task, &mut Vec::new());
     if !errors.is_empty() {
         // As in Buck2, a package whose loads fail is not evaluated.
         result.errors = errors;
         return result;
     }
-    let (cell, package) = cell_and_package(&ctx.options, path);
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let build = BuildInfo { dir, cell, package };
     let recorder = Recorder::new(ctx.options.clone(), Some(build), name);

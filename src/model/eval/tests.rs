@@ -403,20 +403,20 @@ fn fail_and_other_errors() {
 #[test]
 fn extra_rules_are_globals_in_build_files() {
     let f = Fixture::new(&[
-        ("p/BUCK", "go_library(name = \"g\")\nrust_library(name = \"r\")\n"),
-        ("q/BUCK", "go_library = 1\ngo_binary(name = \"b\")\n"),
+        ("p/BUCK", "corp_library(name = \"g\")\nrust_library(name = \"r\")\n"),
+        ("q/BUCK", "corp_library = 1\ncorp_binary(name = \"b\")\n"),
     ]);
     let r = f.eval("p/BUCK");
     assert_eq!(r.errors[0].kind, EvalErrorKind::Eval, "{:?}", r.errors);
     let mut opts = f.options();
-    opts.extra_rules = vec!["go_library".into(), "go_binary".into(), "rust_library".into()];
+    opts.extra_rules = vec!["corp_library".into(), "corp_binary".into(), "rust_library".into()];
     let ctx = EvalContext::new(opts);
     let r = f.eval_with(&ctx, "p/BUCK");
     ok(&r);
-    assert_eq!(names(&r), pairs(&[("go_library", "g"), ("rust_library", "r")]));
+    assert_eq!(names(&r), pairs(&[("corp_library", "g"), ("rust_library", "r")]));
     let r = f.eval_with(&ctx, "q/BUCK");
     ok(&r);
-    assert_eq!(names(&r), pairs(&[("go_binary", "b")]));
+    assert_eq!(names(&r), pairs(&[("corp_binary", "b")]));
 }
 
 #[test]
@@ -482,4 +482,89 @@ fn context_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<EvalContext>();
     check::<EvalResult>();
+}
+
+#[test]
+fn bzl_top_level_cell_name_is_the_loading_build_files_cell() {
+    // As in Buck2 (facebook/buck2's shim: `ACTIVE_CELL = native.get_cell_name()` at the top of
+    // a .bzl file): the cell of the build file that loads it, evaluated once per such cell.
+    let f = Fixture::new(&[
+        (
+            "defs.bzl",
+            "CELL = native.get_cell_name()\nREPO = repository_name()\ndef m(name):\n    native.rust_library(name = name, cell = CELL, repo = REPO)\n",
+        ),
+        ("p/BUCK", "load(\"//:defs.bzl\", \"m\")\nm(name = \"a\")\n"),
+        ("other/q/BUCK", "load(\"//:defs.bzl\", \"m\")\nm(name = \"b\")\n"),
+    ]);
+    let mut opts = f.options();
+    opts.cells.push(("other".to_owned(), f.root().join("other")));
+    let ctx = EvalContext::new(opts);
+    let a = f.eval_with(&ctx, "p/BUCK");
+    ok(&a);
+    assert_eq!(target(&a, "a").attr("cell"), Some(&s("root")));
+    assert_eq!(target(&a, "a").attr("repo"), Some(&s("@root")));
+    let b = f.eval_with(&ctx, "other/q/BUCK");
+    ok(&b);
+    assert_eq!(target(&b, "b").attr("cell"), Some(&s("other")));
+    assert_eq!(ctx.bzl_evaluations(), 2);
+    // still refused where Buck2 refuses it: package functions at a .bzl file's top level
+    let f = Fixture::new(&[("bad.bzl", "P = native.package_name()\n"), ("p/BUCK", "load(\"//:bad.bzl\", \"P\")\n")]);
+    assert!(f.eval("p/BUCK").errors[0].message.contains("package_name"));
+}
+
+#[test]
+fn select_map_and_select_test_and_prelude_type_predicates() {
+    // The shape of facebook/buck2's shim: deps translated through `select_map` when they are
+    // a select, recognised with the prelude's `is_select`.
+    let f = Fixture::new(&[
+        (
+            "defs.bzl",
+            "load(\"@prelude//utils:type_defs.bzl\", \"is_select\", \"is_list\", \"is_dict\", \"is_string\")\n\
+             def _fix(xs):\n    if is_select(xs):\n        return select_map(xs, lambda c: _fix(c))\n    return [x.replace(\"fbcode//\", \"//\") for x in xs]\n\
+             def m(name, deps = [], env = {}):\n    native.rust_library(\n        name = name,\n        deps = _fix(deps),\n        kinds = [is_select(deps), is_list(deps), is_dict(env), is_string(name)],\n        linux = select_test(deps, lambda d: \"fbcode//l\" in d),\n        plain = select_test([\"//a\"], lambda d: len(d) > 3),\n    )\n",
+        ),
+        (
+            "p/BUCK",
+            "load(\"//:defs.bzl\", \"m\")\n\
+             m(name = \"a\", deps = [\"fbcode//a\"] + select({\"config//os:linux\": [\"fbcode//l\"], \"DEFAULT\": []}))\n\
+             m(name = \"b\", deps = [\"fbcode//b\"], env = {\"K\": \"v\"})\n",
+        ),
+    ]);
+    let r = f.eval("p/BUCK");
+    ok(&r);
+    let a = target(&r, "a");
+    assert_eq!(
+        a.attr("deps"),
+        Some(&AttrValue::Select(vec![
+            ("config//os:linux".into(), list(&["//a", "//l"])),
+            ("DEFAULT".into(), list(&["//a"])),
+        ]))
+    );
+    let b = |v| AttrValue::Bool(v);
+    assert_eq!(a.attr("kinds"), Some(&AttrValue::List(vec![b(true), b(false), b(true), b(true)])));
+    assert_eq!(a.attr("linux"), Some(&b(true)));
+    assert_eq!(a.attr("plain"), Some(&b(false)));
+    let bt = target(&r, "b");
+    assert_eq!(bt.attr("deps"), Some(&list(&["//b"])));
+    assert_eq!(bt.attr("kinds"), Some(&AttrValue::List(vec![b(false), b(true), b(true), b(true)])));
+    // a select branch the evaluator keeps only by its text cannot be mapped: the file fails
+    // (and keeps its static reading) rather than record a guess
+    let f = Fixture::new(&[(
+        "p/BUCK",
+        "rust_library(name = \"x\", deps = select_map(select({\"DEFAULT\": [struct(a = 1)]}), lambda d: d))\n",
+    )]);
+    let r = f.eval("p/BUCK");
+    assert!(r.errors.iter().any(|e| e.message.contains("not a plain value")), "{:?}", r.errors);
+}
+
+#[test]
+fn every_prelude_rule_is_a_global() {
+    // `constraint(...)`, declared by newer preludes, called without a load in facebook/buck2
+    let f = Fixture::new(&[(
+        "p/BUCK",
+        "constraint(name = \"setting\", default = \"a\", values = [\"a\", \"b\"])\nzip_file(name = \"z\")\ncxx_genrule(name = \"g\", out = \"o\", cmd = \"true\")\n",
+    )]);
+    let r = f.eval("p/BUCK");
+    ok(&r);
+    assert_eq!(names(&r), pairs(&[("constraint", "setting"), ("zip_file", "z"), ("cxx_genrule", "g")]));
 }

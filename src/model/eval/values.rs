@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use allocative::Allocative;
 use starlark::eval::{Arguments, Evaluator};
 use starlark::starlark_simple_value;
-use starlark::values::dict::DictRef;
-use starlark::values::list::ListRef;
+use starlark::values::dict::{AllocDict, DictRef};
+use starlark::values::list::{AllocList, ListRef};
 use starlark::values::structs::StructRef;
 use starlark::values::tuple::TupleRef;
 use starlark::values::{Heap, NoSerialize, ProvidesStaticType, StarlarkValue, Value, ValueLike, starlark_value};
@@ -382,6 +382,90 @@ impl<'v> StarlarkValue<'v> for SelectValue {
         let value = combine(self.value.clone(), to_attr(other));
         Ok(heap.alloc(SelectValue { value }))
     }
+}
+
+/// A Starlark value for `v`, or `None` when it is kept only by its text
+/// ([`AttrValue::Opaque`]) or is a `select` concatenation that cannot be rebuilt.
+fn from_attr<'v>(v: &AttrValue, heap: Heap<'v>) -> Option<Value<'v>> {
+    Some(match v {
+        AttrValue::None => Value::new_none(),
+        AttrValue::Bool(b) => Value::new_bool(*b),
+        AttrValue::Int(i) => heap.alloc(*i),
+        AttrValue::Str(s) => heap.alloc(s.as_str()),
+        AttrValue::List(xs) => {
+            let xs: Option<Vec<Value<'v>>> = xs.iter().map(|x| from_attr(x, heap)).collect();
+            heap.alloc(AllocList(xs?))
+        }
+        AttrValue::Dict(kvs) => {
+            let kvs: Option<Vec<(Value<'v>, Value<'v>)>> =
+                kvs.iter().map(|(k, x)| Some((from_attr(k, heap)?, from_attr(x, heap)?))).collect();
+            heap.alloc(AllocDict(kvs?))
+        }
+        AttrValue::Select(_) | AttrValue::Concat(_) => heap.alloc(SelectValue { value: v.clone() }),
+        AttrValue::Opaque(_) => return None,
+    })
+}
+
+/// Buck2's `select_map(value, func)`: `func` applied to the value of each branch (nested
+/// selects included), and to the plain parts of a concatenation. A branch holds the value of
+/// its condition with the plain operands added in (`[1] + select({"c": [2]})` is one branch
+/// `[1, 2]`), so `func` sees `[1, 2]` where Buck2 maps `[1]` and `[2]` apart: the same for
+/// the element-wise mappers macros pass (target translation, dependency fix-ups).
+pub(crate) fn select_map<'v>(
+    value: &AttrValue,
+    func: Value<'v>,
+    eval: &mut Evaluator<'v, '_, '_>,
+) -> starlark::Result<AttrValue> {
+    Ok(match value {
+        AttrValue::Select(branches) => AttrValue::Select(
+            branches
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), select_map(v, func, eval)?)))
+                .collect::<starlark::Result<_>>()?,
+        ),
+        AttrValue::Concat(parts) => {
+            AttrValue::Concat(parts.iter().map(|p| select_map(p, func, eval)).collect::<starlark::Result<_>>()?)
+        }
+        leaf => {
+            let v = from_attr(leaf, eval.heap()).ok_or_else(|| opaque_select(leaf))?;
+            to_attr(eval.eval_function(func, &[v], &[])?)
+        }
+    })
+}
+
+/// Buck2's `select_test(value, func)`: whether `func` holds for the value of any branch
+/// (see [`select_map`] for what a branch holds).
+pub(crate) fn select_test<'v>(
+    value: &AttrValue,
+    func: Value<'v>,
+    eval: &mut Evaluator<'v, '_, '_>,
+) -> starlark::Result<bool> {
+    match value {
+        AttrValue::Select(branches) => {
+            for (_, v) in branches {
+                if select_test(v, func, eval)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        AttrValue::Concat(parts) => {
+            for p in parts {
+                if select_test(p, func, eval)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        leaf => {
+            let v = from_attr(leaf, eval.heap()).ok_or_else(|| opaque_select(leaf))?;
+            Ok(eval.eval_function(func, &[v], &[])?.to_bool())
+        }
+    }
+}
+
+fn opaque_select(leaf: &AttrValue) -> starlark::Error {
+    super::globals::err(format!("select branch {leaf:?} is not a plain value the evaluator can pass on"))
 }
 
 /// `a + b` (or `a | b` for dicts) where at least one side is a select.
