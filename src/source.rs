@@ -206,8 +206,9 @@ impl SourceFile {
 
 /// Path shown to users: relative to `cwd` when below it, with `/` separators.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let rel = path.strip_prefix(cwd).unwrap_or(path);
-    let s = rel.to_string_lossy().replace('\\', "/");
+    let rel = crate::discover::strip_dir(path, cwd).unwrap_or(path);
+    let s = rel.to_string_lossy();
+    let s = if cfg!(windows) { s.replace('\\', "/") } else { s.into_owned() };
     if s.is_empty() { ".".to_string() } else { s }
 }
 

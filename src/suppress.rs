@@ -329,7 +329,11 @@ impl Suppressions {
 }
 
 /// `unused-suppression` findings for the directives that suppressed nothing.
-pub fn unused(supps: &HashMap<FileId, Suppressions>, files: &Files, settings: &Settings) -> Vec<Diagnostic> {
+pub fn unused<S: std::hash::BuildHasher>(
+    supps: &HashMap<FileId, Suppressions, S>,
+    files: &Files,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !settings.is_enabled(crate::rules::Rule::UnusedSuppression) {
         return out;

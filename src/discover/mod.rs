@@ -35,7 +35,7 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
 pub struct RootFinder {
     // keyed by the bytes (normalised paths): hashing a `Path` goes component by component
     has_config: rustc_hash::FxHashMap<std::ffi::OsString, bool>,
-    ignore: rustc_hash::FxHashMap<PathBuf, globset::GlobSet>,
+    ignore: rustc_hash::FxHashMap<PathBuf, Patterns>,
 }
 
 impl RootFinder {
@@ -72,7 +72,7 @@ impl RootFinder {
             let ignore =
                 self.ignore.entry(root.clone()).or_insert_with(|| build_globset(&root_config(&root).project_ignore));
             let rel = rel_str(&inner, &root);
-            if !(ignore.is_match(&rel) || ignore.is_match(format!("{rel}/x"))) {
+            if !(ignore.is_match(&rel) || ignore.is_match(&format!("{rel}/x"))) {
                 break;
             }
             root = inner;
@@ -211,18 +211,57 @@ pub struct DiscoverOptions<'a> {
     pub prewalked: Option<&'a Prewalked>,
 }
 
-fn build_globset(patterns: &[String]) -> globset::GlobSet {
+/// Compiled `[project] ignore` or `--exclude` patterns. A bare name (no `/`, no glob
+/// metacharacter) matches itself and everything below it, anywhere: it is tested against the
+/// path's components, which costs a few string compares per path where the glob set's four
+/// variants of it (`p`, `p/**`, `**/p`, `**/p/**`) cost a regex search (the walk tests every
+/// entry). Everything else goes to a [`globset::GlobSet`] (see [`compile_globset`]).
+#[derive(Clone, Default)]
+pub(crate) struct Patterns {
+    names: Vec<Box<str>>,
+    globs: Option<globset::GlobSet>,
+}
+
+impl Patterns {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.globs.is_none()
+    }
+
+    /// Whether the `/`-separated relative path `rel` matches.
+    pub(crate) fn is_match(&self, rel: &str) -> bool {
+        (!self.names.is_empty() && rel.split('/').any(|c| self.names.iter().any(|n| **n == *c)))
+            || self.globs.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+}
+
+/// A pattern that is a literal name: no separator, no glob metacharacter.
+fn bare_name(p: &str) -> bool {
+    !p.is_empty() && !p.contains(['/', '*', '?', '[', ']', '{', '}', '\\', '!'])
+}
+
+fn build_globset(patterns: &[String]) -> Patterns {
     // a run over many projects asks for the same sets again (the root's `[project] ignore`,
     // `--exclude`): compile each list once per process
-    type Cache = std::sync::Mutex<std::collections::HashMap<Vec<String>, globset::GlobSet>>;
+    type Cache = std::sync::Mutex<std::collections::HashMap<Vec<String>, Patterns>>;
     static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
     if patterns.is_empty() {
-        return globset::GlobSet::empty();
+        return Patterns::default();
     }
     if let Some(g) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).get(patterns) {
         return g.clone();
     }
-    let g = compile_globset(patterns);
+    let mut names = Vec::new();
+    let mut rest = Vec::new();
+    for p in patterns {
+        let t = p.trim().trim_start_matches("./").trim_end_matches('/');
+        if bare_name(t) {
+            names.push(Box::from(t));
+        } else {
+            rest.push(p.clone());
+        }
+    }
+    let globs = compile_globset(&rest);
+    let g = Patterns { names, globs: (!globs.is_empty()).then_some(globs) };
     CACHE.lock().unwrap_or_else(|e| e.into_inner()).insert(patterns.to_vec(), g.clone());
     g
 }
@@ -459,6 +498,61 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
+/// `path.strip_prefix(dir)` for normalised paths (as [`normalize`] makes them), by bytes:
+/// `Path::strip_prefix` and `Path::starts_with` go component by component. Falls back to
+/// them for paths that are not plainly normalised (`//`, `/./`, a trailing `/`).
+pub fn strip_dir<'a>(path: &'a Path, dir: &Path) -> Option<&'a Path> {
+    #[cfg(unix)]
+    {
+        let (p, d) = (path.as_os_str().as_encoded_bytes(), dir.as_os_str().as_encoded_bytes());
+        if d.is_empty() {
+            return Some(path);
+        }
+        if plain(p) && plain(d) {
+            if !p.starts_with(d) {
+                return None;
+            }
+            let rest = if p.len() == d.len() {
+                &p[p.len()..]
+            } else if d.ends_with(b"/") {
+                &p[d.len()..]
+            } else if p[d.len()] == b'/' {
+                &p[d.len() + 1..]
+            } else {
+                return None;
+            };
+            // SAFETY: `rest` is a suffix of `path`'s bytes that starts after a `/` (or at its
+            // end), so it splits no encoded character
+            return Some(Path::new(unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(rest) }));
+        }
+    }
+    path.strip_prefix(dir).ok()
+}
+
+/// `path.starts_with(dir)`; see [`strip_dir`].
+pub fn is_within(path: &Path, dir: &Path) -> bool {
+    strip_dir(path, dir).is_some()
+}
+
+/// Bytes of a path whose byte prefixes are its component prefixes: no `//`, no `.`
+/// component, no trailing `/` (but `/` itself).
+#[cfg(unix)]
+fn plain(b: &[u8]) -> bool {
+    if b.len() > 1 && b.ends_with(b"/") {
+        return false;
+    }
+    let mut prev = 0u8;
+    let mut prev2 = 0u8;
+    for &c in b {
+        if c == b'/' && (prev == b'/' || (prev == b'.' && (prev2 == b'/' || prev2 == 0))) {
+            return false;
+        }
+        prev2 = prev;
+        prev = c;
+    }
+    !(prev == b'.' && (prev2 == b'/' || prev2 == 0) && !b.is_empty())
+}
+
 /// `Path::cmp` (component by component) for normalised paths, on the bytes: a separator
 /// sorts before every other byte, which is what comparing components amounts to.
 pub fn path_cmp(a: &Path, b: &Path) -> std::cmp::Ordering {
@@ -527,6 +621,61 @@ fn normalize_components(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_dir_is_strip_prefix() {
+        let segs = ["", "/", "a", "ab", "a.b", ".", "..", ".x", "b"];
+        let mut paths: Vec<String> = Vec::new();
+        for x in segs {
+            for y in segs {
+                for z in segs {
+                    paths.push(format!("{x}{y}{z}"));
+                    paths.push(format!("/{x}/{y}/{z}"));
+                    paths.push(format!("{x}/{y}//{z}"));
+                }
+            }
+        }
+        for p in &paths {
+            for d in &paths {
+                let (p, d) = (Path::new(p), Path::new(d));
+                assert_eq!(strip_dir(p, d), p.strip_prefix(d).ok(), "{p:?} in {d:?}");
+                assert_eq!(is_within(p, d), p.starts_with(d), "{p:?} in {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_match_as_the_glob_set_of_every_pattern() {
+        let lists: &[&[&str]] = &[
+            &["tests", "examples", ".git", "target"],
+            &["app/buck2_explain", "integrations/rust-project/tests", "tests"],
+            &["*.tmp", "a?c", "out/", "./build", "third-party/**/vendor", "[ab]x", "x{y,z}"],
+            &["buck-out", " spaced ", ""],
+        ];
+        let segs =
+            ["tests", "examples", "app", "buck2_explain", "a", "abc", "x.tmp", "out", "build", "vendor", "ax", "xz"];
+        let mut paths: Vec<String> = Vec::new();
+        for a in segs {
+            paths.push(a.to_string());
+            for b in segs {
+                paths.push(format!("{a}/{b}"));
+                for c in ["third-party", "integrations", "rust-project", "tests", ".git", "target"] {
+                    paths.push(format!("{a}/{b}/{c}"));
+                    paths.push(format!("{c}/{a}/{b}"));
+                }
+            }
+        }
+        for list in lists {
+            let list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            let fast = build_globset(&list);
+            let slow = compile_globset(&list);
+            for p in &paths {
+                assert_eq!(fast.is_match(p), slow.is_match(p), "{list:?} on {p}");
+            }
+        }
+        assert!(build_globset(&[]).is_empty());
+        assert!(!build_globset(&["tests".to_string()]).is_empty());
+    }
 
     #[test]
     fn normalize_paths() {

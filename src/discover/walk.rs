@@ -65,11 +65,7 @@ pub(super) fn walk(
     keep: &(dyn Fn(&Path) -> bool + Sync),
     watch: &[PathBuf],
 ) -> Walked {
-    let watch: std::sync::Arc<Vec<PathBuf>> = std::sync::Arc::new({
-        let mut w = watch.to_vec();
-        w.sort_by(|a, b| bytes(a).cmp(bytes(b)));
-        w
-    });
+    let watch = std::sync::Arc::new(Watch::new(watch));
     let mut wb = ignore::WalkBuilder::new(root);
     wb.hidden(false)
         .git_ignore(true)
@@ -107,8 +103,7 @@ pub(super) fn walk(
             }
             if e.depth() > 0 && !named_excluded && !(pi.is_empty() && ex.is_empty()) {
                 let rel = rel_path(e.path(), &base);
-                let c = globset::Candidate::new(rel.as_ref());
-                if pi.is_match_candidate(&c) || ex.is_match_candidate(&c) {
+                if pi.is_match(&rel) || ex.is_match(&rel) {
                     pruned.lock().unwrap_or_else(|e| e.into_inner()).push(e.path().to_path_buf());
                     // a watched directory below (or around) it is walked all the same: the
                     // projects there judge what they ignore by their own patterns
@@ -237,8 +232,8 @@ impl Walked {
         // `pruned` holds no entry below another: the one sorting last at or before `p` is
         // the only one that can be its ancestor
         let outside = |p: &Path| {
-            let i = self.pruned.partition_point(|x| x.as_path() <= p);
-            !(i > 0 && p.starts_with(&self.pruned[i - 1]))
+            let i = self.pruned.partition_point(|x| super::path_cmp(x, p) != std::cmp::Ordering::Greater);
+            !(i > 0 && super::is_within(p, &self.pruned[i - 1]))
         };
         let keep = |v: &[(PathBuf, String)]| v.iter().filter(|(p, _)| outside(p)).cloned().collect();
         Walked {
@@ -289,17 +284,36 @@ fn bytes(p: &Path) -> &[u8] {
     p.as_os_str().as_encoded_bytes()
 }
 
-/// Whether `path` is in `watch` (sorted by bytes).
-fn is_watched(watch: &[PathBuf], path: &[u8]) -> bool {
-    !watch.is_empty() && watch.binary_search_by(|w| bytes(w).cmp(path)).is_ok()
+/// The directories a walk watches (nested project roots): sorted by bytes, and hashed.
+struct Watch {
+    sorted: Vec<PathBuf>,
+    set: rustc_hash::FxHashSet<Box<[u8]>>,
 }
 
-/// Whether `path` lies in a directory of `watch` (sorted by bytes) or holds one.
-fn near_watched(watch: &[PathBuf], path: &Path) -> bool {
+impl Watch {
+    fn new(dirs: &[PathBuf]) -> Watch {
+        let mut sorted = dirs.to_vec();
+        sorted.sort_by(|a, b| bytes(a).cmp(bytes(b)));
+        let set = sorted.iter().map(|d| Box::from(bytes(d))).collect();
+        Watch { sorted, set }
+    }
+}
+
+/// Whether `path` is in `watch`.
+fn is_watched(watch: &Watch, path: &[u8]) -> bool {
+    !watch.set.is_empty() && watch.set.contains(path)
+}
+
+/// Whether `path` lies in a directory of `watch` or holds one.
+fn near_watched(watch: &Watch, path: &Path) -> bool {
+    if watch.set.is_empty() {
+        return false;
+    }
     let p = bytes(path);
     // the watched paths starting with `p` are contiguous: `p` itself, then `p-x`, `p/x`, …
-    let i = watch.partition_point(|w| bytes(w) < p);
-    if watch[i..]
+    let sorted = &watch.sorted;
+    let i = sorted.partition_point(|w| bytes(w) < p);
+    if sorted[i..]
         .iter()
         .map(|w| bytes(w))
         .take_while(|w| w.starts_with(p))
@@ -307,7 +321,7 @@ fn near_watched(watch: &[PathBuf], path: &Path) -> bool {
     {
         return true;
     }
-    p.iter().enumerate().any(|(i, &b)| b == b'/' && i > 0 && is_watched(watch, &p[..i]))
+    p.iter().enumerate().any(|(i, &b)| b == b'/' && i > 0 && watch.set.contains(&p[..i]))
 }
 
 /// The items of `sorted` (by the bytes of their paths) strictly below `dir`: a contiguous

@@ -62,7 +62,7 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
     let changed = git_changed(rev, &cwd)?;
     let sel = select(opts, settings, &cwd);
     let reported: Vec<&crate::files::FileEntry> = sel.files.iter().filter(|f| f.reported).collect();
-    let by_path: HashMap<&Path, &crate::files::FileEntry> = reported.iter().map(|f| (f.path.as_path(), *f)).collect();
+    let by_path: FxMap<&Path, &crate::files::FileEntry> = reported.iter().map(|f| (f.path.as_path(), *f)).collect();
     let mut set = Picked::default();
     let display = |p: &Path| crate::source::display_path(p, &cwd);
 
@@ -119,8 +119,8 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
     }
     // Starlark: loaders of changed .bzl files (transitively), referrers of changed packages
     let starlark: Vec<&crate::files::FileEntry> = reported.iter().filter(|f| f.kind.is_starlark()).copied().collect();
-    let all_files: HashMap<&Path, FileId> = sel.files.iter().map(|f| (f.path.as_path(), f.id)).collect();
-    let build_files: HashMap<&Path, FileId> =
+    let all_files: FxMap<&Path, FileId> = sel.files.iter().map(|f| (f.path.as_path(), f.id)).collect();
+    let build_files: FxMap<&Path, FileId> =
         sel.files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
     let build_dirs = super::select::build_dirs(&build_files);
     let modules = Modules::default();

@@ -2,6 +2,9 @@
 //! suppressions → sorted diagnostics.
 
 use std::collections::HashMap;
+
+/// The engine's own maps (file ids, paths): hashed with FxHash, not SipHash.
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -154,7 +157,7 @@ pub struct Analysis {
     /// Files skipped with a warning (broken or looping symbolic links).
     pub skipped: Vec<(String, String)>,
     pub root: Option<PathBuf>,
-    suppressions: HashMap<FileId, Suppressions>,
+    suppressions: FxMap<FileId, Suppressions>,
     cwd: PathBuf,
     streamed: Vec<Streamed>,
     /// The root's build-file names, as discovery read them (`[buildfile]`).
@@ -171,7 +174,7 @@ pub fn analyze(opts: &RunOptions, settings: &Settings) -> Analysis {
 struct Reorder<'a> {
     sink: &'a dyn FileSink,
     /// Position of each reported file in path order.
-    order: HashMap<FileId, usize>,
+    order: FxMap<FileId, usize>,
     state: std::sync::Mutex<ReorderState>,
 }
 
@@ -261,9 +264,9 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         .filter(|f| f.reported || f.kind != FileKind::Build || third_party_dirs.iter().any(|d| f.path.starts_with(d)))
         .map(|f| f.id)
         .collect();
-    let build_files: HashMap<&Path, FileId> =
+    let build_files: FxMap<&Path, FileId> =
         files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
-    let all_files: HashMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
+    let all_files: FxMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
     // Toolchains (e.g. `system_rust_toolchain(...)`) are declared, not referenced: load the
     // build files of the `toolchains` cell up front.
     if let Some(tc) = cells.root_of("toolchains").filter(|tc| Some(*tc) != disc.root.as_deref()) {
@@ -352,7 +355,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     phase.done("parse and per-file rules");
     let mut diagnostics = Vec::new();
     let mut facts = rustc_hash::FxHashMap::default();
-    let mut supps: HashMap<FileId, Suppressions> = HashMap::new();
+    let mut supps: FxMap<FileId, Suppressions> = FxMap::default();
     for (id, out) in outputs {
         if let Some(t) = out.keep_text {
             files.set_text(id, t);
@@ -433,7 +436,7 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     let rest = runs.split_off(1);
     let (mut acc, first_project, batches) = runs.pop().expect("at least two groups");
     hand_over(&acc, batches);
-    let mut known = HashMap::new();
+    let mut known = FxMap::default();
     for (r, _, batches) in rest {
         hand_over(&r, batches);
         projects::absorb(&mut acc, r, &mut known);
@@ -530,7 +533,7 @@ fn fixups_phase(cx: &ProjectCx<'_>, checks: &[(rules::Rule, &'static dyn rules::
         return Vec::new();
     }
     let project = cx.project;
-    let mut owners: HashMap<FileId, (&crate::model::reindeer::ReindeerProject, &str)> = HashMap::new();
+    let mut owners: FxMap<FileId, (&crate::model::reindeer::ReindeerProject, &str)> = FxMap::default();
     for rp in &project.reindeer {
         for (dir, id) in &rp.fixups {
             owners.entry(*id).or_insert((rp, dir.as_str()));

@@ -149,8 +149,8 @@ impl FileSink for Buffer {
 
 /// Append another run's result: its files get new ids, and every span of its findings follows.
 /// `known` indexes `acc`'s files by path (filled on first use; pass the same map each time).
-pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut HashMap<PathBuf, FileId>) {
-    let mut map: HashMap<FileId, FileId> = HashMap::new();
+pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut FxMap<PathBuf, FileId>) {
+    let mut map: FxMap<FileId, FileId> = FxMap::default();
     // the merged files by path, kept across merges (a lookup per file, not a scan)
     if known.is_empty() {
         known.extend(acc.files.iter().map(|f| (f.path.clone(), f.id)));

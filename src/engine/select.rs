@@ -166,8 +166,8 @@ pub(super) fn dependency_roots(
 }
 
 /// The discovered build files by package directory (the first one where a directory has two).
-pub(super) fn build_dirs<'a>(build_files: &HashMap<&'a Path, FileId>) -> HashMap<&'a Path, FileId> {
-    let mut dirs: HashMap<&Path, FileId> = HashMap::new();
+pub(super) fn build_dirs<'a>(build_files: &FxMap<&'a Path, FileId>) -> FxMap<&'a Path, FileId> {
+    let mut dirs: FxMap<&Path, FileId> = FxMap::default();
     for (p, id) in build_files {
         if let Some(d) = p.parent() {
             let e = dirs.entry(d).or_insert(*id);
@@ -183,7 +183,7 @@ pub(super) fn package_build_file(
     label: &str,
     from_dir: &Path,
     cells: &Cells,
-    build_dirs: &HashMap<&Path, FileId>,
+    build_dirs: &FxMap<&Path, FileId>,
 ) -> Option<FileId> {
     let dir = if label.starts_with(':') {
         from_dir.to_path_buf()
@@ -200,7 +200,7 @@ pub(super) fn referenced_build_files(
     m: &crate::model::ir::Module,
     path: &Path,
     cells: &Cells,
-    build_dirs: &HashMap<&Path, FileId>,
+    build_dirs: &FxMap<&Path, FileId>,
     out: &mut Vec<FileId>,
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -229,7 +229,7 @@ pub(super) fn loaded_files(
     m: &crate::model::ir::Module,
     path: &Path,
     cells: &Cells,
-    all_files: &HashMap<&Path, FileId>,
+    all_files: &FxMap<&Path, FileId>,
     out: &mut Vec<FileId>,
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
@@ -254,7 +254,7 @@ pub(super) fn execution_platforms_build_file(
     root: Option<&Path>,
     cfgs: &[crate::parse::buckconfig::BuckConfigFile],
     cells: &Cells,
-    build_dirs: &HashMap<&Path, FileId>,
+    build_dirs: &FxMap<&Path, FileId>,
 ) -> Option<FileId> {
     let root = root?;
     let v = cfgs.iter().rev().find_map(|c| c.value("build", "execution_platforms"))?.to_string();

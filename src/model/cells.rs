@@ -122,8 +122,11 @@ impl Cells {
             v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
             v.into_iter().map(|(_, _, n, r)| (n.clone(), r.clone())).collect()
         });
-        let rel = |base: &Path| dir.strip_prefix(base).unwrap_or(dir).to_string_lossy().replace('\\', "/");
-        match by_depth.iter().find(|(_, root)| dir.starts_with(root)) {
+        let rel = |base: &Path| {
+            let s = crate::discover::strip_dir(dir, base).unwrap_or(dir).to_string_lossy();
+            if cfg!(windows) { s.replace('\\', "/") } else { s.into_owned() }
+        };
+        match by_depth.iter().find(|(_, root)| crate::discover::is_within(dir, root)) {
             Some((name, root)) => (name.clone(), rel(root)),
             None => (self.root_cell.clone(), rel(self.root.as_deref().unwrap_or(Path::new("/")))),
         }
