@@ -370,13 +370,19 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
     let configs: HashMap<PathBuf, RootConfig> =
         projects.par_iter().map(|p| (p.root.to_path_buf(), super::root_config_with(p.root, read))).collect();
     let mut walks = Vec::new();
-    for p in projects {
-        if projects.iter().any(|o| o.root != p.root && p.root.starts_with(o.root)) {
-            continue; // not outermost
-        }
-        let inner: Vec<&PrewalkProject<'_>> =
-            projects.iter().filter(|o| o.root != p.root && o.root.starts_with(p.root)).collect();
-        if inner.is_empty() || walks.iter().any(|w: &Walked| w.root == p.root) {
+    // in path order, the roots inside a root follow it directly (one pass, where testing
+    // every pair went quadratic over hundreds of nested test projects); the first of the
+    // projects sharing a root decides its exclusions
+    let mut roots: Vec<&PrewalkProject<'_>> = projects.iter().collect();
+    roots.sort_by(|a, b| super::path_cmp(a.root, b.root));
+    roots.dedup_by(|later, kept| later.root == kept.root);
+    let mut i = 0;
+    while i < roots.len() {
+        let p = roots[i];
+        let end = i + 1 + roots[i + 1..].iter().take_while(|o| super::is_within(o.root, p.root)).count();
+        let inner = &roots[i + 1..end];
+        i = end;
+        if inner.is_empty() {
             continue;
         }
         // keep what any of the projects classifies (build-file names differ between them)
