@@ -219,24 +219,37 @@ pub struct DiscoverOptions<'a> {
 #[derive(Clone, Default)]
 pub(crate) struct Patterns {
     names: Vec<Box<str>>,
+    /// Literal relative paths (`app/explain`): match themselves and what lies below.
+    paths: Vec<Box<str>>,
     globs: Option<globset::GlobSet>,
 }
 
 impl Patterns {
     pub(crate) fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.globs.is_none()
+        self.names.is_empty() && self.paths.is_empty() && self.globs.is_none()
     }
 
     /// Whether the `/`-separated relative path `rel` matches.
     pub(crate) fn is_match(&self, rel: &str) -> bool {
         (!self.names.is_empty() && rel.split('/').any(|c| self.names.iter().any(|n| **n == *c)))
+            || self
+                .paths
+                .iter()
+                .any(|p| rel.strip_prefix(&**p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
             || self.globs.as_ref().is_some_and(|g| g.is_match(rel))
     }
 }
 
 /// A pattern that is a literal name: no separator, no glob metacharacter.
 fn bare_name(p: &str) -> bool {
-    !p.is_empty() && !p.contains(['/', '*', '?', '[', ']', '{', '}', '\\', '!'])
+    !p.contains('/') && literal(p)
+}
+
+/// A pattern with no glob metacharacter (and no empty or `.`/`..` component).
+fn literal(p: &str) -> bool {
+    !p.is_empty()
+        && !p.contains(['*', '?', '[', ']', '{', '}', '\\', '!'])
+        && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 fn build_globset(patterns: &[String]) -> Patterns {
@@ -251,17 +264,20 @@ fn build_globset(patterns: &[String]) -> Patterns {
         return g.clone();
     }
     let mut names = Vec::new();
+    let mut paths = Vec::new();
     let mut rest = Vec::new();
     for p in patterns {
         let t = p.trim().trim_start_matches("./").trim_end_matches('/');
         if bare_name(t) {
             names.push(Box::from(t));
+        } else if literal(t) {
+            paths.push(Box::from(t));
         } else {
             rest.push(p.clone());
         }
     }
     let globs = compile_globset(&rest);
-    let g = Patterns { names, globs: (!globs.is_empty()).then_some(globs) };
+    let g = Patterns { names, paths, globs: (!globs.is_empty()).then_some(globs) };
     CACHE.lock().unwrap_or_else(|e| e.into_inner()).insert(patterns.to_vec(), g.clone());
     g
 }
@@ -390,7 +406,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         let names = &out.root_config.build_file_names;
         let walked = opts.prewalked.and_then(|p| p.walk_of(&walk_root, &filters)).unwrap_or_else(|| {
             let keep = |p: &Path| classify(p, names).is_some();
-            walk::walk(&walk_root, &filters, opts.sequential, &keep, &[])
+            walk::walk(&walk_root, &filters, opts.sequential, &keep, &[], opts.prewalked.map(|p| &p.ancestors))
         });
         saw_linked_dir |= walked.saw_linked_dir;
         let mut f = found.lock().unwrap();
@@ -650,6 +666,7 @@ mod tests {
             &["tests", "examples", ".git", "target"],
             &["app/buck2_explain", "integrations/rust-project/tests", "tests"],
             &["*.tmp", "a?c", "out/", "./build", "third-party/**/vendor", "[ab]x", "x{y,z}"],
+            &["a/abc", "tests/a/", "./app/buck2_explain", "a/./b", "a//b", "../a", "rust-project/tests/x.tmp"],
             &["buck-out", " spaced ", ""],
         ];
         let segs =

@@ -64,6 +64,7 @@ pub(super) fn walk(
     sequential: bool,
     keep: &(dyn Fn(&Path) -> bool + Sync),
     watch: &[PathBuf],
+    memo: Option<&AncestorMemo>,
 ) -> Walked {
     let watch = std::sync::Arc::new(Watch::new(watch));
     let mut wb = ignore::WalkBuilder::new(root);
@@ -72,7 +73,10 @@ pub(super) fn walk(
         .git_global(false)
         .git_exclude(true)
         .ignore(true)
-        .parents(true)
+        // ignore files above the root apply (as git applies a repository's `.gitignore` files
+        // to a subdirectory); when no directory above holds one, reading them costs a path
+        // join and a match per entry for nothing
+        .parents(ancestors_ignore(root, memo))
         .require_git(false)
         // symlinked directories are followed (`third-party/fixups -> ../fixups`);
         // the walker reports loops, which are skipped with a warning
@@ -339,6 +343,27 @@ fn below<'a, T>(sorted: &'a [T], dir: &Path, path: impl Fn(&T) -> &Path + 'a) ->
 pub struct Prewalked {
     walks: Vec<Walked>,
     configs: HashMap<PathBuf, RootConfig>,
+    /// Which directories hold ignore files, for the walks of the run's projects.
+    pub(super) ancestors: AncestorMemo,
+}
+
+/// Whether a directory holds a `.gitignore`, an `.ignore` or a `.git` (whose
+/// `info/exclude` applies), remembered for one run.
+pub(super) type AncestorMemo = Mutex<rustc_hash::FxHashMap<PathBuf, bool>>;
+
+/// Whether a directory above `root` holds an ignore file the walk of `root` would apply
+/// (see [`walk`]).
+pub(super) fn ancestors_ignore(root: &Path, memo: Option<&AncestorMemo>) -> bool {
+    root.ancestors().skip(1).any(|dir| {
+        if let Some(&has) = memo.and_then(|m| m.lock().unwrap_or_else(|e| e.into_inner()).get(dir).copied()).as_ref() {
+            return has;
+        }
+        let has = [".gitignore", ".ignore", ".git"].iter().any(|n| dir.join(n).symlink_metadata().is_ok());
+        if let Some(m) = memo {
+            m.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf(), has);
+        }
+        has
+    })
 }
 
 impl Prewalked {
@@ -370,6 +395,7 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
     let configs: HashMap<PathBuf, RootConfig> =
         projects.par_iter().map(|p| (p.root.to_path_buf(), super::root_config_with(p.root, read))).collect();
     let mut walks = Vec::new();
+    let ancestors = AncestorMemo::default();
     // in path order, the roots inside a root follow it directly (one pass, where testing
     // every pair went quadratic over hundreds of nested test projects); the first of the
     // projects sharing a root decides its exclusions
@@ -398,9 +424,9 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
         let watch: Vec<PathBuf> = inner.iter().map(|o| o.root.to_path_buf()).collect();
         let pi = &configs[p.root].project_ignore;
         let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
-        walks.push(walk(p.root, &filters, false, &keep, &watch));
+        walks.push(walk(p.root, &filters, false, &keep, &watch, Some(&ancestors)));
     }
-    Prewalked { walks, configs }
+    Prewalked { walks, configs, ancestors }
 }
 
 #[cfg(test)]
@@ -433,6 +459,33 @@ mod tests {
         v.extend(d.errors.iter().map(|(p, e)| format!("error {} {e}", p.display())));
         v.extend(d.skipped.iter().map(|(p, e)| format!("skipped {} {e}", p.display())));
         v
+    }
+
+    /// Ignore files above the walked root apply; when no directory above holds one the
+    /// walk skips looking (same result, less work per entry).
+    #[test]
+    fn ignore_files_above_the_root_apply() {
+        let t = tempfile::tempdir().unwrap();
+        let outer = t.path().join("outer");
+        let root = outer.join("proj");
+        write(&root, ".buckconfig", "[cells]\n  root = .\n");
+        write(&root, "BUCK", "");
+        write(&root, "gen/BUCK", "");
+        let found = || -> Vec<String> {
+            let d = run(std::slice::from_ref(&root), &root, &[], None);
+            d.files.iter().map(|f| f.path.strip_prefix(&root).unwrap().display().to_string()).collect()
+        };
+        assert_eq!(found(), [".buckconfig", "BUCK", "gen/BUCK"]);
+        write(&outer, ".gitignore", "gen/\n");
+        let memo = AncestorMemo::default();
+        assert!(ancestors_ignore(&root, Some(&memo)));
+        assert_eq!(memo.lock().unwrap().get(&outer), Some(&true));
+        assert_eq!(found(), [".buckconfig", "BUCK"]);
+        // an `.ignore` file, and a `.git` (whose `info/exclude` applies), count the same
+        std::fs::remove_file(outer.join(".gitignore")).unwrap();
+        write(&outer, ".ignore", "gen/\n");
+        assert!(ancestors_ignore(&root, None));
+        assert_eq!(found(), [".buckconfig", "BUCK"]);
     }
 
     /// Every project of a run finds with the shared walk exactly what its own walk finds:
