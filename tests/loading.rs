@@ -89,12 +89,13 @@ fn hostile_build_files_stop_with_a_note_and_the_run_goes_on() {
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(t.elapsed() < std::time::Duration::from_secs(60), "the limits stop runaway evaluation");
     let note = o.stderr.lines().skip_while(|l| !l.starts_with("note: loading phase")).collect::<Vec<_>>().join("\n");
-    assert!(note.starts_with("note: loading phase: 4 of 4 build files did not evaluate"), "{}", o.stderr);
+    assert!(note.starts_with("note: loading phase: 5 of 5 build files did not evaluate"), "{}", o.stderr);
     for (file, why) in [
         ("hostile/cycle/BUCK:1:6", "load cycle"),
         ("hostile/missing/BUCK:1:6", "cannot load `//build_defs:gone.bzl`"),
         ("hostile/range/BUCK: hostile/range/defs.bzl:2:14", "over the evaluator's limit"),
         ("hostile/recursion/BUCK: hostile/recursion/defs.bzl:2:5", "call stack overflow"),
+        ("hostile/undefined/BUCK:7:1", "Variable `rust_binaries` not found"),
     ] {
         assert!(note.lines().any(|l| l.contains(file) && l.contains(why)), "{file}: {why}\n{note}");
     }
@@ -127,5 +128,5 @@ fn the_phase_runs_only_for_rules_that_read_it() {
     let off = timings(&["--select", "buck-dialect"]);
     assert!(!off.contains("loading phase"), "{off}");
     let on = timings(&[]);
-    assert!(on.contains("loading phase (10 build files to evaluate: 6 evaluated, 4 kept the static reading"), "{on}");
+    assert!(on.contains("loading phase (11 build files to evaluate: 6 evaluated, 5 kept the static reading"), "{on}");
 }

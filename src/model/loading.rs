@@ -199,6 +199,67 @@ pub fn needs_evaluation(project: &Project, file: FileId, m: &Module) -> bool {
     })
 }
 
+/// A top-level call whose callee no statement of the file binds and that is no global of the
+/// evaluator (a rule of the prelude, a built-in): its name and offset. Only when the name
+/// occurs nowhere in `text` but in front of `(` (so no assignment, loop, parameter or
+/// comprehension can bind it) and the file has no top-level `for`/`if`: the evaluation would
+/// stop with `Variable ... not found`.
+fn unbound_callee(m: &Module, text: &str) -> Option<(String, usize)> {
+    if m.flow_calls {
+        return None;
+    }
+    let bound = |name: &str| {
+        m.def(name).is_some()
+            || m.global(name).is_some()
+            || m.reassigned_globals.iter().any(|g| g == name)
+            || m.loads.iter().any(|l| l.symbols.iter().any(|s| s.local == name))
+            || super::eval::is_global(name)
+    };
+    m.calls.iter().find_map(|c| {
+        let callee = c.callee_name()?;
+        let head = callee.split('.').next().unwrap_or(&callee);
+        if bound(head) || !only_called(text, head) {
+            return None;
+        }
+        Some((head.to_owned(), c.span.start as usize))
+    })
+}
+
+/// Whether no occurrence of the identifier `name` in `text` can bind it: each is a call
+/// (`name(`, maybe with blanks before the parenthesis) or an attribute access's head
+/// (`name.x`), or sits in a string (a quote, `:`, `/` or `@` before it, or a quote after it:
+/// `"name"`, `":name"`), where no assignment, loop, parameter or load puts it.
+fn only_called(text: &str, name: &str) -> bool {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let bytes = text.as_bytes();
+    let mut found = false;
+    for (at, _) in text.match_indices(name) {
+        let end = at + name.len();
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(end).copied();
+        if before.is_some_and(|c| ident(c) || c == b'.') || after.is_some_and(ident) {
+            continue;
+        }
+        if before.is_some_and(|c| matches!(c, b'"' | b'\'' | b':' | b'/' | b'@')) || matches!(after, Some(b'"' | b'\''))
+        {
+            continue;
+        }
+        let rest = text[end..].trim_start_matches([' ', '\t']);
+        if !(rest.starts_with('(') || rest.starts_with('.')) {
+            return false;
+        }
+        found = true;
+    }
+    found
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
 fn is_prelude_load(project: &Project, module: &str) -> bool {
     let s = module.strip_prefix('@').unwrap_or(module);
     match s.split_once("//") {
@@ -280,6 +341,7 @@ pub fn run(
 ) -> Loaded {
     let Some(root) = project.root.clone() else { return Loaded::default() };
     let mut candidates: Vec<(FileId, Arc<str>)> = Vec::new();
+    let mut refused: Vec<(FileId, LoadedFile)> = Vec::new();
     // the prelude's own build files are a dependency's, not the project's
     let prelude = project.cells.root_of("prelude").filter(|p| *p != root.as_path());
     for (id, facts) in &project.facts {
@@ -299,10 +361,20 @@ pub fn run(
                 Err(_) => continue,
             },
         };
+        // a call of a name nothing defines fails the evaluation before it starts (Buck2
+        // refuses the file the same way): say so without parsing, loading and compiling it
+        if let Some((name, at)) = unbound_callee(m, &text) {
+            let (line, col) = line_col(&text, at);
+            let error = format!("{}:{line}:{col}: Variable `{name}` not found", project.path_of(*id).display());
+            refused.push((*id, LoadedFile { targets: Vec::new(), error: Some(error) }));
+            continue;
+        }
         candidates.push((*id, text));
     }
     let mut loaded = Loaded::default();
-    loaded.stats.candidates = candidates.len();
+    loaded.stats.candidates = candidates.len() + refused.len();
+    loaded.stats.failed = refused.len();
+    loaded.files.extend(refused);
     if candidates.is_empty() {
         return loaded;
     }
@@ -485,4 +557,40 @@ pub fn apply(project: &mut Project, loaded: Loaded) {
         project.targets[i].rule = rule;
     }
     project.loaded = loaded;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_called_sees_every_binding() {
+        // only calls, attribute heads and strings: nothing binds the name
+        assert!(only_called("m(name = \"m\")\nx = m.attr(\":m\")\ny = \"@m//x:y\"\n", "m"));
+        assert!(only_called("stub (\n    name = 'stub',\n)\n", "stub"));
+        // a binding anywhere: an assignment, a parameter, a loop, a keyword, a tuple target
+        for text in [
+            "m = rule()\nm(name = \"a\")\n",
+            "def f(m):\n    pass\nm(name = \"a\")\n",
+            "def f(x, m = 1):\n    pass\nm(name = \"a\")\n",
+            "for m in []:\n    pass\nm(name = \"a\")\n",
+            "a, m = 1, 2\nm(name = \"a\")\n",
+            "m += 1\nm(name = \"a\")\n",
+            "f(m = 1)\nm(name = \"a\")\n",
+        ] {
+            assert!(!only_called(text, "m"), "{text}");
+        }
+        // other identifiers that contain the name do not count
+        assert!(only_called("my_m = 1\nm_x = 2\nm()\n", "m"));
+        // no occurrence at all
+        assert!(!only_called("x()\n", "m"));
+    }
+
+    #[test]
+    fn line_col_of_offsets() {
+        let t = "ab\ncd€f\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, t.find('f').unwrap()), (2, 4));
+    }
 }

@@ -466,6 +466,12 @@ pub fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> EvalResult
     ctx.eval_build_file(path, text)
 }
 
+/// Whether `name` is a global of every evaluation (a built-in, a rule of the prelude,
+/// `native`, ...).
+pub fn is_global(name: &str) -> bool {
+    globals::builtin(name).is_some()
+}
+
 /// The cell and package of a build file: the longest cell root containing it.
 pub(crate) fn cell_and_package(options: &EvalOptions, build_file: &Path) -> (String, String) {
     let dir = build_file.parent().unwrap_or(Path::new(""));
