@@ -53,12 +53,14 @@ fn run(bin: &str, root: &Path, extra: &[&str]) -> (Duration, Option<f64>) {
         .unwrap();
     let wall = t.elapsed();
     let stderr = String::from_utf8_lossy(&o.stderr);
-    let phase = stderr
-        .lines()
-        .find(|l| l.contains("timings: loading phase"))
-        .and_then(|l| l.rsplit(": ").next())
-        .and_then(|ms| ms.trim_end_matches(" ms").parse().ok());
+    let phase = stderr.lines().find(|l| l.contains("timings: loading phase")).and_then(phase_ms);
     (wall, phase)
+}
+
+/// The milliseconds of a `BUCK_LINT_TIMINGS` line: `...: 12 ms, RSS 34 kB` (or `...: 12 ms`).
+fn phase_ms(line: &str) -> Option<f64> {
+    let after = line.rsplit("): ").next()?;
+    after.split(" ms").next()?.trim().parse().ok()
 }
 
 pub fn loading_runs(bin: &str) {

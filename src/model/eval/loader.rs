@@ -225,26 +225,17 @@ fn prepare_loads(
 /// tell a `select()` or a list from a string: pure functions of the value's type, so they are
 /// defined here rather than stubbed (a stub answers neither yes nor no). Type names as the
 /// evaluator's values report them (`type(select({}))` is `"selector"`, as in Buck2).
-const TYPE_DEFS: &str = r#"
-def is_select(thing):
-    return type(thing) == "selector"
-def is_string(arg):
-    return type(arg) == "string"
-def is_list(arg):
-    return type(arg) == "list"
-def is_dict(arg):
-    return type(arg) == "dict"
-def is_tuple(arg):
-    return type(arg) == "tuple"
-def is_bool(arg):
-    return type(arg) == "bool"
-def is_number(arg):
-    return type(arg) == "int"
-def is_struct(arg):
-    return type(arg) == "struct"
-def is_function(arg):
-    return type(arg) == "function"
-"#;
+const TYPE_DEFS: &[(&str, &str)] = &[
+    ("is_select", "selector"),
+    ("is_string", "string"),
+    ("is_list", "list"),
+    ("is_dict", "dict"),
+    ("is_tuple", "tuple"),
+    ("is_bool", "bool"),
+    ("is_number", "int"),
+    ("is_struct", "struct"),
+    ("is_function", "function"),
+];
 
 /// The frozen module of [`TYPE_DEFS`], evaluated once per process.
 fn type_defs() -> Option<&'static FrozenModule> {
@@ -252,7 +243,9 @@ fn type_defs() -> Option<&'static FrozenModule> {
     MODULE
         .get_or_init(|| {
             let dialect = crate::parse::starlark::permissive_dialect();
-            let ast = AstModule::parse("@prelude//utils:type_defs.bzl", TYPE_DEFS.to_owned(), &dialect).ok()?;
+            let text: String =
+                TYPE_DEFS.iter().map(|(f, t)| format!("def {f}(x):\n    return type(x) == \"{t}\"\n")).collect();
+            let ast = AstModule::parse("@prelude//utils:type_defs.bzl", text, &dialect).ok()?;
             Module::with_temp_heap(|module| {
                 {
                     let mut eval = Evaluator::new(&module);
