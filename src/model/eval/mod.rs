@@ -5,10 +5,15 @@
 //!   files in parallel with rayon, on threads with large stacks). It caches each `.bzl` file's
 //!   frozen module, so a `.bzl` is evaluated once per context, as in Buck2.
 //! - `load()` strings go through the caller's [`LoadResolver`]; loads it calls prelude loads
-//!   are not evaluated: each requested symbol is a recording rule stub.
-//! - Globals approximate Buck2's: rules (as globals and as `native.<anything>`), `glob`,
-//!   `select`, `read_config`, `package_name`, `host_info`, `rule`, `provider`, `attrs`, ...
-//!   (see `globals.rs`).
+//!   are not evaluated: each requested symbol is a recording rule stub, except the type
+//!   predicates of `@prelude//utils:type_defs.bzl` (`is_select`, `is_list`, ...), which are
+//!   real type tests.
+//! - A `.bzl` file is evaluated once per context and loading cell: `get_cell_name()` and
+//!   `repository_name()` at its top level name the cell of the build file that loads it
+//!   (Buck2 evaluates a `.bzl` file per loading cell for the same reason).
+//! - Globals approximate Buck2's: every rule of Buck2's prelude (as globals and as
+//!   `native.<anything>`), `glob`, `select`, `select_map`, `select_test`, `read_config`,
+//!   `package_name`, `host_info`, `rule`, `provider`, `attrs`, ... (see `globals.rs`).
 //! - Every failure is an [`EvalError`] in the result; evaluation never panics on bad input,
 //!   and limits ([`EvalLimits`]) stop runaway loops and recursion.
 //!
@@ -16,7 +21,9 @@
 //! - Locations ([`Loc`]) carry both byte offsets and 1-based line/column; `Loc::file` is the
 //!   path as given to [`eval_build_file`] or returned by the resolver (`Path::display`).
 //! - `select()` is an opaque value recording its branches; `+`/`|` with plain values are
-//!   distributed over the branches, `select + select` is [`AttrValue::Concat`]. Tuples are
+//!   distributed over the branches, `select + select` is [`AttrValue::Concat`].
+//!   `select_map(v, f)` applies `f` to each branch's value (plain operands included, which is
+//!   the same as Buck2's part-by-part mapping for the element-wise functions macros pass). Tuples are
 //!   recorded as lists, values other than None/bool/int/str/list/dict/select by `repr`.
 //! - A build file whose loads fail is not evaluated (as in Buck2); one that fails part-way
 //!   keeps the targets declared before the failure (Buck2 would drop the package).
