@@ -129,4 +129,6 @@ fn the_phase_runs_only_for_rules_that_read_it() {
     assert!(!off.contains("loading phase"), "{off}");
     let on = timings(&[]);
     assert!(on.contains("loading phase (11 build files to evaluate: 6 evaluated, 5 kept the static reading"), "{on}");
+    // every candidate is evaluated from the tree of its first parse (the refused one needs none)
+    assert!(on.contains("; 9 .bzl; 10 parsed once)"), "{on}");
 }

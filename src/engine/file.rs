@@ -12,6 +12,8 @@ pub(super) struct FileOutput {
     pub(super) facts: Option<Facts>,
     pub(super) suppressions: Suppressions,
     pub(super) keep_text: Option<Arc<str>>,
+    /// A build file's syntax tree for the loading phase (see [`Shared::ast_budget`]).
+    pub(super) eval_ast: Option<crate::model::loading::KeptAst>,
 }
 
 /// A `@nolint` marker in a comment of the file's header (the comment lines before the first
@@ -56,6 +58,7 @@ pub(super) fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<
             streamed_io_error: None,
             suppressions: Suppressions::default(),
             keep_text: None,
+            eval_ast: None,
         },
     }
 }
@@ -70,6 +73,20 @@ pub(super) struct Shared<'a> {
     pub(super) prefilter: bool,
     /// Crate names of the env-embedding table (their `env`/`features` are kept everywhere).
     pub(super) embedding_crates: Vec<String>,
+    /// Bytes of build-file text whose syntax trees may still be kept for the loading phase
+    /// (a build file it may evaluate keeps its tree, so that it is not parsed again; the
+    /// budget bounds the memory when thousands of build files call macros).
+    pub(super) ast_budget: &'a std::sync::atomic::AtomicUsize,
+}
+
+/// Bytes of build-file text whose syntax trees a run keeps for the loading phase.
+pub(super) const AST_BUDGET: usize = 4 << 20;
+
+impl Shared<'_> {
+    fn take_ast_budget(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.ast_budget.fetch_update(Relaxed, Relaxed, |left| left.checked_sub(bytes)).is_ok()
+    }
 }
 
 pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>) -> FileOutput {
@@ -97,6 +114,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
                     streamed_io_error: None,
                     suppressions: Suppressions::default(),
                     keep_text: Some(Arc::from("")),
+                    eval_ast: None,
                 };
             }
         },
@@ -118,6 +136,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
                 streamed_io_error: None,
                 suppressions: Suppressions::default(),
                 keep_text: Some(lossy),
+                eval_ast: None,
             };
         }
     };
@@ -133,6 +152,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
             streamed_io_error: None,
             suppressions: Suppressions::default(),
             keep_text: None,
+            eval_ast: None,
         };
     }
     let outcome = parse::parse(kind, display, &text);
@@ -160,9 +180,19 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
         }
         diagnostics.extend(sink.diagnostics);
     }
+    let mut eval_ast = None;
     let facts = match outcome.parsed {
         Parsed::Starlark { mut module, ast } => {
-            drop(ast);
+            eval_ast = match ast {
+                Some(ast)
+                    if kind == FileKind::Build
+                        && crate::model::loading::may_evaluate(&module)
+                        && shared.take_ast_budget(text.len()) =>
+                {
+                    Some(crate::model::loading::KeptAst { text: text.clone(), ast })
+                }
+                _ => None,
+            };
             let keep_whole = third_party_dirs.iter().any(|d| path.starts_with(d));
             crate::model::prune::prune(&mut module, kind, keep_whole, &shared.embedding_crates);
             // Copy what is kept into fresh allocations and free the original: the kept nodes
@@ -183,7 +213,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
         } else {
             None
         };
-    FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text }
+    FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text, eval_ast }
 }
 
 /// Hooks for tests that need a crash or a failed read (`tests/cli.rs`, `tests/hostile.rs`,

@@ -162,6 +162,8 @@ pub struct Analysis {
     streamed: Vec<Streamed>,
     /// The root's build-file names, as discovery read them (`[buildfile]`).
     build_file_names: Vec<String>,
+    /// Syntax trees of build files the loading phase may evaluate ([`file::AST_BUDGET`]).
+    eval_asts: FxMap<FileId, crate::model::loading::KeptAst>,
 }
 
 /// Load and model a project without running the project rules (for tests and tools).
@@ -273,6 +275,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         wave.extend(build_files.iter().filter(|(p, _)| p.starts_with(tc)).map(|(_, id)| *id));
     }
     let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
+    let ast_budget = std::sync::atomic::AtomicUsize::new(file::AST_BUDGET);
     let build_dirs = select::build_dirs(&build_files);
     if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &root_config, &cells, &build_dirs) {
         wave.push(id);
@@ -321,6 +324,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             third_party_dirs: &third_party_dirs,
             prefilter: first,
             embedding_crates: embedding_crates.clone(),
+            ast_budget: &ast_budget,
         };
         first = false;
         // one job per file: files cost very different amounts and sit in path order, so the
@@ -356,9 +360,13 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     let mut diagnostics = Vec::new();
     let mut facts = rustc_hash::FxHashMap::default();
     let mut supps: FxMap<FileId, Suppressions> = FxMap::default();
+    let mut eval_asts = FxMap::default();
     for (id, out) in outputs {
         if let Some(t) = out.keep_text {
             files.set_text(id, t);
+        }
+        if let Some(a) = out.eval_ast {
+            eval_asts.insert(id, a);
         }
         diagnostics.extend(out.diagnostics);
         if let Some(e) = out.streamed_io_error {
@@ -392,6 +400,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         cwd,
         streamed,
         build_file_names: disc.root_config.build_file_names.clone(),
+        eval_asts,
     }
 }
 
@@ -459,20 +468,24 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
         cwd,
         streamed,
         build_file_names,
+        eval_asts,
     } = analyze_inner(opts, settings, sink);
     // The crates' own sources, when an enabled rule reads them.
     let mut phase = Phase::start();
     let checks = rules::enabled_checks(settings);
     let mut notes = Vec::new();
     // The loading phase, when an enabled rule reads what it declares.
-    if project.root.is_some() && checks.iter().any(|(r, _)| crate::model::loading::READERS.contains(&r.id())) {
-        let loaded = crate::model::loading::run(&project, &|id| files.text(id), &opts.overlays, build_file_names);
+    if !(project.root.is_some() && checks.iter().any(|(r, _)| crate::model::loading::READERS.contains(&r.id()))) {
+        drop(eval_asts);
+    } else {
+        let loaded =
+            crate::model::loading::run(&project, &|id| files.text(id), &opts.overlays, build_file_names, eval_asts);
         let s = loaded.stats;
         notes.extend(loaded.fallback_note(&project, root.as_deref().unwrap_or(&cwd)));
         crate::model::loading::apply(&mut project, loaded);
         phase.done(format_args!(
-            "loading phase ({} build files to evaluate: {} evaluated, {} kept the static reading; {} targets; {} .bzl)",
-            s.candidates, s.evaluated, s.failed, s.targets, s.bzl
+            "loading phase ({} build files to evaluate: {} evaluated, {} kept the static reading; {} targets; {} .bzl; {} parsed once)",
+            s.candidates, s.evaluated, s.failed, s.targets, s.bzl, s.reused_trees
         ));
     }
     if checks.iter().any(|(r, _)| crate::model::crate_scan::READERS.contains(&r.id())) {

@@ -20,7 +20,7 @@
 //!   declared it), and [`super::Project::targets`] whose rule is corrected through macros
 //!   ([`apply`]).
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -54,6 +54,29 @@ pub const READERS: &[&str] = &[
     "re-local-cache-upload",
     "re-platform-property-inconsistent",
 ];
+
+/// A build file's syntax tree from the first parse, kept for the phase so that the file is
+/// not parsed again (with the text it was parsed from).
+pub struct KeptAst {
+    pub text: Arc<str>,
+    pub ast: Box<starlark::syntax::AstModule>,
+}
+
+/// Whether the phase may evaluate a build file that lowered to `m`: a superset of
+/// [`needs_evaluation`] decided on the file alone (it calls a function defined in it or loaded
+/// from outside the prelude cell, or declares targets in a `for`, `if` or comprehension).
+pub fn may_evaluate(m: &Module) -> bool {
+    m.flow_calls
+        || m.calls.iter().any(|c| {
+            let Some(callee) = c.callee_name() else { return false };
+            let head = callee.split('.').next().unwrap_or(&callee);
+            m.def(head).is_some()
+                || m.loads.iter().any(|l| {
+                    let prelude = l.module.starts_with("@prelude//") || l.module.starts_with("prelude//");
+                    !prelude && l.symbols.iter().any(|s| s.local == head)
+                })
+        })
+}
 
 /// A target declared while evaluating a build file.
 #[derive(Debug, Clone)]
@@ -101,6 +124,8 @@ pub struct Stats {
     pub targets: usize,
     /// `.bzl` files evaluated (each once).
     pub bzl: usize,
+    /// Build files evaluated from the syntax tree of the first parse (not parsed again).
+    pub reused_trees: usize,
 }
 
 #[derive(Debug, Default)]
@@ -338,9 +363,10 @@ pub fn run(
     texts: &dyn Fn(FileId) -> Option<Arc<str>>,
     overlays: &std::collections::HashMap<PathBuf, String>,
     build_file_names: Vec<String>,
+    mut asts: HashMap<FileId, KeptAst>,
 ) -> Loaded {
     let Some(root) = project.root.clone() else { return Loaded::default() };
-    let mut candidates: Vec<(FileId, Arc<str>)> = Vec::new();
+    let mut candidates: Vec<(FileId, Arc<str>, Option<Box<starlark::syntax::AstModule>>)> = Vec::new();
     let mut refused: Vec<(FileId, LoadedFile)> = Vec::new();
     // the prelude's own build files are a dependency's, not the project's
     let prelude = project.cells.root_of("prelude").filter(|p| *p != root.as_path());
@@ -354,11 +380,15 @@ pub fn run(
         if !needs_evaluation(project, *id, m) {
             continue;
         }
-        let text = match texts(*id) {
-            Some(t) => t,
-            None => match std::fs::read_to_string(project.path_of(*id)) {
-                Ok(t) => Arc::from(t),
-                Err(_) => continue,
+        // the tree of the first parse, with the text it came from; else the text, read again
+        let (text, ast) = match asts.remove(id) {
+            Some(k) => (k.text, Some(k.ast)),
+            None => match texts(*id) {
+                Some(t) => (t, None),
+                None => match std::fs::read_to_string(project.path_of(*id)) {
+                    Ok(t) => (Arc::from(t), None),
+                    Err(_) => continue,
+                },
             },
         };
         // a call of a name nothing defines fails the evaluation before it starts (Buck2
@@ -369,8 +399,10 @@ pub fn run(
             refused.push((*id, LoadedFile { targets: Vec::new(), error: Some(error) }));
             continue;
         }
-        candidates.push((*id, text));
+        candidates.push((*id, text, ast));
     }
+    drop(asts);
+    let reused_trees = candidates.iter().filter(|(_, _, ast)| ast.is_some()).count();
     let mut loaded = Loaded::default();
     loaded.stats.candidates = candidates.len() + refused.len();
     loaded.stats.failed = refused.len();
@@ -379,7 +411,7 @@ pub fn run(
         return loaded;
     }
     // the largest first, so that no thread is left with a big file at the end
-    candidates.sort_by_key(|(id, t)| (std::cmp::Reverse(t.len()), *id));
+    candidates.sort_by_key(|(id, t, _)| (std::cmp::Reverse(t.len()), *id));
     let opts = options(
         Arc::new(project.cells.clone()),
         &root,
@@ -401,14 +433,20 @@ pub fn run(
         Some(p) => p.install(f),
         None => f(),
     };
+    let candidates: Vec<_> = candidates.into_iter().map(|c| Mutex::new(Some(c))).collect();
     let results: Vec<(FileId, LoadedFile)> = install(&|| {
         candidates
             .par_iter()
             // one job per file: evaluations cost very different amounts
             .with_max_len(1)
-            .map(|(id, text)| {
+            .filter_map(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take())
+            .map(|(id, text, ast)| {
+                let id = &id;
+                let text = &text;
                 let path = project.path_of(*id);
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.eval_build_file(path, text)));
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    ctx.eval_build_file_parsed(path, text, ast.map(|a| *a))
+                }));
                 let file = match r {
                     Ok(r) => {
                         let span =
@@ -462,6 +500,7 @@ pub fn run(
         loaded.files.insert(id, f);
     }
     loaded.stats.bzl = ctx.bzl_evaluations();
+    loaded.stats.reused_trees = reused_trees;
     loaded
 }
 

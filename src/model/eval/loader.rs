@@ -552,11 +552,41 @@ fn in_file(e: &EvalError, name: &str) -> String {
 }
 
 /// Evaluate a build file; see [`super::eval_build_file`].
-pub(crate) fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> EvalResult {
-    let task = NEXT_TASK.fetch_add(1, Ordering::Relaxed);
+pub(crate) fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str, parsed: Option<AstModule>) -> EvalResult {
     let name = path.display().to_string();
+    // a tree the caller parsed is used unless the text nests deeper than the limit (the
+    // compiler recurses too); its code map may have another name than `path`, under which
+    // the locations in the file come back: they are put under `path`
+    let reuse = parsed.filter(|_| tree_depth_bound(text) <= ctx.options.limits.max_nesting);
+    let Some(ast) = reuse else { return eval_parsed(ctx, path, text, None) };
+    let own = ast.file_span(starlark::codemap::Span::default()).filename().to_owned();
+    let mut result = eval_parsed(ctx, path, text, Some(ast));
+    if own != name {
+        let fix = |l: &mut Option<Loc>| {
+            if let Some(l) = l.as_mut().filter(|l| l.file.as_os_str() == own.as_str()) {
+                l.file = path.to_path_buf();
+            }
+        };
+        for t in &mut result.targets {
+            fix(&mut t.call_site);
+            fix(&mut t.macro_site);
+        }
+        for e in &mut result.errors {
+            fix(&mut e.loc);
+            fix(&mut e.call_site);
+        }
+    }
+    result
+}
+
+fn eval_parsed(ctx: &EvalContext, path: &Path, text: &str, parsed: Option<AstModule>) -> EvalResult {
+    let task = NEXT_TASK.fetch_add(1, Ordering::Relaxed);
     let mut result = EvalResult::default();
-    let ast = match parse(&name, text, &ctx.options.limits) {
+    let parsed_here = match parsed {
+        Some(a) => Ok(a),
+        None => parse(&path.display().to_string(), text, &ctx.options.limits),
+    };
+    let ast = match parsed_here {
         Ok(ast) => ast,
         Err(mut e) => {
             if e.loc.is_none() {
@@ -566,6 +596,8 @@ pub(crate) fn eval_build_file(ctx: &EvalContext, path: &Path, text: &str) -> Eva
             return result;
         }
     };
+    // the name the tree's locations carry: the build file's frames are told by it
+    let name = ast.file_span(starlark::codemap::Span::default()).filename().to_owned();
     let (cell, package) = cell_and_package(&ctx.options, path);
     let (loader, errors) = prepare_loads(ctx, path, &cell, &ast, task, &mut Vec::new());
     if !errors.is_empty() {

@@ -83,6 +83,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use starlark::codemap::FileSpan;
+use starlark::syntax::AstModule;
 
 /// Maps `load()` strings to files, and says which loads are the prelude's.
 pub trait LoadResolver: Send + Sync {
@@ -420,7 +421,15 @@ impl EvalContext {
 
     /// Evaluate one build file; see [`eval_build_file`].
     pub fn eval_build_file(&self, path: &Path, text: &str) -> EvalResult {
-        loader::eval_build_file(self, path, text)
+        loader::eval_build_file(self, path, text, None)
+    }
+
+    /// [`EvalContext::eval_build_file`] with the file's syntax tree when the caller has it
+    /// (parsed from `text` with the dialect of [`crate::parse::starlark::permissive_dialect`],
+    /// its code map named as the caller likes): the file is not parsed again. Locations in
+    /// the file are reported under `path` all the same.
+    pub fn eval_build_file_parsed(&self, path: &Path, text: &str, ast: Option<AstModule>) -> EvalResult {
+        loader::eval_build_file(self, path, text, ast)
     }
 
     /// Run the implementation of the rule that the `.bzl` file `bzl` exports as `rule_var`

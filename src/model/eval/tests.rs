@@ -568,3 +568,34 @@ fn every_prelude_rule_is_a_global() {
     ok(&r);
     assert_eq!(names(&r), pairs(&[("constraint", "setting"), ("zip_file", "z"), ("cxx_genrule", "g")]));
 }
+
+#[test]
+fn a_tree_parsed_by_the_caller_is_evaluated_with_locations_under_the_path() {
+    // the engine hands over the tree of its first parse, whose code map is named by the
+    // display path: locations come back under the build file's path all the same
+    let f = Fixture::new(&[
+        ("tools/defs.bzl", "def app(name):\n    native.rust_library(name = name + \"-lib\")\n"),
+        ("svc/BUCK", "load(\"//tools:defs.bzl\", \"app\")\n\napp(name = \"svc\")\n"),
+        ("bad/BUCK", "load(\"//tools:gone.bzl\", \"x\")\n"),
+    ]);
+    let ctx = f.ctx();
+    let path = f.root().join("svc/BUCK");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ast = crate::parse::starlark::parse("svc/BUCK", &text).unwrap();
+    let r = big_stack(|| ctx.eval_build_file_parsed(&path, &text, Some(ast)));
+    ok(&r);
+    let lib = target(&r, "svc-lib");
+    let call = lib.call_site.as_ref().unwrap();
+    assert_eq!(call.file, path);
+    assert_eq!((call.line, call.col), (3, 1));
+    assert!(lib.macro_site.as_ref().unwrap().file.ends_with("tools/defs.bzl"));
+    // the same as parsing it here
+    let again = big_stack(|| ctx.eval_build_file(&path, &text));
+    assert_eq!(format!("{:?}", again.targets), format!("{:?}", r.targets));
+    // a failed load: located in the build file, under its path
+    let path = f.root().join("bad/BUCK");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ast = crate::parse::starlark::parse("bad/BUCK", &text).unwrap();
+    let r = big_stack(|| ctx.eval_build_file_parsed(&path, &text, Some(ast)));
+    assert_eq!(r.errors[0].loc.as_ref().unwrap().file, path, "{:?}", r.errors);
+}
