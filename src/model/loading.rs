@@ -225,10 +225,9 @@ pub fn needs_evaluation(project: &Project, file: FileId, m: &Module) -> bool {
 }
 
 /// A top-level call whose callee no statement of the file binds and that is no global of the
-/// evaluator (a rule of the prelude, a built-in): its name and offset. Only when the name
-/// occurs nowhere in `text` but in front of `(` (so no assignment, loop, parameter or
-/// comprehension can bind it) and the file has no top-level `for`/`if`: the evaluation would
-/// stop with `Variable ... not found`.
+/// evaluator (a rule of the prelude, a built-in): its name and offset. Only when no
+/// occurrence of the name in `text` can bind it ([`only_called`]) and the file has no
+/// top-level `for`/`if`: the evaluation would stop with `Variable ... not found`.
 fn unbound_callee(m: &Module, text: &str) -> Option<(String, usize)> {
     if m.flow_calls {
         return None;
