@@ -20,6 +20,11 @@ pub(super) struct FileOutput {
 /// other line), as in Meta's and Buck2's own files: lint rules are off for the file, but
 /// syntax errors are still reported (Buck2 still fails to load it).
 pub(super) fn has_nolint_marker(text: &str) -> bool {
+    // most files have no marker anywhere: one vectorised search settles them (the word-by-word
+    // scan of a license header cost ~27k instructions per file)
+    if memchr::memmem::find(text.as_bytes(), b"@nolint").is_none() {
+        return false;
+    }
     text.lines()
         .map(str::trim)
         .take_while(|l| l.is_empty() || l.starts_with('#') || l.starts_with("//"))

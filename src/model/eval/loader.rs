@@ -211,7 +211,7 @@ fn prepare_loads(
         }
     }
     for (id, symbols) in prelude {
-        match stub_module(&id, &symbols) {
+        match ctx.stubs.get(&id, symbols) {
             Ok(m) => {
                 modules.insert(id, m);
             }
@@ -255,6 +255,23 @@ fn type_defs() -> Option<&'static FrozenModule> {
             })
         })
         .as_ref()
+}
+
+/// Frozen stub modules ([`stub_module`]) by module id and symbols, shared by a context's
+/// evaluations (a frozen module is shared by reference).
+#[derive(Default)]
+pub(crate) struct StubCache(Mutex<HashMap<(String, Vec<String>), FrozenModule>>);
+
+impl StubCache {
+    fn get(&self, id: &str, symbols: Vec<String>) -> Result<FrozenModule, String> {
+        let key = (id.to_owned(), symbols);
+        if let Some(m) = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(m.clone());
+        }
+        let m = stub_module(&key.0, &key.1)?;
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).insert(key, m.clone());
+        Ok(m)
+    }
 }
 
 /// A module whose every symbol is a recording rule stub of that name, except the type

@@ -403,11 +403,14 @@ impl ImplResult {
 pub struct EvalContext {
     pub(crate) options: Arc<EvalOptions>,
     pub(crate) cache: loader::ModuleCache,
+    /// Prelude stub modules by module id and requested symbols: build files load the same
+    /// few, and each costs a heap, a stub per symbol and a freeze.
+    pub(crate) stubs: loader::StubCache,
 }
 
 impl EvalContext {
     pub fn new(options: EvalOptions) -> EvalContext {
-        EvalContext { options: Arc::new(options), cache: loader::ModuleCache::default() }
+        EvalContext { options: Arc::new(options), cache: loader::ModuleCache::default(), stubs: Default::default() }
     }
 
     pub fn options(&self) -> &EvalOptions {
