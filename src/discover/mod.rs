@@ -70,7 +70,7 @@ impl RootFinder {
         let mut root = configs.pop()?;
         while let Some(inner) = configs.pop() {
             let ignore =
-                self.ignore.entry(root.clone()).or_insert_with(|| build_globset(&root_config(&root).project_ignore));
+                self.ignore.entry(root.clone()).or_insert_with(|| build_patterns(&root_config(&root).project_ignore));
             let rel = rel_str(&inner, &root);
             if !(ignore.is_match(&rel) || ignore.is_match(&format!("{rel}/x"))) {
                 break;
@@ -252,7 +252,7 @@ fn literal(p: &str) -> bool {
         && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-fn build_globset(patterns: &[String]) -> Patterns {
+fn build_patterns(patterns: &[String]) -> Patterns {
     // a run over many projects asks for the same sets again (the root's `[project] ignore`,
     // `--exclude`): compile each list once per process
     type Cache = std::sync::Mutex<std::collections::HashMap<Vec<String>, Patterns>>;
@@ -332,8 +332,8 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             build_file_names: DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
             project_ignore: Vec::new(),
         });
-    let project_ignore = build_globset(&root_config.project_ignore);
-    let exclude = build_globset(opts.exclude);
+    let project_ignore = build_patterns(&root_config.project_ignore);
+    let exclude = build_patterns(opts.exclude);
     let mut out = Discovery { root: root.clone(), root_config, ..Default::default() };
     // in the order found; sorted and merged at the end
     let found: Mutex<Vec<Found>> = Mutex::new(Vec::new());
@@ -684,14 +684,14 @@ mod tests {
         }
         for list in lists {
             let list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-            let fast = build_globset(&list);
+            let fast = build_patterns(&list);
             let slow = compile_globset(&list);
             for p in &paths {
                 assert_eq!(fast.is_match(p), slow.is_match(p), "{list:?} on {p}");
             }
         }
-        assert!(build_globset(&[]).is_empty());
-        assert!(!build_globset(&["tests".to_string()]).is_empty());
+        assert!(build_patterns(&[]).is_empty());
+        assert!(!build_patterns(&["tests".to_string()]).is_empty());
     }
 
     #[test]

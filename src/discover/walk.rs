@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{HIDDEN_ALLOWED, RootConfig, build_globset, error_path, is_eloop, is_loop, rel_str};
+use super::{HIDDEN_ALLOWED, RootConfig, build_patterns, error_path, is_eloop, is_loop, rel_str};
 
 /// A file the walk found: its path, and whether it is a symbolic link the walk could not
 /// follow (broken or looping).
@@ -84,8 +84,8 @@ pub(super) fn walk(
     let pruned: std::sync::Arc<Mutex<Vec<PathBuf>>> = Default::default();
     {
         let base = filters.base.to_path_buf();
-        let pi = build_globset(filters.project_ignore);
-        let ex = build_globset(filters.exclude);
+        let pi = build_patterns(filters.project_ignore);
+        let ex = build_patterns(filters.exclude);
         let named_excluded = filters.named_excluded;
         let pruned = pruned.clone();
         let watch = watch.clone();
@@ -198,8 +198,8 @@ impl Walked {
         }
         // nothing below a watched directory is pruned by this walk's patterns (see `walk`):
         // hidden entries and `buck-out` are pruned the same way by the walk of `dir`
-        let pi = build_globset(filters.project_ignore);
-        let ex = build_globset(filters.exclude);
+        let pi = build_patterns(filters.project_ignore);
+        let ex = build_patterns(filters.exclude);
         // an entry its own walk keeps: no directory on the way to it, nor itself, matches
         let kept = |p: &Path| {
             if pi.is_empty() && ex.is_empty() {
@@ -325,7 +325,7 @@ fn near_watched(watch: &Watch, path: &Path) -> bool {
     {
         return true;
     }
-    p.iter().enumerate().any(|(i, &b)| b == b'/' && i > 0 && watch.set.contains(&p[..i]))
+    p.iter().enumerate().any(|(i, &b)| b == b'/' && i > 0 && is_watched(watch, &p[..i]))
 }
 
 /// The items of `sorted` (by the bytes of their paths) strictly below `dir`: a contiguous
@@ -355,7 +355,7 @@ pub(super) type AncestorMemo = Mutex<rustc_hash::FxHashMap<PathBuf, bool>>;
 /// (see [`walk`]).
 pub(super) fn ancestors_ignore(root: &Path, memo: Option<&AncestorMemo>) -> bool {
     root.ancestors().skip(1).any(|dir| {
-        if let Some(&has) = memo.and_then(|m| m.lock().unwrap_or_else(|e| e.into_inner()).get(dir).copied()).as_ref() {
+        if let Some(has) = memo.and_then(|m| m.lock().unwrap_or_else(|e| e.into_inner()).get(dir).copied()) {
             return has;
         }
         let has = [".gitignore", ".ignore", ".git"].iter().any(|n| dir.join(n).symlink_metadata().is_ok());

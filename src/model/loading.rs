@@ -68,14 +68,21 @@ pub struct KeptAst {
 pub fn may_evaluate(m: &Module) -> bool {
     m.flow_calls
         || m.calls.iter().any(|c| {
-            let Some(callee) = c.callee_name() else { return false };
-            let head = callee.split('.').next().unwrap_or(&callee);
+            let Some(head) = callee_head(c) else { return false };
+            let head = head.as_str();
             m.def(head).is_some()
                 || m.loads.iter().any(|l| {
                     let prelude = l.module.starts_with("@prelude//") || l.module.starts_with("prelude//");
                     !prelude && l.symbols.iter().any(|s| s.local == head)
                 })
         })
+}
+
+/// The name a call's callee starts with: `cargo` of `cargo.rust_library(...)`.
+fn callee_head(c: &super::ir::Call) -> Option<String> {
+    let mut callee = c.callee_name()?;
+    callee.truncate(callee.find('.').unwrap_or(callee.len()));
+    Some(callee)
 }
 
 /// A target declared while evaluating a build file.
@@ -199,8 +206,8 @@ impl Loaded {
 /// comprehension.
 pub fn needs_evaluation(project: &Project, file: FileId, m: &Module) -> bool {
     m.flow_calls || m.calls.iter().any(|c| {
-        let Some(callee) = c.callee_name() else { return false };
-        let head = callee.split('.').next().unwrap_or(&callee);
+        let Some(head) = callee_head(c) else { return false };
+        let head = head.as_str();
         if m.def(head).is_some() {
             return true;
         }
@@ -240,12 +247,11 @@ fn unbound_callee(m: &Module, text: &str) -> Option<(String, usize)> {
             || super::eval::is_global(name)
     };
     m.calls.iter().find_map(|c| {
-        let callee = c.callee_name()?;
-        let head = callee.split('.').next().unwrap_or(&callee);
-        if bound(head) || !only_called(text, head) {
+        let head = callee_head(c)?;
+        if bound(&head) || !only_called(text, &head) {
             return None;
         }
-        Some((head.to_owned(), c.span.start as usize))
+        Some((head, c.span.start as usize))
     })
 }
 
@@ -440,11 +446,9 @@ pub fn run(
             .with_max_len(1)
             .filter_map(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take())
             .map(|(id, text, ast)| {
-                let id = &id;
-                let text = &text;
-                let path = project.path_of(*id);
+                let path = project.path_of(id);
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    ctx.eval_build_file_parsed(path, text, ast.map(|a| *a))
+                    ctx.eval_build_file_parsed(path, &text, ast.map(|a| *a))
                 }));
                 let file = match r {
                     Ok(r) => {
@@ -454,9 +458,9 @@ pub fn run(
                             .targets
                             .into_iter()
                             .map(|t| {
-                                let call = t.call_site.as_ref().and_then(span).unwrap_or(Span::new(*id, 0..0));
+                                let call = t.call_site.as_ref().and_then(span).unwrap_or(Span::new(id, 0..0));
                                 EvalTarget {
-                                    callee: callee_of(text, call),
+                                    callee: callee_of(&text, call),
                                     call,
                                     via: t.macro_site.as_ref().and_then(span),
                                     kind: t.kind,
@@ -469,7 +473,7 @@ pub fn run(
                     }
                     Err(_) => LoadedFile { targets: Vec::new(), error: Some("the evaluator crashed".into()) },
                 };
-                (*id, file)
+                (id, file)
             })
             .collect()
     });
