@@ -107,6 +107,7 @@ fn fuzz_starlark_lint() {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: vec![file.clone()],

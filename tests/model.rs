@@ -15,6 +15,7 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
         &RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: vec![".".into()],

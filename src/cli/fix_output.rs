@@ -203,6 +203,7 @@ fn write_mode(
             &RunOptions {
                 crate_cache: None,
                 sequential_walk: false,
+                regular_files: None,
                 known_root: None,
                 prewalked: None,
                 paths: opts.paths.clone(),

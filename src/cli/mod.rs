@@ -367,10 +367,24 @@ fn check(mut a: CheckArgs) -> i32 {
         None
     };
     // explicit paths that do not exist are usage errors (checked in parallel: a pre-commit
-    // run names thousands of files)
-    let missing = {
+    // run names thousands of files); the regular files among them are remembered, so the
+    // run does not ask again
+    let (regular, missing) = {
         use rayon::prelude::*;
-        a.paths.par_iter().with_min_len(256).find_first(|p| p.as_os_str() != "-" && !p.exists())
+        let kinds: Vec<Option<bool>> = a
+            .paths
+            .par_iter()
+            .with_min_len(256)
+            .map(|p| if p.as_os_str() == "-" { Some(false) } else { std::fs::metadata(p).ok().map(|m| m.is_file()) })
+            .collect();
+        let regular: crate::discover::KnownFiles = a
+            .paths
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| **k == Some(true))
+            .map(|(p, _)| crate::discover::normalize(&cwd.join(p)))
+            .collect();
+        (regular, a.paths.iter().zip(&kinds).find(|(_, k)| k.is_none()).map(|(p, _)| p))
     };
     if let Some(p) = missing {
         {
@@ -436,6 +450,7 @@ fn check(mut a: CheckArgs) -> i32 {
     let mut opts = RunOptions {
         crate_cache: None,
         sequential_walk: false,
+        regular_files: Some(std::sync::Arc::new(regular)),
         known_root: None,
         prewalked: None,
         paths: a.paths.clone(),

@@ -209,7 +209,12 @@ pub struct DiscoverOptions<'a> {
     /// Walks and root configurations shared by the projects of a run over several
     /// ([`prewalk`]).
     pub prewalked: Option<&'a Prewalked>,
+    /// Named paths known to be regular files ([`crate::engine::RunOptions::regular_files`]).
+    pub regular_files: Option<&'a KnownFiles>,
 }
+
+/// Absolute, normalized paths known to be regular files.
+pub type KnownFiles = rustc_hash::FxHashSet<PathBuf>;
 
 /// Compiled `[project] ignore` or `--exclude` patterns. A bare name (no `/`, no glob
 /// metacharacter) matches itself and everything below it, anywhere: it is tested against the
@@ -343,7 +348,10 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     // Explicit files are always linted (unless --force-exclude and excluded).
     let mut walk_roots: Vec<PathBuf> = Vec::new();
     for p in &abs {
-        if opts.stdin_path.is_some_and(|s| normalize(&cwd.join(s)) == *p) || p.is_file() {
+        if opts.stdin_path.is_some_and(|s| normalize(&cwd.join(s)) == *p)
+            || opts.regular_files.is_some_and(|k| k.contains(p))
+            || p.is_file()
+        {
             let excluded = {
                 let base = root.as_deref().unwrap_or(&cwd);
                 let rel = rel_str(p, base);
@@ -668,6 +676,8 @@ mod tests {
             &["*.tmp", "a?c", "out/", "./build", "third-party/**/vendor", "[ab]x", "x{y,z}"],
             &["a/abc", "tests/a/", "./app/buck2_explain", "a/./b", "a//b", "../a", "rust-project/tests/x.tmp"],
             &["buck-out", " spaced ", ""],
+            // names that are also parts of other components (`a` in `abc`, `x` in `x.tmp`)
+            &["a", "x", "tests"],
         ];
         let segs =
             ["tests", "examples", "app", "buck2_explain", "a", "abc", "x.tmp", "out", "build", "vendor", "ax", "xz"];

@@ -432,7 +432,7 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::{DiscoverOptions, Discovery, discover};
+    use crate::discover::{DiscoverOptions, Discovery, KnownFiles, discover};
 
     fn write(root: &Path, rel: &str, text: &str) {
         let p = root.join(rel);
@@ -450,6 +450,7 @@ mod tests {
             sequential: true,
             known_root: Some(Some(root)),
             prewalked: pre,
+            regular_files: None,
         })
     }
 
@@ -459,6 +460,35 @@ mod tests {
         v.extend(d.errors.iter().map(|(p, e)| format!("error {} {e}", p.display())));
         v.extend(d.skipped.iter().map(|(p, e)| format!("skipped {} {e}", p.display())));
         v
+    }
+
+    /// A named path the caller already found to be a regular file is not looked up again:
+    /// discovery takes the caller's word (here for a file that is gone by then, which
+    /// reading reports later, as for any file deleted mid-run).
+    #[test]
+    fn named_files_the_caller_checked_are_not_looked_up_again() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("proj");
+        write(&root, ".buckconfig", "[cells]\n  root = .\n");
+        write(&root, "BUCK", "");
+        let gone = root.join("gone/BUCK");
+        let paths = vec![gone.clone()];
+        let known: KnownFiles = [gone.clone()].into_iter().collect();
+        let opts = |regular_files| DiscoverOptions {
+            paths: &paths,
+            exclude: &[],
+            force_exclude: false,
+            stdin_path: None,
+            overlays: None,
+            sequential: true,
+            known_root: Some(Some(&root)),
+            prewalked: None,
+            regular_files,
+        };
+        let told = discover(&opts(Some(&known)));
+        assert!(told.files.iter().any(|f| f.path == gone && f.reported), "{:?}", summary(&told));
+        let looked = discover(&opts(None));
+        assert!(!looked.files.iter().any(|f| f.path == gone), "{:?}", summary(&looked));
     }
 
     /// Ignore files above the walked root apply; when no directory above holds one the

@@ -169,6 +169,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         sequential: false,
         known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
         prewalked: None,
+        regular_files: None,
     });
     if !disc.errors.is_empty() {
         return None;

@@ -37,9 +37,13 @@ pub(super) fn context_relevant(kind: FileKind, text: &str) -> bool {
     match kind {
         FileKind::Build | FileKind::Package => true,
         FileKind::Bzl => {
-            ["CommandExecutorConfig", "RustToolchainInfo", "rust_toolchain", "ExecutionPlatform", "host_info"]
-                .iter()
-                .any(|k| text.contains(k))
+            // the searchers are built once (`str::contains` sets one up per call and per
+            // word, for every context `.bzl` file of every project)
+            static WORDS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 5]> = std::sync::LazyLock::new(|| {
+                ["CommandExecutorConfig", "RustToolchainInfo", "rust_toolchain", "ExecutionPlatform", "host_info"]
+                    .map(memchr::memmem::Finder::new)
+            });
+            WORDS.iter().any(|w| w.find(text.as_bytes()).is_some())
         }
         _ => true,
     }

@@ -58,6 +58,10 @@ pub struct RunOptions {
     /// Walks and root configurations shared by the projects of a run over several, read
     /// before they start (see `discover::prewalk`); `None` outside such runs.
     pub prewalked: Option<Arc<discover::Prewalked>>,
+    /// Named paths (absolute, normalized) the caller already found to be regular files (the
+    /// CLI checks every named path): the project split and discovery take its word instead
+    /// of asking the file system again. `None`: they look for themselves.
+    pub regular_files: Option<Arc<discover::KnownFiles>>,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
@@ -112,7 +116,10 @@ struct Phase(Option<std::time::Instant>);
 
 impl Phase {
     fn start() -> Phase {
-        Phase(std::env::var_os("BUCK_LINT_TIMINGS").map(|_| std::time::Instant::now()))
+        // looked up once: the project phase times every rule of every project
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let on = *ON.get_or_init(|| std::env::var_os("BUCK_LINT_TIMINGS").is_some());
+        Phase(on.then(std::time::Instant::now))
     }
     fn done(&mut self, what: impl std::fmt::Display) {
         if let Some(t) = &mut self.0 {

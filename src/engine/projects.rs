@@ -38,7 +38,8 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
         .with_min_len(64)
         .map_init(Memo::default, |(finder, root_of_dir), p| {
             let abs = discover::normalize(&cwd.join(p));
-            let root = match abs.parent().filter(|_| abs.is_file()) {
+            let known = opts.regular_files.as_ref().is_some_and(|k| k.contains(&abs));
+            let root = match abs.parent().filter(|_| known || abs.is_file()) {
                 Some(dir) => match root_of_dir.get(dir.as_os_str()) {
                     Some(r) => r.clone(),
                     None => {

@@ -36,6 +36,7 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         sequential: opts.sequential_walk,
         known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
         prewalked: opts.prewalked.as_deref(),
+        regular_files: opts.regular_files.as_deref(),
     });
     let mut files = Files::new();
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.

@@ -193,6 +193,7 @@ impl<'a> Session<'a> {
         let mut opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: self.opts.paths.clone(),
@@ -641,6 +642,7 @@ mod tests {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: Vec::new(),
@@ -741,6 +743,7 @@ mod tests {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: Vec::new(),

@@ -574,6 +574,7 @@ impl Server<'_> {
                     RunOptions {
                         crate_cache: None,
                         sequential_walk: false,
+                        regular_files: None,
                         known_root: None,
                         prewalked: None,
                         paths: on_disk.iter().map(|k| self.docs[k].path.clone()).collect(),
@@ -591,6 +592,7 @@ impl Server<'_> {
                     RunOptions {
                         crate_cache: None,
                         sequential_walk: false,
+                        regular_files: None,
                         known_root: None,
                         prewalked: None,
                         paths: Vec::new(),

@@ -33,6 +33,7 @@ impl Snapshot {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: vec![root.to_path_buf()],
@@ -54,6 +55,7 @@ impl Snapshot {
         let opts = RunOptions {
             crate_cache: None,
             sequential_walk: false,
+            regular_files: None,
             known_root: None,
             prewalked: None,
             paths: vec![doc.to_path_buf()],

@@ -49,7 +49,7 @@ fn decode_str(bytes: &[u8]) -> Result<(&str, bool), SyntaxError> {
     };
     match std::str::from_utf8(body) {
         Ok(s) => {
-            if let Some(nul) = s.find('\0') {
+            if let Some(nul) = memchr::memchr(0, s.as_bytes()) {
                 return Err(SyntaxError {
                     message: "file contains a NUL byte; it is not a text file".into(),
                     span: nul..nul + 1,
