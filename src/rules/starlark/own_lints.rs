@@ -56,7 +56,14 @@ pub fn default_lints(ast: &AstModule) -> Option<Vec<Hit>> {
     module.visit_expr(|e| out.expr_tree(e));
     out.top_level_assignments(module);
     out.ident_statements(module);
-    let mut names = Names { scopes: Vec::new(), warned: FxHashSet::default(), loop_depth: 0, hits: Vec::new() };
+    let mut names = Names {
+        scopes: Vec::new(),
+        warned: FxHashSet::default(),
+        loop_depth: 0,
+        hits: Vec::new(),
+        #[cfg(test)]
+        by_copy: false,
+    };
     names.module(module);
     for (span, short, name) in names.hits {
         let problem = match short {
@@ -430,6 +437,40 @@ struct Scope<'a> {
     /// the names assigned so far on the current path, and whether on every path
     last_set: FxHashMap<&'a str, Assigned>,
     abort: Option<Abort>,
+    /// while a branch is open: each change to `last_set`, with the value before it (a branch
+    /// rolls its first side back with these, instead of copying the whole map)
+    undo: Vec<(&'a str, Option<Assigned>)>,
+    /// branches open in this scope
+    open: usize,
+}
+
+impl<'a> Scope<'a> {
+    fn write(&mut self, name: &'a str, value: Assigned) {
+        let prev = self.last_set.insert(name, value);
+        if self.open > 0 && prev != Some(value) {
+            self.undo.push((name, prev));
+        }
+    }
+
+    /// Undo the changes logged after `mark`.
+    fn roll_back(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let (name, prev) = self.undo.pop().expect("longer than mark");
+            match prev {
+                Some(v) => self.last_set.insert(name, v),
+                None => self.last_set.remove(name),
+            };
+        }
+    }
+
+    /// The names changed after `mark`, each with its value before the first change, sorted.
+    fn changed_since(&self, mark: usize) -> Vec<(&'a str, Option<Assigned>)> {
+        let mut v = self.undo[mark..].to_vec();
+        // stable: the first change of a name (its value before the branch) comes first
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.dedup_by(|later, first| later.0 == first.0);
+        v
+    }
 }
 
 struct Names<'a> {
@@ -438,6 +479,10 @@ struct Names<'a> {
     warned: FxHashSet<(u32, u32)>,
     loop_depth: usize,
     hits: Vec<(Span, &'static str, &'a str)>,
+    /// Tests: join branches the simple way (copy the scope's map), as the reference the
+    /// undo log is compared with.
+    #[cfg(test)]
+    by_copy: bool,
 }
 
 impl<'a> Names<'a> {
@@ -468,7 +513,7 @@ impl<'a> Names<'a> {
         let name = id.node.ident.as_str();
         let top = self.top();
         top.local.insert(name);
-        top.last_set.insert(name, Assigned::Definitely);
+        top.write(name, Assigned::Definitely);
     }
 
     fn use_name(&mut self, span: Span, name: &'a str) {
@@ -494,6 +539,82 @@ impl<'a> Names<'a> {
     /// Run `first` and `second` from the same state, then join: a name assigned on one side
     /// only is assigned maybe, unless the other side ends the path.
     fn branch(&mut self, first: impl Fn(&mut Self), second: impl Fn(&mut Self)) {
+        #[cfg(test)]
+        if self.by_copy {
+            return self.branch_by_copy(first, second);
+        }
+        let top = self.top();
+        let original_abort = top.abort;
+        top.open += 1;
+        let mark = top.undo.len();
+        first(self);
+        let top = self.top();
+        let other_abort = top.abort;
+        // what the first side assigned, then back to the state before it
+        let mut other: Vec<(&'a str, Option<Assigned>)> = top.changed_since(mark);
+        for (name, v) in &mut other {
+            *v = top.last_set.get(name).copied();
+        }
+        top.roll_back(mark);
+        top.abort = original_abort;
+        second(self);
+        let top = self.top();
+        let current_abort = top.abort;
+        top.abort = cmp::min(other_abort, current_abort);
+        let join = |c: Assigned, o: Assigned| match (current_abort.is_some(), other_abort.is_some()) {
+            (true, true) => Assigned::Definitely,
+            (true, false) => o,
+            (false, true) => c,
+            (false, false) if c == Assigned::Maybe => Assigned::Maybe,
+            (false, false) => o,
+        };
+        // a name neither side changed keeps its value (joined with itself), unless both
+        // sides end the path: then every name counts as assigned
+        let second_changed = top.changed_since(mark);
+        if current_abort.is_some() && other_abort.is_some() {
+            let names: Vec<&'a str> = top.last_set.keys().copied().chain(other.iter().map(|(n, _)| *n)).collect();
+            for name in names {
+                top.write(name, Assigned::Definitely);
+            }
+        } else {
+            let (mut i, mut j) = (0, 0);
+            while i < other.len() || j < second_changed.len() {
+                let (name, o) = match (other.get(i), second_changed.get(j)) {
+                    (Some(a), Some(b)) if a.0 == b.0 => {
+                        j += 1;
+                        i += 1;
+                        *a
+                    }
+                    (Some(a), Some(b)) if a.0 < b.0 => {
+                        i += 1;
+                        *a
+                    }
+                    (Some(a), None) => {
+                        i += 1;
+                        *a
+                    }
+                    // changed by the second side only: the first side left it as it was
+                    (_, Some(b)) => {
+                        j += 1;
+                        *b
+                    }
+                    (None, None) => unreachable!("loop condition"),
+                };
+                let c = top.last_set.get(name).copied();
+                if c.is_some() || o.is_some() {
+                    top.write(name, join(c.unwrap_or(Assigned::Maybe), o.unwrap_or(Assigned::Maybe)));
+                }
+            }
+        }
+        top.open -= 1;
+        if top.open == 0 {
+            top.undo.clear();
+        }
+    }
+
+    /// [`Names::branch`] by copying the map: the reference for the tests.
+    #[cfg(test)]
+    fn branch_by_copy(&mut self, first: impl Fn(&mut Self), second: impl Fn(&mut Self)) {
         let original_abort = self.top().abort;
         let mut other = self.top().last_set.clone();
         first(self);
@@ -669,6 +790,112 @@ impl<'a> Names<'a> {
 #[cfg(test)]
 mod tests {
     use super::default_lints;
+    use proptest::prelude::*;
+
+    /// Statements of random function bodies for the branch-join comparison.
+    #[derive(Debug, Clone)]
+    enum S {
+        Assign(u8),
+        Use(u8),
+        Return,
+        Fail,
+        Break,
+        Continue,
+        If(u8, Vec<S>),
+        IfElse(u8, Vec<S>, Vec<S>),
+        For(u8, Vec<S>),
+        Def(Vec<S>),
+    }
+
+    fn render(body: &[S], indent: usize, out: &mut String) {
+        let pad = "    ".repeat(indent);
+        if body.is_empty() {
+            out.push_str(&format!("{pad}pass\n"));
+        }
+        let name = |n: &u8| ["a", "b", "c", "d"][*n as usize % 4];
+        for s in body {
+            match s {
+                S::Assign(n) => out.push_str(&format!("{pad}{} = 1\n", name(n))),
+                S::Use(n) => out.push_str(&format!("{pad}print({})\n", name(n))),
+                S::Return => out.push_str(&format!("{pad}return\n")),
+                S::Fail => out.push_str(&format!("{pad}fail(\"x\")\n")),
+                S::Break => out.push_str(&format!("{pad}break\n")),
+                S::Continue => out.push_str(&format!("{pad}continue\n")),
+                S::If(n, b) => {
+                    out.push_str(&format!("{pad}if {}:\n", name(n)));
+                    render(b, indent + 1, out);
+                }
+                S::IfElse(n, b, c) => {
+                    out.push_str(&format!("{pad}if {}:\n", name(n)));
+                    render(b, indent + 1, out);
+                    out.push_str(&format!("{pad}else:\n"));
+                    render(c, indent + 1, out);
+                }
+                S::For(n, b) => {
+                    out.push_str(&format!("{pad}for {} in p:\n", name(n)));
+                    render(b, indent + 1, out);
+                }
+                S::Def(b) => {
+                    out.push_str(&format!("{pad}def g():\n"));
+                    render(b, indent + 1, out);
+                }
+            }
+        }
+    }
+
+    fn body() -> impl Strategy<Value = Vec<S>> {
+        let leaf = prop_oneof![
+            4 => any::<u8>().prop_map(S::Assign),
+            4 => any::<u8>().prop_map(S::Use),
+            1 => Just(S::Return),
+            1 => Just(S::Fail),
+            1 => Just(S::Break),
+            1 => Just(S::Continue),
+        ];
+        let stmt = leaf.prop_recursive(5, 64, 6, |inner| {
+            let block = prop::collection::vec(inner, 0..5);
+            prop_oneof![
+                (any::<u8>(), block.clone()).prop_map(|(n, b)| S::If(n, b)),
+                (any::<u8>(), block.clone(), block.clone()).prop_map(|(n, b, c)| S::IfElse(n, b, c)),
+                (any::<u8>(), block.clone()).prop_map(|(n, b)| S::For(n, b)),
+                block.prop_map(S::Def),
+            ]
+        });
+        prop::collection::vec(stmt, 0..8)
+    }
+
+    fn names_hits(src: &str, by_copy: bool) -> Vec<(u32, u32, &'static str, String)> {
+        let Ok(ast) = crate::parse::starlark::parse("t.bzl", src) else { return Vec::new() };
+        let module = ast.statement();
+        let mut names =
+            super::Names { scopes: Vec::new(), warned: Default::default(), loop_depth: 0, hits: Vec::new(), by_copy };
+        names.module(module);
+        names.hits.iter().map(|(sp, short, n)| (sp.begin().get(), sp.end().get(), *short, n.to_string())).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        /// The undo log joins branches exactly as copying the scope's map does.
+        #[test]
+        fn branch_joins_by_undo_log_match_joins_by_copy(top in body(), inner in body()) {
+            let mut src = String::new();
+            render(&top, 0, &mut src);
+            src.push_str("def f(p):\n");
+            render(&inner, 1, &mut src);
+            let by_copy = names_hits(&src, true);
+            prop_assert_eq!(names_hits(&src, false), by_copy, "{}", src);
+        }
+    }
+
+    #[test]
+    fn the_generated_bodies_reach_both_findings() {
+        // the comparison above is only worth something if the reference finds things
+        let src = "def f(p):\n    if p:\n        a = 1\n    print(a)\n    print(b)\n    b = 2\n";
+        let hits = names_hits(src, true);
+        assert!(hits.iter().any(|h| h.2 == "using-maybe-undefined"), "{hits:?}");
+        assert!(hits.iter().any(|h| h.2 == "using-unassigned"), "{hits:?}");
+        assert_eq!(names_hits(src, false), hits);
+    }
 
     fn lints(src: &str) -> Option<Vec<(String, String)>> {
         let ast = crate::parse::starlark::parse("t.bzl", src).expect("parses");
