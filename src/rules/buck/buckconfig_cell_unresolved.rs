@@ -206,9 +206,16 @@ impl Check for BuckconfigCellUnresolved {
                 f.kind != FileKind::Bzl || f.path.extension().is_some_and(|e| e == "bxl")
             })
             .collect();
+        // a cell-qualified load (`@prelude//…`, `cell//…`) names the same file from every file
+        let mut qualified: rustc_hash::FxHashMap<&str, Option<FileId>> = Default::default();
         while let Some(id) = todo.pop() {
             for l in p.module_of(id).map(|m| &m.loads[..]).unwrap_or_default() {
-                if let Some(to) = p.resolve_load(id, &l.module) {
+                let s = l.module.as_str();
+                let resolved = match s.strip_prefix('@').unwrap_or(s).split_once("//") {
+                    Some((cell, _)) if !cell.is_empty() => *qualified.entry(s).or_insert_with(|| p.resolve_load(id, s)),
+                    _ => p.resolve_load(id, s),
+                };
+                if let Some(to) = resolved {
                     if loaded.insert(to) {
                         todo.push(to);
                     }
@@ -227,7 +234,7 @@ impl Check for BuckconfigCellUnresolved {
         for (id, m) in p.modules() {
             let f = cx.files.get(id);
             let entry = f.kind != FileKind::Bzl || f.path.extension().is_some_and(|e| e == "bxl");
-            if !in_scope(id) || !(entry || loaded.contains(&id)) {
+            if !(entry || loaded.contains(&id)) || !in_scope(id) {
                 continue;
             }
             for l in &m.loads {
