@@ -12,25 +12,42 @@ const MAX_FILES: usize = 200_000;
 pub(crate) fn package_files(dir: &Path, build_file_names: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
+    // one directory's files and subdirectories, kept until its listing shows that it is not
+    // a subpackage (the listing answers that without a lookup per build-file name)
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
     while let Some((path, rel)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        let top = rel.is_empty();
+        let mut subpackage = false;
+        files.clear();
+        dirs.clear();
         for entry in entries.flatten() {
-            if out.len() >= MAX_FILES {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(ft) = entry.file_type() else { continue };
+            let is_file = ft.is_file() || (ft.is_symlink() && entry.path().is_file());
+            if !top && is_file && build_file_names.contains(&name) {
+                subpackage = true;
                 break;
             }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel_child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            let Ok(ft) = entry.file_type() else { continue };
+            let rel_child = if top { name.clone() } else { format!("{rel}/{name}") };
             if ft.is_dir() {
-                let child = entry.path();
-                if name == "buck-out" || build_file_names.iter().any(|b| child.join(b).is_file()) {
-                    continue;
+                if name != "buck-out" {
+                    dirs.push((entry.path(), rel_child));
                 }
-                stack.push((child, rel_child));
-            } else if ft.is_file() || (ft.is_symlink() && entry.path().is_file()) {
-                out.push(rel_child);
+            } else if is_file {
+                files.push(rel_child);
             }
         }
+        if subpackage {
+            continue;
+        }
+        let room = MAX_FILES.saturating_sub(out.len());
+        out.extend(files.drain(..).take(room));
+        if out.len() >= MAX_FILES {
+            break;
+        }
+        stack.append(&mut dirs);
     }
     out.sort();
     out

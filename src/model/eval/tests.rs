@@ -268,12 +268,16 @@ fn glob_matches_package_files() {
         ("p/src/x.txt", ""),
         ("p/child/BUCK", ""),
         ("p/child/d.rs", ""),
+        ("p/child/deeper/e.rs", ""),
+        ("p/buck-out/f.rs", ""),
+        // a directory named like a build file does not make a subpackage
+        ("p/src/BUCK/g.rs", ""),
     ]);
     let r = f.eval("p/BUCK");
     ok(&r);
     let t = target(&r, "x");
-    assert_eq!(t.attr("srcs"), Some(&list(&["src/a.rs", "src/sub/c.rs"])));
-    assert_eq!(t.attr("all"), Some(&list(&["src/a.rs", "src/b.rs", "src/sub/c.rs"])));
+    assert_eq!(t.attr("srcs"), Some(&list(&["src/BUCK/g.rs", "src/a.rs", "src/sub/c.rs"])));
+    assert_eq!(t.attr("all"), Some(&list(&["src/BUCK/g.rs", "src/a.rs", "src/b.rs", "src/sub/c.rs"])));
     assert_eq!(t.attr("top"), Some(&list(&["BUCK"])));
 }
 
