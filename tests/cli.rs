@@ -766,3 +766,48 @@ fn data_eval_lists_targets_declared_through_macros() {
         assert!(o.stdout.contains(want), "missing `{want}` in:\n{}", o.stdout);
     }
 }
+
+/// Transparent huge pages are off for the whole process, from before the runtime's first
+/// allocation (`src/main.rs`): the kernel reports the setting, and no huge page was faulted
+/// in (from `main`, the call came after the allocator had faulted in a 2 MiB page).
+#[cfg(target_os = "linux")]
+#[test]
+fn transparent_huge_pages_are_off_for_the_process() {
+    let Ok(own) = std::fs::read_to_string("/proc/self/status") else { return };
+    if !own.contains("THP_enabled:") {
+        // an old kernel: nothing to check
+        return;
+    }
+    // the language server waits for input, so its state can be read while it runs
+    let mut child = std::process::Command::new(bin())
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let proc = format!("/proc/{}", child.id());
+    let field = |file: &str, name: &str| {
+        let text = std::fs::read_to_string(format!("{proc}/{file}")).unwrap_or_default();
+        text.lines().find(|l| l.starts_with(name)).map(|l| l[name.len()..].trim().to_string())
+    };
+    // until the server waits for input (before its exec, /proc shows this test's process)
+    let started = std::time::Instant::now();
+    let mut seen = (None, None);
+    while started.elapsed() < std::time::Duration::from_secs(10) {
+        let cmdline = std::fs::read(format!("{proc}/cmdline")).unwrap_or_default();
+        let waiting = field("status", "State:").is_some_and(|s| s.starts_with('S'));
+        if cmdline.split(|b| *b == 0).any(|a| a == b"lsp") && waiting {
+            seen = (field("status", "THP_enabled:"), field("smaps_rollup", "AnonHugePages:"));
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(child.stdin.take());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(seen.0.as_deref(), Some("0"), "THP_enabled");
+    if let Some(huge) = seen.1 {
+        assert_eq!(huge, "0 kB", "AnonHugePages");
+    }
+}
