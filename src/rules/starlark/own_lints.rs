@@ -473,6 +473,18 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// A name's state after a branch, from its state at the end of the current side (`c`) and
+/// of the other side (`o`): a side that ended the path does not count.
+fn join(c: Assigned, current_abort: Option<Abort>, o: Assigned, other_abort: Option<Abort>) -> Assigned {
+    match (current_abort.is_some(), other_abort.is_some()) {
+        (true, true) => Assigned::Definitely,
+        (true, false) => o,
+        (false, true) => c,
+        (false, false) if c == Assigned::Maybe => Assigned::Maybe,
+        (false, false) => o,
+    }
+}
+
 struct Names<'a> {
     scopes: Vec<Scope<'a>>,
     /// (start, end) of the identifiers already reported (loops are walked twice)
@@ -561,13 +573,7 @@ impl<'a> Names<'a> {
         let top = self.top();
         let current_abort = top.abort;
         top.abort = cmp::min(other_abort, current_abort);
-        let join = |c: Assigned, o: Assigned| match (current_abort.is_some(), other_abort.is_some()) {
-            (true, true) => Assigned::Definitely,
-            (true, false) => o,
-            (false, true) => c,
-            (false, false) if c == Assigned::Maybe => Assigned::Maybe,
-            (false, false) => o,
-        };
+        let join = |c, o| join(c, current_abort, o, other_abort);
         // a name neither side changed keeps its value (joined with itself), unless both
         // sides end the path: then every name counts as assigned
         let second_changed = top.changed_since(mark);
@@ -625,13 +631,7 @@ impl<'a> Names<'a> {
         let current_abort = self.top().abort;
         let top = self.top();
         top.abort = cmp::min(other_abort, current_abort);
-        let join = |c: Assigned, o: Assigned| match (current_abort.is_some(), other_abort.is_some()) {
-            (true, true) => Assigned::Definitely,
-            (true, false) => o,
-            (false, true) => c,
-            (false, false) if c == Assigned::Maybe => Assigned::Maybe,
-            (false, false) => o,
-        };
+        let join = |c, o| join(c, current_abort, o, other_abort);
         for (name, c) in top.last_set.iter_mut() {
             *c = match other.remove(name) {
                 Some(o) => join(*c, o),
