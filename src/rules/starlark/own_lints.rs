@@ -573,7 +573,7 @@ impl<'a> Names<'a> {
         let top = self.top();
         let current_abort = top.abort;
         top.abort = cmp::min(other_abort, current_abort);
-        let join = |c, o| join(c, current_abort, o, other_abort);
+        let joined = |c, o| join(c, current_abort, o, other_abort);
         // a name neither side changed keeps its value (joined with itself), unless both
         // sides end the path: then every name counts as assigned
         let second_changed = top.changed_since(mark);
@@ -608,7 +608,7 @@ impl<'a> Names<'a> {
                 };
                 let c = top.last_set.get(name).copied();
                 if c.is_some() || o.is_some() {
-                    top.write(name, join(c.unwrap_or(Assigned::Maybe), o.unwrap_or(Assigned::Maybe)));
+                    top.write(name, joined(c.unwrap_or(Assigned::Maybe), o.unwrap_or(Assigned::Maybe)));
                 }
             }
         }
@@ -631,15 +631,15 @@ impl<'a> Names<'a> {
         let current_abort = self.top().abort;
         let top = self.top();
         top.abort = cmp::min(other_abort, current_abort);
-        let join = |c, o| join(c, current_abort, o, other_abort);
+        let joined = |c, o| join(c, current_abort, o, other_abort);
         for (name, c) in top.last_set.iter_mut() {
             *c = match other.remove(name) {
-                Some(o) => join(*c, o),
-                None => join(*c, Assigned::Maybe),
+                Some(o) => joined(*c, o),
+                None => joined(*c, Assigned::Maybe),
             };
         }
         for (name, o) in other {
-            top.last_set.insert(name, join(Assigned::Maybe, o));
+            top.last_set.insert(name, joined(Assigned::Maybe, o));
         }
     }
 
