@@ -334,6 +334,10 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             ast_budget: &ast_budget,
         };
         first = false;
+        // what a job's references can add to the next wave: nothing, when every (build) file
+        // is processed by now (a whole-repository run, or a list naming every build file)
+        let any_build_left = build_files.values().any(|id| !processed[id.0 as usize]);
+        let any_file_left = processed.iter().any(|p| !p);
         // one job per file: files cost very different amounts and sit in path order, so the
         // costly ones cluster (a whole language's rules in the prelude); rayon's default
         // splitting would leave one thread with such a cluster while the other idles
@@ -347,10 +351,12 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
                 let mut refs = Vec::new();
                 if let Some(Facts::Starlark(m)) = &out.facts {
                     let path = &files.get(id).path;
-                    if files.get(id).kind == FileKind::Build {
+                    if any_build_left && files.get(id).kind == FileKind::Build {
                         referenced_build_files(m, path, &cells, &build_dirs, &mut refs);
                     }
-                    loaded_files(m, path, &cells, &all_files, &mut refs);
+                    if any_file_left {
+                        loaded_files(m, path, &cells, &all_files, &mut refs);
+                    }
                 }
                 (id, out, refs)
             })
