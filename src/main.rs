@@ -84,6 +84,21 @@ extern "C" fn disable_transparent_huge_pages() {
 #[unsafe(link_section = ".init_array")]
 static DISABLE_THP_BEFORE_MAIN: extern "C" fn() = disable_transparent_huge_pages;
 
+/// mimalloc's `mi_option_destroy_on_exit` (its position in `mi_option_e` of mimalloc v3's
+/// `mimalloc.h`; libmimalloc-sys names only some of the options).
+const MI_OPTION_DESTROY_ON_EXIT: libmimalloc_sys::mi_option_t = 22;
+
+/// At exit the process's memory goes back to the kernel in one piece: a value above 1 skips
+/// mimalloc's process-exit routine, which first collected and purged every page of the main
+/// thread's heap (on facebook/buck2's list, ~190 `madvise` calls and their TLB shootdowns
+/// after the output was written). Purging while a command runs stays as it is: on a
+/// 22,000-file tree it keeps the peak RSS ~10-20 MB lower.
+fn tune_allocator() {
+    // SAFETY: the option setter only stores the value; it is called before any other thread
+    // exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_DESTROY_ON_EXIT, 2) }
+}
+
 fn main() {
     // When stdout closes early (`buck-lint rules --format json | head`), end quietly the way
     // Unix filters do, instead of panicking on the failed write: restore SIGPIPE's default
@@ -94,6 +109,7 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    tune_allocator();
     let code = buck_lint::cli::main_with_args(std::env::args().collect());
     std::process::exit(code);
 }
@@ -102,6 +118,19 @@ fn main() {
 mod tests {
     use super::Allocator;
     use std::alloc::{GlobalAlloc, Layout};
+
+    /// The option number is a position in mimalloc's enum: its neighbours' defaults tell
+    /// whether it still names the option meant (the purge delay of 1000 ms eight places
+    /// before, no destroy on exit, the arena reservation of 1 GiB in KiB after it), should an
+    /// update of the C library reorder the enum.
+    #[test]
+    fn the_option_number_names_destroy_on_exit() {
+        // SAFETY: reading options has no preconditions
+        let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
+        assert_eq!(get(super::MI_OPTION_DESTROY_ON_EXIT - 7), 1000);
+        assert_eq!(get(super::MI_OPTION_DESTROY_ON_EXIT), 0);
+        assert_eq!(get(super::MI_OPTION_DESTROY_ON_EXIT + 1), 1 << 20);
+    }
 
     #[test]
     fn blocks_have_the_alignment_asked_for_and_keep_their_bytes_when_resized() {
