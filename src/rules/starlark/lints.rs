@@ -316,7 +316,7 @@ fn off_by_default_enabled(cx: &FileCx<'_>) -> bool {
 /// The off-by-default lints are not covered (see [`off_by_default_enabled`]). Tested against
 /// the crate's own pass on every fixture (`tests/starlark_prefilter.rs`).
 pub(crate) mod declarative {
-    use std::collections::HashSet;
+    use rustc_hash::FxHashSet as HashSet;
 
     use starlark::syntax::ast::{ArgumentP, AssignTargetP, AstExpr, AstLiteral, AstStmt, BinOp, Expr, Stmt};
 
@@ -336,7 +336,7 @@ pub(crate) mod declarative {
                 _ => None,
             })
             .collect();
-        let mut cx = Names { assigned, bound: HashSet::new() };
+        let mut cx = Names { assigned, bound: HashSet::default() };
         let mut loads_done = false;
         for st in stmts {
             match &st.node {
@@ -386,11 +386,16 @@ pub(crate) mod declarative {
                 Expr::Dot(x, _) | Expr::Not(x) | Expr::Minus(x) | Expr::Plus(x) => plain(x),
                 Expr::Tuple(v) | Expr::List(v) => v.iter().all(plain),
                 Expr::Dict(kv) => {
-                    let mut keys: HashSet<String> = HashSet::new();
+                    #[derive(PartialEq, Eq, Hash)]
+                    enum Key<'k> {
+                        Str(&'k str),
+                        Int(String),
+                    }
+                    let mut keys: HashSet<Key<'_>> = HashSet::default();
                     kv.iter().all(|(k, v)| {
                         let key = match &k.node {
-                            Expr::Literal(AstLiteral::String(s)) => format!("s{}", s.node),
-                            Expr::Literal(AstLiteral::Int(i)) => format!("i{}", i.node),
+                            Expr::Literal(AstLiteral::String(s)) => Key::Str(s.node.as_str()),
+                            Expr::Literal(AstLiteral::Int(i)) => Key::Int(i.node.to_string()),
                             _ => return false,
                         };
                         keys.insert(key) && plain(v)
@@ -741,6 +746,8 @@ print(m4)
             "rust_library(name = \"x\", srcs = glob([\"src/**/*.rs\"]), features = select({\"DEFAULT\": []}))\n"
         ));
         assert!(decl("_V = \"1.0\"\nrust_library(name = \"x\", version = _V)\n"));
+        // a string key and an int key of the same text are different keys
+        assert!(decl("f(env = {\"1\": 1, 1: 2})\n"));
         for src in [
             "f(name = x)\nx = 1\n",                               // a use before the assignment
             "x = 1\nx = 2\n",                                     // a name assigned twice
@@ -749,6 +756,7 @@ print(m4)
             "f(name = \"a\")\nload(\":a.bzl\", \"g\")\n",         // a misplaced load
             "load(\":a.bzl\", \"f\")\nload(\":b.bzl\", \"f\")\n", // a name loaded twice
             "f(env = {\"A\": 1, \"A\": 2})\n",                    // a duplicate key
+            "f(env = {1: 1, 1: 2})\n",                            // a duplicate int key
             "f(x = [y for y in z])\n",                            // a comprehension binds names
             "f(x = type(y) == \"string\")\n",                     // a comparison
             "f(x = any([1]))\n",                                  // a performance lint's call
