@@ -25,6 +25,14 @@ declare_rule! {
 impl Check for DepOnPrivateVersionedTarget {
     fn check_project(&self, cx: &ProjectCx<'_>, sink: &mut Sink<'_>) {
         let p = cx.project;
+        // a finding needs a target declared `visibility = []` under a versioned name: in a
+        // project without one, no dependency needs looking at
+        let private = |t: &crate::model::Target| {
+            p.attr(t, "visibility").is_some_and(|v| matches!(&v.value, Value::List(items) if items.is_empty()))
+        };
+        if !p.targets.iter().any(|t| split_versioned(p.name(t)).is_some() && private(t)) {
+            return;
+        }
         for_each_dep_literal(cx, |t, s, lit| {
             // `:name` is in the same package (the common case: skip it before parsing)
             if s.trim_start().starts_with(':') {
@@ -38,10 +46,7 @@ impl Check for DepOnPrivateVersionedTarget {
             let Some((crate_name, _)) = split_versioned(&l.name) else { return };
             let Some(ti) = p.target(&l) else { return };
             let target = &p.targets[ti];
-            let private = p
-                .attr(target, "visibility")
-                .is_some_and(|v| matches!(&v.value, Value::List(items) if items.is_empty()));
-            if !private {
+            if !private(target) {
                 return;
             }
             let alias_label = Label { name: crate_name.to_string(), subtarget: None, ..l.clone() };
