@@ -536,7 +536,9 @@ fn check(mut a: CheckArgs) -> i32 {
         all.append(&mut result.diagnostics);
         result.diagnostics = all;
         result.streamed.clear();
-        return emit(&result, &settings, &a);
+        let code = emit(&result, &settings, &a);
+        engine::drop_in_background(result);
+        return code;
     }
     // Line-oriented formats: each file's own findings are written as soon as they are final
     // (in path order); cross-file findings follow.
@@ -557,7 +559,9 @@ fn check(mut a: CheckArgs) -> i32 {
     if error.is_none() {
         error = writer.write(&result.diagnostics, &result.files).err();
     }
-    finish(&result, &settings, &a, format, error)
+    let code = finish(&result, &settings, &a, format, error);
+    engine::drop_in_background(result);
+    code
 }
 
 /// A run through the result cache unless `--no-cache` (or there is no project root and no

@@ -231,8 +231,7 @@ pub fn run_cached(
     sink: &dyn FileSink,
     dir: &Path,
 ) -> (RunResult, CacheOutcome) {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| {
+    pool().install(|| {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         if opts.stdin.is_some() || !opts.overlays.is_empty() {
             return (run_inner(opts, settings, Some(sink)), CacheOutcome::Skipped("unsaved input"));

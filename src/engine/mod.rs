@@ -135,23 +135,40 @@ impl Phase {
     }
 }
 
+/// The engine's worker threads, with stacks for deeply nested Starlark ([`STACK_SIZE`]):
+/// made on first use and kept for the life of the process. A pool per run let its threads
+/// exit at the end of each run, and each exiting thread first collected its allocator heap:
+/// work on the tail of every command, and again for every run of the language server.
+pub(crate) fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool"))
+}
+
+/// Free `value` on another thread: what a run leaves (its syntax trees, the project model,
+/// the files' texts) takes milliseconds to free, and the caller has output to write. A
+/// process that exits first lets the kernel reclaim it all at once.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let keep = std::thread::Builder::new().spawn(move || drop(value));
+    // no thread to be had: free it here
+    if let Err(e) = keep {
+        drop(e);
+    }
+}
+
 /// Run buck-lint over the given paths.
 pub fn run(opts: &RunOptions, settings: &Settings) -> RunResult {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| run_inner(opts, settings, None))
+    pool().install(|| run_inner(opts, settings, None))
 }
 
 /// [`run`], also returning the project model the cross-file rules ran on (the language
 /// server answers navigation requests from the model of its last lint).
 pub fn run_with_model(opts: &RunOptions, settings: &Settings) -> (RunResult, Project) {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| run_model(opts, settings, None))
+    pool().install(|| run_model(opts, settings, None))
 }
 
 /// [`run`], handing each reported file's findings to `sink` as soon as they are final.
 pub fn run_streaming(opts: &RunOptions, settings: &Settings, sink: &dyn FileSink) -> RunResult {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| run_inner(opts, settings, Some(sink)))
+    pool().install(|| run_inner(opts, settings, Some(sink)))
 }
 
 /// Discovery, parsing, per-file rules, and the project model built from the facts.
@@ -175,8 +192,7 @@ pub struct Analysis {
 
 /// Load and model a project without running the project rules (for tests and tools).
 pub fn analyze(opts: &RunOptions, settings: &Settings) -> Analysis {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE).build().expect("thread pool");
-    pool.install(|| analyze_inner(opts, settings, None))
+    pool().install(|| analyze_inner(opts, settings, None))
 }
 
 /// Hands reported files' findings to a [`FileSink`] in path order.
@@ -418,7 +434,9 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
 }
 
 fn run_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> RunResult {
-    run_model(opts, settings, sink).0
+    let (result, project) = run_model(opts, settings, sink);
+    drop_in_background(project);
+    result
 }
 
 fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
