@@ -371,12 +371,17 @@ fn check(mut a: CheckArgs) -> i32 {
     // run does not ask again
     let (regular, missing) = {
         use rayon::prelude::*;
-        let kinds: Vec<Option<bool>> = a
-            .paths
-            .par_iter()
-            .with_min_len(256)
-            .map(|p| if p.as_os_str() == "-" { Some(false) } else { std::fs::metadata(p).ok().map(|m| m.is_file()) })
-            .collect();
+        // on the engine's threads, which the run then uses (rayon's global pool would be two
+        // more threads to start for this alone)
+        let kinds: Vec<Option<bool>> = engine::pool().install(|| {
+            a.paths
+                .par_iter()
+                .with_min_len(256)
+                .map(
+                    |p| if p.as_os_str() == "-" { Some(false) } else { std::fs::metadata(p).ok().map(|m| m.is_file()) },
+                )
+                .collect()
+        });
         let regular: crate::discover::KnownFiles = a
             .paths
             .iter()

@@ -487,6 +487,10 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     (acc, p)
 }
 
+/// Files a project needs for its project rules to run as one job per rule (see
+/// [`run_project`]).
+const PARALLEL_PROJECT_RULES: usize = 64;
+
 fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> (RunResult, Project) {
     let Analysis {
         mut files,
@@ -532,27 +536,30 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     }
     // Project phase.
     let cx = ProjectCx { project: &project, files: &files, settings };
-    let project_diags: Vec<Diagnostic> = checks
-        .par_iter()
-        // one job per rule: most cost nothing, a few most of the phase
-        .with_max_len(1)
-        .flat_map_iter(|(rule, c)| {
-            let mut sink = Sink::new(settings);
-            let mut timer = Phase::start();
-            let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
-            timer.done(format_args!("  {rule}"));
-            if let Err(p) = r {
-                let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
-                sink.diagnostics.push(Diagnostic::new(
-                    crate::rules::Rule::InternalError,
-                    Severity::Error,
-                    Span { file: first, start: 0, end: 0 },
-                    format!("buck-lint crashed in the project rule {rule}: {}", panic_message(&p)),
-                ));
-            }
-            sink.diagnostics
-        })
-        .collect();
+    let check = |(rule, c): &(rules::Rule, &'static dyn rules::Check)| {
+        let mut sink = Sink::new(settings);
+        let mut timer = Phase::start();
+        let r = std::panic::catch_unwind(AssertUnwindSafe(|| c.check_project(&cx, &mut sink)));
+        timer.done(format_args!("  {rule}"));
+        if let Err(p) = r {
+            let first = files.iter().next().map(|f| f.id).unwrap_or(FileId(0));
+            sink.diagnostics.push(Diagnostic::new(
+                crate::rules::Rule::InternalError,
+                Severity::Error,
+                Span { file: first, start: 0, end: 0 },
+                format!("buck-lint crashed in the project rule {rule}: {}", panic_message(&p)),
+            ));
+        }
+        sink.diagnostics
+    };
+    // One job per rule in a project of some size: most rules cost nothing, a few most of the
+    // phase. A small project (a test fixture among hundreds in one run, which run in
+    // parallel already) costs less on its own thread than in ~120 jobs.
+    let project_diags: Vec<Diagnostic> = if files.len() >= PARALLEL_PROJECT_RULES {
+        checks.par_iter().with_max_len(1).flat_map_iter(check).collect()
+    } else {
+        checks.iter().flat_map(check).collect()
+    };
     diagnostics.extend(project_diags);
     phase.done("project rules");
     diagnostics.extend(fixups_phase(&cx, &checks));
