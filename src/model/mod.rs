@@ -109,7 +109,8 @@ pub struct Project {
     exec: std::sync::OnceLock<exec::ExecFacts>,
     known_platforms: std::sync::OnceLock<Vec<fixups::PlatformSet>>,
     file_paths: HashMap<PathBuf, FileId>,
-    file_kinds: HashMap<FileId, (FileKind, PathBuf)>,
+    /// Kind and path of each file, by id (ids are dense: [`crate::files::Files::add`]).
+    file_kinds: Vec<(FileKind, PathBuf)>,
 }
 
 impl ModuleLookup for Project {
@@ -163,12 +164,13 @@ impl Project {
             loaded: Default::default(),
             exec: std::sync::OnceLock::new(),
             known_platforms: std::sync::OnceLock::new(),
-            file_paths: HashMap::default(),
-            file_kinds: HashMap::default(),
+            file_paths: HashMap::with_capacity_and_hasher(files.len(), Default::default()),
+            file_kinds: Vec::with_capacity(files.len()),
         };
         for f in files.iter() {
+            debug_assert_eq!(f.id.0 as usize, p.file_kinds.len(), "file ids are dense");
             p.file_paths.insert(f.path.clone(), f.id);
-            p.file_kinds.insert(f.id, (f.kind, f.path.clone()));
+            p.file_kinds.push((f.kind, f.path.clone()));
         }
         p.load_cells();
         p.index_targets(files);
@@ -187,10 +189,10 @@ impl Project {
     }
 
     pub fn path_of(&self, id: FileId) -> &Path {
-        &self.file_kinds[&id].1
+        &self.file_kinds[id.0 as usize].1
     }
     pub fn kind_of(&self, id: FileId) -> FileKind {
-        self.file_kinds[&id].0
+        self.file_kinds[id.0 as usize].0
     }
     pub fn file_at(&self, path: &Path) -> Option<FileId> {
         self.file_paths.get(path).copied()
