@@ -561,7 +561,7 @@ pub fn is_within(path: &Path, dir: &Path) -> bool {
 /// Bytes of a path whose byte prefixes are its component prefixes: no `//`, no `.`
 /// component, no trailing `/` (but `/` itself).
 #[cfg(unix)]
-fn plain(b: &[u8]) -> bool {
+pub(crate) fn plain(b: &[u8]) -> bool {
     if b.len() > 1 && b.ends_with(b"/") {
         return false;
     }

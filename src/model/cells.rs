@@ -25,7 +25,43 @@ pub struct Cells {
     pub external: HashMap<String, String>,
     /// The cells deepest root first (ties: the root cell, then by name), for
     /// [`Cells::cell_package_of`]; computed on first use.
-    pub(crate) by_depth: std::sync::OnceLock<Vec<(String, PathBuf)>>,
+    pub(crate) by_depth: std::sync::OnceLock<Vec<DepthEntry>>,
+}
+
+/// A cell of [`Cells::by_depth`]: its name, its root, and whether the root's bytes are its
+/// components (a plainly normalised path, see [`crate::discover::strip_dir`]).
+#[derive(Debug, Clone)]
+pub(crate) struct DepthEntry {
+    name: String,
+    root: PathBuf,
+    plain: bool,
+}
+
+impl DepthEntry {
+    fn new(name: String, root: PathBuf) -> DepthEntry {
+        let plain = plain(&root);
+        DepthEntry { name, root, plain }
+    }
+
+    /// `crate::discover::is_within(dir, &self.root)`, given whether `dir` is plain.
+    fn holds(&self, dir: &Path, dir_plain: bool) -> bool {
+        if dir_plain && self.plain {
+            let (p, d) = (dir.as_os_str().as_encoded_bytes(), self.root.as_os_str().as_encoded_bytes());
+            return d.is_empty()
+                || (p.starts_with(d) && (p.len() == d.len() || d.ends_with(b"/") || p[d.len()] == b'/'));
+        }
+        crate::discover::is_within(dir, &self.root)
+    }
+}
+
+#[cfg(unix)]
+fn plain(p: &Path) -> bool {
+    crate::discover::plain(p.as_os_str().as_encoded_bytes())
+}
+
+#[cfg(not(unix))]
+fn plain(_: &Path) -> bool {
+    false
 }
 
 impl Cells {
@@ -120,14 +156,16 @@ impl Cells {
                 .map(|(name, root)| (root.components().count(), *name != self.root_cell, name, root))
                 .collect();
             v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
-            v.into_iter().map(|(_, _, n, r)| (n.clone(), r.clone())).collect()
+            v.into_iter().map(|(_, _, n, r)| DepthEntry::new(n.clone(), r.clone())).collect()
         });
         let rel = |base: &Path| {
             let s = crate::discover::strip_dir(dir, base).unwrap_or(dir).to_string_lossy();
             if cfg!(windows) { s.replace('\\', "/") } else { s.into_owned() }
         };
-        match by_depth.iter().find(|(_, root)| crate::discover::is_within(dir, root)) {
-            Some((name, root)) => (name.clone(), rel(root)),
+        // `dir`'s form is looked at once, not once per cell (the rules ask this for every file)
+        let dir_plain = plain(dir);
+        match by_depth.iter().find(|e| e.holds(dir, dir_plain)) {
+            Some(e) => (e.name.clone(), rel(&e.root)),
             None => (self.root_cell.clone(), rel(self.root.as_deref().unwrap_or(Path::new("/")))),
         }
     }
@@ -149,6 +187,29 @@ pub fn read_layers(root: &Path, overlays: &HashMap<PathBuf, String>) -> Vec<(Pat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell lookup's byte comparison answers as `is_within` does, for plain and other
+    /// forms of both paths (`//`, `/./`, a trailing `/`, `.` and `..` components).
+    #[test]
+    fn depth_entries_hold_what_is_within_says() {
+        let segs = ["", "/", "r", "rx", "r.x", ".", "..", "lib", "x"];
+        let mut paths: Vec<String> = Vec::new();
+        for a in segs {
+            for b in segs {
+                paths.push(format!("/{a}/{b}"));
+                paths.push(format!("/{a}//{b}"));
+                paths.push(format!("/{a}/./{b}/"));
+                paths.push(format!("{a}/{b}"));
+            }
+        }
+        for root in &paths {
+            let e = DepthEntry::new("c".into(), PathBuf::from(root));
+            for dir in &paths {
+                let d = Path::new(dir);
+                assert_eq!(e.holds(d, plain(d)), crate::discover::is_within(d, &e.root), "{dir:?} in {root:?}");
+            }
+        }
+    }
 
     #[test]
     fn aliases_chain_and_cells_nest() {
