@@ -533,24 +533,29 @@ pub fn strip_dir<'a>(path: &'a Path, dir: &Path) -> Option<&'a Path> {
             return Some(path);
         }
         if plain(p) && plain(d) {
-            if !p.starts_with(d) {
-                return None;
-            }
-            let rest = if p.len() == d.len() {
-                &p[p.len()..]
-            } else if d.ends_with(b"/") {
-                &p[d.len()..]
-            } else if p[d.len()] == b'/' {
-                &p[d.len() + 1..]
-            } else {
-                return None;
-            };
+            let rest = strip_plain(p, d)?;
             // SAFETY: `rest` is a suffix of `path`'s bytes that starts after a `/` (or at its
             // end), so it splits no encoded character
             return Some(Path::new(unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(rest) }));
         }
     }
     path.strip_prefix(dir).ok()
+}
+
+/// [`strip_dir`] on the bytes of two plain paths ([`plain`]), `dir` not empty.
+pub(crate) fn strip_plain<'a>(p: &'a [u8], d: &[u8]) -> Option<&'a [u8]> {
+    if !p.starts_with(d) {
+        return None;
+    }
+    if p.len() == d.len() {
+        Some(&p[p.len()..])
+    } else if d.ends_with(b"/") {
+        Some(&p[d.len()..])
+    } else if p[d.len()] == b'/' {
+        Some(&p[d.len() + 1..])
+    } else {
+        None
+    }
 }
 
 /// `path.starts_with(dir)`; see [`strip_dir`].

@@ -47,8 +47,7 @@ impl DepthEntry {
     fn holds(&self, dir: &Path, dir_plain: bool) -> bool {
         if dir_plain && self.plain {
             let (p, d) = (dir.as_os_str().as_encoded_bytes(), self.root.as_os_str().as_encoded_bytes());
-            return d.is_empty()
-                || (p.starts_with(d) && (p.len() == d.len() || d.ends_with(b"/") || p[d.len()] == b'/'));
+            return d.is_empty() || crate::discover::strip_plain(p, d).is_some();
         }
         crate::discover::is_within(dir, &self.root)
     }
