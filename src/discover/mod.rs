@@ -352,12 +352,14 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             || opts.regular_files.is_some_and(|k| k.contains(p))
             || p.is_file()
         {
-            let excluded = {
+            // the patterns only matter with --force-exclude (a pre-commit run names
+            // thousands of files)
+            let excluded = || {
                 let base = root.as_deref().unwrap_or(&cwd);
                 let rel = rel_str(p, base);
                 exclude.is_match(&rel) || project_ignore.is_match(&rel)
             };
-            if opts.force_exclude && excluded {
+            if opts.force_exclude && excluded() {
                 continue;
             }
             match classify(p, &out.root_config.build_file_names) {
@@ -413,8 +415,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         };
         let names = &out.root_config.build_file_names;
         let walked = opts.prewalked.and_then(|p| p.walk_of(&walk_root, &filters)).unwrap_or_else(|| {
-            let keep = |p: &Path| classify(p, names).is_some();
-            walk::walk(&walk_root, &filters, opts.sequential, &keep, &[], opts.prewalked.map(|p| &p.ancestors))
+            walk::walk(&walk_root, &filters, opts.sequential, names, &[], opts.prewalked.map(|p| &p.ancestors))
         });
         saw_linked_dir |= walked.saw_linked_dir;
         let mut f = found.lock().unwrap();

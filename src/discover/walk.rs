@@ -32,7 +32,7 @@ pub(super) struct Walked {
     /// The `[project] ignore` and `--exclude` patterns the walk pruned by (relative to `root`).
     pub(super) project_ignore: Vec<String>,
     pub(super) exclude: Vec<String>,
-    /// The files `keep` accepted, sorted by the bytes of their paths.
+    /// The files the walk kept, sorted by the bytes of their paths.
     pub(super) files: Vec<WalkedFile>,
     pub(super) errors: Vec<(PathBuf, String)>,
     pub(super) skipped: Vec<(PathBuf, String)>,
@@ -56,13 +56,14 @@ pub(super) struct Filters<'a> {
 }
 
 /// Walk `root` (honouring `.gitignore`, `.ignore` and `.git/info/exclude` of the root and its
-/// ancestors, following symbolic links), keeping the files `keep` accepts. `watch`: the
+/// ancestors, following symbolic links), keeping the files [`super::classify`] recognises by
+/// the build-file names `names`. `watch`: the
 /// directories whose visit to record.
 pub(super) fn walk(
     root: &Path,
     filters: &Filters<'_>,
     sequential: bool,
-    keep: &(dyn Fn(&Path) -> bool + Sync),
+    names: &[String],
     watch: &[PathBuf],
     memo: Option<&AncestorMemo>,
 ) -> Walked {
@@ -87,11 +88,22 @@ pub(super) fn walk(
         let pi = build_patterns(filters.project_ignore);
         let ex = build_patterns(filters.exclude);
         let named_excluded = filters.named_excluded;
+        let names = names.to_vec();
         let pruned = pruned.clone();
         let watch = watch.clone();
         // matched directories the walk goes on below, towards watched ones
         let descended: std::sync::RwLock<Vec<Vec<u8>>> = Default::default();
         wb.filter_entry(move |e| {
+            // a file the walk does not keep goes no further: most of a repository's files are
+            // sources (the ignore rules above have already been matched, but the patterns,
+            // the queue and the visit below cost more). Not recording it as pruned changes
+            // nothing: no kept file or error lies at or below it.
+            if e.depth() > 0
+                && !e.file_type().is_some_and(|t| t.is_dir())
+                && super::classify(e.path(), &names).is_none()
+            {
+                return false;
+            }
             let name = e.file_name().to_string_lossy();
             if e.depth() > 0 && name.starts_with('.') && !HIDDEN_ALLOWED.contains(&name.as_ref()) {
                 return false;
@@ -138,7 +150,7 @@ pub(super) fn walk(
                 if is_watched(&watch, bytes(entry.path())) {
                     visited.lock().unwrap().insert(entry.path().to_path_buf());
                 }
-            } else if (t.is_file() || t.is_symlink()) && keep(entry.path()) {
+            } else if (t.is_file() || t.is_symlink()) && super::classify(entry.path(), names).is_some() {
                 let f = WalkedFile { path: entry.path().to_path_buf(), unfollowed_link: t.is_symlink() };
                 files.lock().unwrap().push(f);
             }
@@ -420,11 +432,10 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
                 }
             }
         }
-        let keep = |path: &Path| super::classify(path, &names).is_some();
         let watch: Vec<PathBuf> = inner.iter().map(|o| o.root.to_path_buf()).collect();
         let pi = &configs[p.root].project_ignore;
         let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
-        walks.push(walk(p.root, &filters, false, &keep, &watch, Some(&ancestors)));
+        walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors)));
     }
     Prewalked { walks, configs, ancestors }
 }

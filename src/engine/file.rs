@@ -104,10 +104,16 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
     let (overlays, settings, third_party_dirs) = (shared.overlays, shared.settings, shared.third_party_dirs);
     let zero = Span { file: id, start: 0, end: 0 };
     test_hooks::before_read(display, path);
-    let bytes = match overlays.get(path) {
-        Some(t) => t.clone().into_bytes(),
-        None => match std::fs::read(path) {
-            Ok(b) => b,
+    // the text, or why it is not text with the bytes decoded lossily (so that positions
+    // stay meaningful)
+    let decode = |bytes: &[u8]| match parse::decode_shared(bytes) {
+        Ok((t, _bom)) => Ok(t),
+        Err(e) => Err((e, Arc::<str>::from(String::from_utf8_lossy(bytes).into_owned()))),
+    };
+    let decoded = match overlays.get(path) {
+        Some(t) => decode(t.as_bytes()),
+        None => match crate::files::with_bytes(path, decode) {
+            Ok(d) => d,
             Err(e) => {
                 return FileOutput {
                     diagnostics: vec![
@@ -128,11 +134,9 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
             }
         },
     };
-    let text = match parse::decode_shared(&bytes) {
-        Ok((t, _bom)) => t,
-        Err(e) => {
-            // Report on the bytes decoded lossily so positions stay meaningful.
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
+    let text = match decoded {
+        Ok(t) => t,
+        Err((e, lossy)) => {
             let start = e.span.start.min(lossy.len());
             return FileOutput {
                 diagnostics: vec![Diagnostic::new(
@@ -149,8 +153,6 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
             };
         }
     };
-    // the decoded text is a copy: free the bytes now (a generated BUCK file can be 50 MB)
-    drop(bytes);
     if has_nolint_marker(&text) {
         entry.nolint.store(true, std::sync::atomic::Ordering::Relaxed);
     }
