@@ -152,26 +152,60 @@ pub fn root_config_with(root: &Path, read: &dyn Fn(&Path) -> Option<String>) -> 
 
 /// Classify a file by its name (and parent directory for `.buckconfig.d`).
 pub fn classify(path: &Path, build_names: &[String]) -> Option<FileKind> {
+    // The walk asks this of every file of the repository, most of them sources: the name is
+    // cut from the path's bytes where the path's last byte ends it, instead of parsing
+    // the path's components (twice, for the parent) as `file_name()` does.
+    #[cfg(unix)]
+    {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let cut = bytes.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+        let (dir, name) = bytes.split_at(cut);
+        if !matches!(name, b"" | b"." | b"..") {
+            let name = std::str::from_utf8(name).ok()?;
+            if let Some(kind) = classify_name(name, build_names) {
+                return Some(kind);
+            }
+            const D: &[u8] = b".buckconfig.d/";
+            if dir == D || dir.ends_with(b"/.buckconfig.d/") {
+                return Some(FileKind::BuckConfig);
+            }
+            // only a path with `.` or doubled separators around that directory is left to
+            // the component parser
+            if memchr::memmem::find(dir, &D[..D.len() - 1]).is_none() {
+                return None;
+            }
+        }
+    }
+    classify_by_components(path, build_names)
+}
+
+/// [`classify`] through the path's components: the reference for its byte cut.
+fn classify_by_components(path: &Path, build_names: &[String]) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
-    if build_names.iter().any(|n| n == name) {
-        return Some(FileKind::Build);
-    }
-    match name {
-        "PACKAGE" | "BUCK_TREE" => return Some(FileKind::Package),
-        ".buckconfig" | ".buckconfig.local" => return Some(FileKind::BuckConfig),
-        "reindeer.toml" => return Some(FileKind::ReindeerToml),
-        "fixups.toml" => return Some(FileKind::Fixups),
-        "Cargo.lock" => return Some(FileKind::CargoLock),
-        "Cargo.toml" => return Some(FileKind::CargoToml),
-        _ => {}
-    }
-    if name.ends_with(".bzl") || name.ends_with(".bxl") {
-        return Some(FileKind::Bzl);
+    if let Some(kind) = classify_name(name, build_names) {
+        return Some(kind);
     }
     if path.parent().and_then(|p| p.file_name()).is_some_and(|p| p == ".buckconfig.d") {
         return Some(FileKind::BuckConfig);
     }
     None
+}
+
+/// The kind a file name alone gives.
+fn classify_name(name: &str, build_names: &[String]) -> Option<FileKind> {
+    if build_names.iter().any(|n| n == name) {
+        return Some(FileKind::Build);
+    }
+    match name {
+        "PACKAGE" | "BUCK_TREE" => Some(FileKind::Package),
+        ".buckconfig" | ".buckconfig.local" => Some(FileKind::BuckConfig),
+        "reindeer.toml" => Some(FileKind::ReindeerToml),
+        "fixups.toml" => Some(FileKind::Fixups),
+        "Cargo.lock" => Some(FileKind::CargoLock),
+        "Cargo.toml" => Some(FileKind::CargoToml),
+        _ if name.ends_with(".bzl") || name.ends_with(".bxl") => Some(FileKind::Bzl),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -769,6 +803,63 @@ mod tests {
         assert_eq!(classify(Path::new("a/x.bxl"), &names), Some(FileKind::Bzl));
         assert_eq!(classify(Path::new(".buckconfig.d/x"), &names), Some(FileKind::BuckConfig));
         assert_eq!(classify(Path::new("f/p/fixups.toml"), &names), Some(FileKind::Fixups));
+    }
+
+    /// The byte cut of the name answers as the component parser does, for every form a
+    /// path can take around the name and its directory.
+    #[test]
+    fn classify_cuts_the_name_as_the_components_do() {
+        let names: Vec<String> = vec!["BUCK".into(), "TARGETS.fixture".into()];
+        let dirs = [
+            "",
+            "/",
+            "a/",
+            "/a/",
+            "a//",
+            ".buckconfig.d/",
+            "a/.buckconfig.d/",
+            "a/.buckconfig.d//",
+            "a/.buckconfig.d/./",
+            "a/.buckconfig.d/b/",
+            "./.buckconfig.d/",
+            "a/x.buckconfig.d/",
+            ".buckconfig.d.x/",
+            "../",
+        ];
+        let files = [
+            "BUCK",
+            "TARGETS.fixture",
+            "x.bzl",
+            "y.bxl",
+            ".buckconfig",
+            ".buckconfig.local",
+            "PACKAGE",
+            "Cargo.lock",
+            "Cargo.toml",
+            "fixups.toml",
+            "reindeer.toml",
+            "x",
+            "lib.rs",
+            ".",
+            "..",
+            "",
+        ];
+        let tails = ["", "/", "/.", "/./"];
+        for d in dirs {
+            for f in files {
+                for t in tails {
+                    let p = format!("{d}{f}{t}");
+                    let path = Path::new(&p);
+                    assert_eq!(classify(path, &names), classify_by_components(path, &names), "{p:?}");
+                }
+            }
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bad = Path::new(std::ffi::OsStr::from_bytes(b"a/\xff.bzl"));
+            assert_eq!(classify(bad, &names), classify_by_components(bad, &names));
+        }
     }
 
     #[test]
