@@ -119,18 +119,65 @@ pub fn config_layers(dir: &Path) -> Vec<PathBuf> {
 
 /// [`config_layers`] plus `.buckconfig.local`: everything Buck2 reads on this machine.
 pub fn config_layers_with_local(dir: &Path) -> Vec<PathBuf> {
-    let mut v = config_layers(dir);
-    v.push(dir.join(".buckconfig.local"));
-    v
+    with_local(dir, config_layers(dir))
+}
+
+fn with_local(dir: &Path, mut layers: Vec<PathBuf>) -> Vec<PathBuf> {
+    layers.push(dir.join(".buckconfig.local"));
+    layers
+}
+
+/// The configuration files of one run over many projects, looked at once: each root's
+/// layers ([`config_layers`], a listing of its `.buckconfig.d/`) and each file's text. On
+/// facebook/buck2's 302 projects every root's `.buckconfig.d/` was listed four times and
+/// its `.buckconfig` read twice before the projects' own files were (the project split,
+/// the shared walk, the file selection and the model each asked again).
+#[derive(Debug, Default)]
+pub struct ConfigMemo {
+    layers: Mutex<rustc_hash::FxHashMap<PathBuf, std::sync::Arc<[PathBuf]>>>,
+    texts: Mutex<rustc_hash::FxHashMap<PathBuf, Option<std::sync::Arc<str>>>>,
+}
+
+impl ConfigMemo {
+    /// [`config_layers`] of `dir`.
+    pub fn layers(&self, dir: &Path) -> std::sync::Arc<[PathBuf]> {
+        if let Some(l) = self.layers.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return l.clone();
+        }
+        let l: std::sync::Arc<[PathBuf]> = config_layers(dir).into();
+        self.layers.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf(), l.clone());
+        l
+    }
+
+    /// [`config_layers_with_local`] of `dir`.
+    pub fn layers_with_local(&self, dir: &Path) -> Vec<PathBuf> {
+        with_local(dir, self.layers(dir).to_vec())
+    }
+
+    /// The text `read` gives for `path` (`None`: there is none), read once.
+    pub fn text(&self, path: &Path, read: impl FnOnce(&Path) -> Option<String>) -> Option<std::sync::Arc<str>> {
+        if let Some(t) = self.texts.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+            return t.clone();
+        }
+        let t: Option<std::sync::Arc<str>> = read(path).map(Into::into);
+        self.texts.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), t.clone());
+        t
+    }
 }
 
 /// [`root_config`], reading the files through `read` (which may return unsaved texts).
 pub fn root_config_with(root: &Path, read: &dyn Fn(&Path) -> Option<String>) -> RootConfig {
+    root_config_of(&config_layers_with_local(root), &|p| read(p).map(Into::into))
+}
+
+/// [`root_config`] from the layers of the root ([`config_layers_with_local`]) and their
+/// texts.
+pub fn root_config_of(layers: &[PathBuf], read: &dyn Fn(&Path) -> Option<std::sync::Arc<str>>) -> RootConfig {
     let mut rc = RootConfig::default();
     let mut name: Option<Vec<String>> = None;
     let mut name_v2: Option<Vec<String>> = None;
-    for path in config_layers_with_local(root) {
-        let Some(text) = read(&path) else { continue };
+    for path in layers {
+        let Some(text) = read(path) else { continue };
         let cfg = buckconfig::parse(&text);
         if let Some(e) = cfg.get("buildfile", "name") {
             name = Some(buckconfig::split_list(e, &text).into_iter().map(|(s, _)| s).collect());
@@ -792,6 +839,36 @@ mod tests {
                 assert_eq!(path_cmp(a, b), a.cmp(b), "{a:?} {b:?}");
             }
         }
+    }
+
+    /// The memo lists a root's layers and reads a text once per run, and answers as the
+    /// plain functions do.
+    #[test]
+    fn config_memo_reads_once() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join(".buckconfig.d")).unwrap();
+        std::fs::write(d.path().join(".buckconfig.d/a"), "[x]\ny = 1\n").unwrap();
+        std::fs::write(d.path().join(".buckconfig"), "[buildfile]\nname = TARGETS.fixture\n").unwrap();
+        let memo = ConfigMemo::default();
+        assert_eq!(memo.layers(d.path()).to_vec(), config_layers(d.path()));
+        assert_eq!(memo.layers_with_local(d.path()), config_layers_with_local(d.path()));
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = |p: &Path| {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            std::fs::read_to_string(p).ok()
+        };
+        let layers = memo.layers_with_local(d.path());
+        let rc = root_config_of(&layers, &|p| memo.text(p, read));
+        assert_eq!(rc.build_file_names, root_config(d.path()).build_file_names);
+        assert_eq!(rc.build_file_names, vec!["TARGETS.fixture.v2", "TARGETS.fixture"]);
+        let first = reads.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(first, 3, "a, .buckconfig and the missing .buckconfig.local");
+        // asked again in the same run: no listing, no read
+        std::fs::remove_file(d.path().join(".buckconfig.d/a")).unwrap();
+        assert_eq!(memo.layers(d.path()).len(), 2);
+        assert!(memo.text(&d.path().join(".buckconfig"), read).is_some());
+        assert!(memo.text(&d.path().join(".buckconfig.local"), read).is_none());
+        assert_eq!(reads.load(std::sync::atomic::Ordering::Relaxed), first);
     }
 
     #[test]

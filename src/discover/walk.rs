@@ -357,6 +357,8 @@ pub struct Prewalked {
     configs: HashMap<PathBuf, RootConfig>,
     /// Which directories hold ignore files, for the walks of the run's projects.
     pub(super) ancestors: AncestorMemo,
+    /// The roots' configuration files, for the run's projects to read again.
+    pub config_files: super::ConfigMemo,
 }
 
 /// Whether a directory holds a `.gitignore`, an `.ignore` or a `.git` (whose
@@ -404,8 +406,15 @@ pub struct PrewalkProject<'a> {
 /// `read` reads a configuration file (an editor's unsaved buffer first).
 pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Prewalked {
     use rayon::prelude::*;
-    let configs: HashMap<PathBuf, RootConfig> =
-        projects.par_iter().map(|p| (p.root.to_path_buf(), super::root_config_with(p.root, read))).collect();
+    let config_files = super::ConfigMemo::default();
+    let configs: HashMap<PathBuf, RootConfig> = projects
+        .par_iter()
+        .map(|p| {
+            let layers = config_files.layers_with_local(p.root);
+            let rc = super::root_config_of(&layers, &|f| config_files.text(f, read));
+            (p.root.to_path_buf(), rc)
+        })
+        .collect();
     let mut walks = Vec::new();
     let ancestors = AncestorMemo::default();
     // in path order, the roots inside a root follow it directly (one pass, where testing
@@ -437,7 +446,7 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
         let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
         walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors)));
     }
-    Prewalked { walks, configs, ancestors }
+    Prewalked { walks, configs, ancestors, config_files }
 }
 
 #[cfg(test)]

@@ -414,7 +414,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     }
 
     phase.done("collect");
-    let project = Project::build(&files, facts, disc.root.clone(), data);
+    let root_layers = disc.root.as_deref().zip(opts.prewalked.as_deref()).map(|(r, p)| p.config_files.layers(r));
+    let project = Project::build(&files, facts, disc.root.clone(), root_layers, data);
     phase.done("project model");
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
     let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();

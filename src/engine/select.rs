@@ -57,7 +57,10 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
     let root_config: Vec<crate::parse::buckconfig::BuckConfigFile> = match disc.root.as_deref() {
-        Some(root) => crate::model::cells::read_layers(root, &overlays).into_iter().map(|(_, c)| c).collect(),
+        Some(root) => {
+            let memo = opts.prewalked.as_deref().map(|p| &p.config_files);
+            crate::model::cells::read_layers_with(root, &overlays, memo).into_iter().map(|(_, c)| c).collect()
+        }
         None => Vec::new(),
     };
     let cells = match disc.root.as_deref() {

@@ -173,10 +173,27 @@ impl Cells {
 /// The root's configuration files that exist, parsed, in layer order
 /// ([`crate::discover::config_layers`]); an editor's unsaved text in `overlays` wins.
 pub fn read_layers(root: &Path, overlays: &HashMap<PathBuf, String>) -> Vec<(PathBuf, BuckConfigFile)> {
-    crate::discover::config_layers(root)
+    read_layers_with(root, overlays, None)
+}
+
+/// [`read_layers`], through the run's memo of configuration files when it has one.
+pub fn read_layers_with(
+    root: &Path,
+    overlays: &HashMap<PathBuf, String>,
+    memo: Option<&crate::discover::ConfigMemo>,
+) -> Vec<(PathBuf, BuckConfigFile)> {
+    let read = |p: &Path| overlays.get(p).cloned().or_else(|| std::fs::read_to_string(p).ok());
+    let layers = match memo {
+        Some(m) => m.layers(root).to_vec(),
+        None => crate::discover::config_layers(root),
+    };
+    layers
         .into_iter()
         .filter_map(|p| {
-            let text = overlays.get(&p).cloned().or_else(|| std::fs::read_to_string(&p).ok())?;
+            let text: std::sync::Arc<str> = match memo {
+                Some(m) => m.text(&p, read)?,
+                None => read(&p)?.into(),
+            };
             let cfg = crate::parse::buckconfig::parse(&text);
             Some((p, cfg))
         })

@@ -99,6 +99,9 @@ pub struct Project {
     /// The root's configuration files in the order Buck2 layers them (`.buckconfig.d/*`, then
     /// `.buckconfig`; [`crate::discover::config_layers`]): later files win.
     pub root_configs: Vec<FileId>,
+    /// The paths of the root's configuration layers, whether they exist or not
+    /// ([`crate::discover::config_layers`]; empty without a root).
+    pub root_layers: std::sync::Arc<[PathBuf]>,
     pub reindeer: Vec<reindeer::ReindeerProject>,
     pub data: std::sync::Arc<data::Data>,
     /// The crates' own sources (see [`crate_scan`]; empty until the engine runs that phase).
@@ -142,12 +145,20 @@ impl ModuleLookup for Project {
 }
 
 impl Project {
+    /// `root_layers`: the root's [`crate::discover::config_layers`] when the caller has
+    /// them (else they are listed here).
     pub fn build(
         files: &Files,
         facts: HashMap<FileId, Facts>,
         root: Option<PathBuf>,
+        root_layers: Option<std::sync::Arc<[PathBuf]>>,
         data: std::sync::Arc<data::Data>,
     ) -> Project {
+        let root_layers = match (&root, root_layers) {
+            (_, Some(l)) => l,
+            (Some(r), None) => crate::discover::config_layers(r).into(),
+            (None, None) => std::sync::Arc::from([]),
+        };
         let mut p = Project {
             root: root.clone(),
             cells: cells::Cells { root_cell: "root".into(), ..Default::default() },
@@ -158,6 +169,7 @@ impl Project {
             package_files: HashMap::default(),
             root_buckconfig: None,
             root_configs: Vec::new(),
+            root_layers,
             reindeer: Vec::new(),
             data,
             sources: Default::default(),
@@ -236,10 +248,21 @@ impl Project {
         v.into_iter()
     }
 
+    /// [`Project::root_layers`] and `.buckconfig.local`
+    /// ([`crate::discover::config_layers_with_local`]).
+    pub fn root_layers_with_local(&self) -> Vec<PathBuf> {
+        let mut v = self.root_layers.to_vec();
+        if let Some(root) = &self.root {
+            v.push(root.join(".buckconfig.local"));
+        }
+        v
+    }
+
     fn load_cells(&mut self) {
         let Some(root) = self.root.clone() else { return };
         self.root_buckconfig = self.file_paths.get(&root.join(".buckconfig")).copied();
-        self.root_configs = crate::discover::config_layers(&root)
+        self.root_configs = self
+            .root_layers
             .iter()
             .filter_map(|p| self.file_paths.get(p).copied())
             .filter(|id| self.buckconfig(*id).is_some())

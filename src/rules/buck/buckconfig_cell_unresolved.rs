@@ -170,7 +170,7 @@ impl Check for BuckconfigCellUnresolved {
         }
         // every configuration file Buck2 reads here: `.buckconfig.d/*`, `.buckconfig`, `.local`
         let mut names = HashSet::new();
-        let layers = crate::discover::config_layers_with_local(root);
+        let layers = p.root_layers_with_local();
         if layer_names(&layers, |path| p.file_at(path).and_then(|id| p.buckconfig(id)), &mut names).is_none() {
             return;
         }
