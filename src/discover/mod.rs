@@ -218,9 +218,7 @@ pub fn classify(path: &Path, build_names: &[String]) -> Option<FileKind> {
             }
             // only a path with `.` or doubled separators around that directory is left to
             // the component parser
-            if memchr::memmem::find(dir, &D[..D.len() - 1]).is_none() {
-                return None;
-            }
+            memchr::memmem::find(dir, &D[..D.len() - 1])?;
         }
     }
     classify_by_components(path, build_names)
