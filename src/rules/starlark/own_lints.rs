@@ -58,6 +58,7 @@ pub fn default_lints(ast: &AstModule) -> Option<Vec<Hit>> {
     out.ident_statements(module);
     let mut names = Names {
         scopes: Vec::new(),
+        spare: Vec::new(),
         warned: FxHashSet::default(),
         loop_depth: 0,
         hits: Vec::new(),
@@ -487,6 +488,10 @@ fn join(c: Assigned, current_abort: Option<Abort>, o: Assigned, other_abort: Opt
 
 struct Names<'a> {
     scopes: Vec<Scope<'a>>,
+    /// Scopes that were exited, emptied, for the next `def`, lambda or comprehension to
+    /// reuse with their maps' capacity (a file of many functions allocated and grew a fresh
+    /// set of maps for each).
+    spare: Vec<Scope<'a>>,
     /// (start, end) of the identifiers already reported (loops are walked twice)
     warned: FxHashSet<(u32, u32)>,
     loop_depth: usize,
@@ -509,16 +514,25 @@ impl<'a> Names<'a> {
     }
 
     fn enter(&mut self) {
-        self.scopes.push(Scope::default());
+        let scope = self.spare.pop().unwrap_or_default();
+        self.scopes.push(scope);
     }
 
     fn exit(&mut self) {
-        let scope = self.scopes.pop().expect("inside a scope");
+        let mut scope = self.scopes.pop().expect("inside a scope");
         for &(span, name) in &scope.cant_set {
             if scope.local.contains(name) {
                 self.warn(span, "using-unassigned", name);
             }
         }
+        let Scope { cant_set, local, last_set, abort, undo, open } = &mut scope;
+        cant_set.clear();
+        local.clear();
+        last_set.clear();
+        *abort = None;
+        undo.clear();
+        *open = 0;
+        self.spare.push(scope);
     }
 
     fn set(&mut self, id: &'a AstAssignIdent) {
@@ -867,8 +881,14 @@ mod tests {
     fn names_hits(src: &str, by_copy: bool) -> Vec<(u32, u32, &'static str, String)> {
         let Ok(ast) = crate::parse::starlark::parse("t.bzl", src) else { return Vec::new() };
         let module = ast.statement();
-        let mut names =
-            super::Names { scopes: Vec::new(), warned: Default::default(), loop_depth: 0, hits: Vec::new(), by_copy };
+        let mut names = super::Names {
+            scopes: Vec::new(),
+            spare: Vec::new(),
+            warned: Default::default(),
+            loop_depth: 0,
+            hits: Vec::new(),
+            by_copy,
+        };
         names.module(module);
         names.hits.iter().map(|(sp, short, n)| (sp.begin().get(), sp.end().get(), *short, n.to_string())).collect()
     }
