@@ -933,6 +933,27 @@ mod tests {
         );
     }
 
+    /// A function's scope starts empty, whatever the functions before it assigned, left
+    /// open on a branch, or ended with (scopes are reused once exited).
+    #[test]
+    fn each_function_starts_from_an_empty_scope() {
+        let unassigned = |n: &str| ("using-unassigned".to_string(), format!("Use of unassigned variable `{n}`"));
+        let maybe = |n: &str| ("using-maybe-undefined".to_string(), format!("Use of potentially undefined variable `{n}`"));
+        let src = "def f(b):\n    x = 1\n    if b:\n        y = 1\n    return [x, y]\n\ndef g():\n    print(x)\n    x = 2\n    return [x, y]\n";
+        assert_eq!(lints(src).unwrap(), vec![maybe("y"), unassigned("x")]);
+        // the same lambdas and comprehensions one after the other
+        let src = "a = [z for z in [1]]\nb = [z for w in [1]]\nc = lambda: q\nd = lambda q: q\n";
+        assert_eq!(lints(src).unwrap(), vec![]);
+        let src = "def f():\n    return\n\ndef g():\n    x = 1\n    return x\n";
+        assert_eq!(lints(src).unwrap(), vec![]);
+        // a global read in one function, a local of the same name in the next (and back)
+        let src = "def f():\n    return z\n\ndef g():\n    z = 1\n    return z\n\ndef h():\n    return z\n";
+        assert_eq!(lints(src).unwrap(), vec![]);
+        // a function that ended its path, then one whose branch assigns on one side only
+        let src = "def f():\n    return 1\n\ndef g(b):\n    if b:\n        x = 1\n    return x\n";
+        assert_eq!(lints(src).unwrap(), vec![maybe("x")]);
+    }
+
     #[test]
     fn a_name_assigned_on_one_branch_only_is_maybe_undefined() {
         let src = "def f(b):\n    if b:\n        x = 1\n    return x\n";
