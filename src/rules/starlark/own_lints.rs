@@ -530,8 +530,8 @@ impl<'a> Names<'a> {
         local.clear();
         last_set.clear();
         *abort = None;
-        undo.clear();
-        *open = 0;
+        // a scope's branches are closed before it is: their log is empty already
+        debug_assert!(undo.is_empty() && *open == 0, "a branch left open");
         self.spare.push(scope);
     }
 
