@@ -938,7 +938,8 @@ mod tests {
     #[test]
     fn each_function_starts_from_an_empty_scope() {
         let unassigned = |n: &str| ("using-unassigned".to_string(), format!("Use of unassigned variable `{n}`"));
-        let maybe = |n: &str| ("using-maybe-undefined".to_string(), format!("Use of potentially undefined variable `{n}`"));
+        let maybe =
+            |n: &str| ("using-maybe-undefined".to_string(), format!("Use of potentially undefined variable `{n}`"));
         let src = "def f(b):\n    x = 1\n    if b:\n        y = 1\n    return [x, y]\n\ndef g():\n    print(x)\n    x = 2\n    return [x, y]\n";
         assert_eq!(lints(src).unwrap(), vec![maybe("y"), unassigned("x")]);
         // the same lambdas and comprehensions one after the other
