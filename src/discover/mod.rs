@@ -122,7 +122,8 @@ pub fn config_layers_with_local(dir: &Path) -> Vec<PathBuf> {
     with_local(dir, config_layers(dir))
 }
 
-fn with_local(dir: &Path, mut layers: Vec<PathBuf>) -> Vec<PathBuf> {
+/// `layers` of `dir` ([`config_layers`]) followed by its `.buckconfig.local`.
+pub(crate) fn with_local(dir: &Path, mut layers: Vec<PathBuf>) -> Vec<PathBuf> {
     layers.push(dir.join(".buckconfig.local"));
     layers
 }

@@ -348,9 +348,6 @@ pub fn options(
 /// ([`crate::discover::config_layers_with_local`]), later entries winning.
 fn config_of(project: &Project) -> ConfigMap {
     let mut map = ConfigMap::new();
-    if project.root.is_none() {
-        return map;
-    }
     for path in project.root_layers_with_local() {
         let Some(id) = project.file_at(&path) else { continue };
         if let Some(Facts::BuckConfig(cfg)) = project.facts.get(&id) {

@@ -251,11 +251,10 @@ impl Project {
     /// [`Project::root_layers`] and `.buckconfig.local`
     /// ([`crate::discover::config_layers_with_local`]).
     pub fn root_layers_with_local(&self) -> Vec<PathBuf> {
-        let mut v = self.root_layers.to_vec();
-        if let Some(root) = &self.root {
-            v.push(root.join(".buckconfig.local"));
+        match &self.root {
+            Some(root) => crate::discover::with_local(root, self.root_layers.to_vec()),
+            None => Vec::new(),
         }
-        v
     }
 
     fn load_cells(&mut self) {
