@@ -79,6 +79,20 @@ impl Files {
         id
     }
 
+    /// Append a file taken from another [`Files`] ([`Files::into_entries`]) under a new id,
+    /// with what it holds (its text, its `@nolint` mark).
+    pub fn push_entry(&mut self, mut entry: FileEntry) -> FileId {
+        let id = FileId(self.entries.len() as u32);
+        entry.id = id;
+        self.entries.push(entry);
+        id
+    }
+
+    /// The files, by id (an entry's index is its id).
+    pub fn into_entries(self) -> Vec<FileEntry> {
+        self.entries
+    }
+
     /// Restrict the findings of the files below any of `roots`.
     pub fn restrict_below(&mut self, roots: &[PathBuf], r: Restrict) {
         for e in &mut self.entries {

@@ -293,8 +293,23 @@ pub struct DiscoverOptions<'a> {
     pub regular_files: Option<&'a KnownFiles>,
 }
 
-/// Absolute, normalized paths known to be regular files.
-pub type KnownFiles = rustc_hash::FxHashSet<PathBuf>;
+/// Absolute, normalized paths known to be regular files, by their bytes: a pre-commit run
+/// names thousands, and `Path`'s own hash goes component by component (normalised paths
+/// are equal exactly when their bytes are).
+#[derive(Debug, Default, Clone)]
+pub struct KnownFiles(rustc_hash::FxHashSet<std::ffi::OsString>);
+
+impl KnownFiles {
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0.contains(path.as_os_str())
+    }
+}
+
+impl FromIterator<PathBuf> for KnownFiles {
+    fn from_iter<I: IntoIterator<Item = PathBuf>>(paths: I) -> Self {
+        KnownFiles(paths.into_iter().map(PathBuf::into_os_string).collect())
+    }
+}
 
 /// Compiled `[project] ignore` or `--exclude` patterns. A bare name (no `/`, no glob
 /// metacharacter) matches itself and everything below it, anywhere: it is tested against the

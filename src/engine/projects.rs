@@ -149,32 +149,32 @@ impl FileSink for Buffer {
 }
 
 /// Append another run's result: its files get new ids, and every span of its findings follows.
-/// `known` indexes `acc`'s files by path (filled on first use; pass the same map each time).
-pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut FxMap<PathBuf, FileId>) {
-    let mut map: FxMap<FileId, FileId> = FxMap::default();
-    // the merged files by path, kept across merges (a lookup per file, not a scan)
+/// `known` indexes `acc`'s files by the bytes of their (normalised) paths: filled on first
+/// use; pass the same map each time. The merge runs alone after the projects' runs, so it
+/// moves the other run's files rather than copying them, and hashes a path's bytes in one go
+/// (`Path`'s own hash goes component by component).
+pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut FxMap<std::ffi::OsString, FileId>) {
     if known.is_empty() {
-        known.extend(acc.files.iter().map(|f| (f.path.clone(), f.id)));
+        known.extend(acc.files.iter().map(|f| (f.path.as_os_str().to_owned(), f.id)));
     }
-    for f in other.files.iter() {
-        let id = match known.get(&f.path) {
+    // the other run's ids are the indexes of its files
+    let mut map: Vec<FileId> = Vec::with_capacity(other.files.len());
+    for f in other.files.into_entries() {
+        let id = match known.get(f.path.as_os_str()) {
             Some(id) => *id,
             None => {
-                let id = acc.files.add(f.path.clone(), f.display.clone(), f.kind, f.reported);
-                known.insert(f.path.clone(), id);
-                acc.files.restrict(&[id], f.restrict);
+                let key = f.path.as_os_str().to_owned();
                 // a text the run kept (an editor's buffer, a file with findings) goes along; the
                 // others are read from disk if a report needs them, not now
-                if let Some((t, index)) = other.files.loaded_text(f.id) {
-                    acc.files.set_loaded_text(id, t, index);
-                }
+                let id = acc.files.push_entry(f);
+                known.insert(key, id);
                 id
             }
         };
-        map.insert(f.id, id);
+        map.push(id);
     }
     let remap = |s: &mut Span| {
-        if let Some(id) = map.get(&s.file) {
+        if let Some(id) = map.get(s.file.0 as usize) {
             s.file = *id;
         }
     };
