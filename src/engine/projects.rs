@@ -199,3 +199,66 @@ pub(super) fn absorb(acc: &mut RunResult, other: RunResult, known: &mut FxMap<st
         acc.root = other.root;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(files: &[(&str, bool)], findings: &[(u32, u32)]) -> RunResult {
+        let mut f = Files::new();
+        for (p, reported) in files {
+            f.add(PathBuf::from(p), p.trim_start_matches("/r/").to_string(), FileKind::Build, *reported);
+        }
+        let diagnostics = findings
+            .iter()
+            .map(|&(file, start)| {
+                Diagnostic::new(
+                    crate::rules::Rule::SyntaxError,
+                    Severity::Error,
+                    Span { file: FileId(file), start, end: start + 1 },
+                    "x",
+                )
+            })
+            .collect();
+        RunResult {
+            files: f,
+            diagnostics,
+            streamed: Vec::new(),
+            files_checked: files.iter().filter(|(_, r)| *r).count(),
+            root: None,
+            io_errors: Vec::new(),
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn absorb_renumbers_files_and_keeps_one_entry_per_path() {
+        let mut acc = run(&[("/r/a/BUCK", true), ("/r/shared/defs.bzl", false)], &[(0, 1)]);
+        // the other run names the shared file too, and a file of its own
+        let mut other = run(&[("/r/b/BUCK", true), ("/r/shared/defs.bzl", true)], &[(0, 2), (1, 3)]);
+        other.files.set_text(FileId(0), Arc::from("b's text"));
+        other.files.restrict(&[FileId(0)], Restrict::Dependency);
+        let mut known = FxMap::default();
+        absorb(&mut acc, other, &mut known);
+
+        let paths: Vec<&str> = acc.files.iter().map(|f| f.path.to_str().unwrap()).collect();
+        assert_eq!(paths, ["/r/a/BUCK", "/r/shared/defs.bzl", "/r/b/BUCK"]);
+        assert!(acc.files.iter().enumerate().all(|(i, f)| f.id == FileId(i as u32)));
+        // the other run's findings point at the merged ids: its own file is new (2), the
+        // shared one is the first run's entry (1)
+        let spans: Vec<(u32, u32)> = acc.diagnostics.iter().map(|d| (d.primary.file.0, d.primary.start)).collect();
+        assert_eq!(spans, [(0, 1), (2, 2), (1, 3)]);
+        // what a moved file held goes along
+        let b = acc.files.get(FileId(2));
+        assert_eq!(b.display, "b/BUCK");
+        assert_eq!(b.restrict, Restrict::Dependency);
+        assert_eq!(acc.files.loaded_text(FileId(2)).map(|(t, _)| t.to_string()).as_deref(), Some("b's text"));
+
+        // a third run: the map filled by the first merge still finds the shared paths
+        let third = run(&[("/r/b/BUCK", true)], &[(0, 4)]);
+        absorb(&mut acc, third, &mut known);
+        assert_eq!(acc.files.len(), 3);
+        assert_eq!(acc.diagnostics.last().map(|d| d.primary.file), Some(FileId(2)));
+    }
+}
