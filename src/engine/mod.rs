@@ -467,7 +467,6 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
             (r, (i == 0).then_some(p), buffer.into_batches())
         })
         .collect();
-    let t_tail = std::time::Instant::now();
     let hand_over = |r: &RunResult, batches: Vec<Vec<Diagnostic>>| {
         if let Some(sink) = sink {
             for b in batches {
@@ -488,9 +487,6 @@ fn run_model(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>
     drop_in_background((groups, prewalked));
     phase.done("runs of the projects");
     let p = first_project.expect("the first group keeps its project");
-    if std::env::var_os("TAILT").is_some() {
-        eprintln!("tail {:?}", t_tail.elapsed());
-    }
     sort_dedup(&mut acc.diagnostics, &acc.files);
     (acc, p)
 }
