@@ -65,9 +65,8 @@ impl Files {
     }
 
     pub fn add(&mut self, path: PathBuf, display: String, kind: FileKind, reported: bool) -> FileId {
-        let id = FileId(self.entries.len() as u32);
-        self.entries.push(FileEntry {
-            id,
+        self.push_entry(FileEntry {
+            id: FileId(0),
             path,
             display,
             kind,
@@ -75,12 +74,11 @@ impl Files {
             restrict: Restrict::None,
             nolint: Default::default(),
             text: OnceLock::new(),
-        });
-        id
+        })
     }
 
-    /// Append a file taken from another [`Files`] ([`Files::into_entries`]) under a new id,
-    /// with what it holds (its text, its `@nolint` mark).
+    /// Append a file under a new id: a new one ([`Files::add`]), or one taken from another
+    /// [`Files`] ([`Files::into_entries`]) with what it holds (its text, its `@nolint` mark).
     pub fn push_entry(&mut self, mut entry: FileEntry) -> FileId {
         let id = FileId(self.entries.len() as u32);
         entry.id = id;
@@ -137,17 +135,6 @@ impl Files {
     pub fn set_text(&self, id: FileId, text: Arc<str>) {
         let idx = LineIndex::new(&text);
         let _ = self.get(id).text.set(Some((text, idx)));
-    }
-
-    /// The file's text and line index if they are loaded (kept, or read for a report), without
-    /// reading the file.
-    pub fn loaded_text(&self, id: FileId) -> Option<(Arc<str>, LineIndex)> {
-        self.get(id).text.get().and_then(|t| t.clone())
-    }
-
-    /// Keep a text with its line index (from [`Files::loaded_text`] of another run).
-    pub fn set_loaded_text(&self, id: FileId, text: Arc<str>, index: LineIndex) {
-        let _ = self.get(id).text.set(Some((text, index)));
     }
 
     /// The file's text, reading it from disk if it was not kept.
