@@ -328,12 +328,18 @@ impl Suppressions {
     }
 }
 
-/// `unused-suppression` findings for the directives that suppressed nothing.
+/// `unused-suppression` findings for the directives that suppressed nothing. `partial`: the
+/// run looked its context up ([`crate::model::Project::partial_context`]), so a rule other
+/// than a Starlark lint or a meta rule may have stayed silent for want of context: its
+/// suppressions are not judged.
 pub fn unused<S: std::hash::BuildHasher>(
     supps: &HashMap<FileId, Suppressions, S>,
     files: &Files,
     settings: &Settings,
+    partial: bool,
 ) -> Vec<Diagnostic> {
+    use registry::Category;
+    let judged = |r: &registry::RuleMeta| !partial || matches!(r.category, Category::Starlark | Category::Meta);
     let mut out = Vec::new();
     if !settings.is_enabled(crate::rules::Rule::UnusedSuppression) {
         return out;
@@ -374,7 +380,11 @@ pub fn unused<S: std::hash::BuildHasher>(
                         && match &i.selector {
                             None => true,
                             // only report rules that actually ran on this file
-                            Some(sel) => registry::RULES.iter().any(|r| sel.matches(r) && settings.is_enabled(r.rule)),
+                            Some(sel) => {
+                                let ran = |r: &&registry::RuleMeta| sel.matches(r) && settings.is_enabled(r.rule);
+                                registry::RULES.iter().any(|r| ran(&r))
+                                    && registry::RULES.iter().filter(ran).all(judged)
+                            }
                         }
                 })
                 .collect();

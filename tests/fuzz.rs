@@ -108,6 +108,7 @@ fn fuzz_starlark_lint() {
             crate_cache: None,
             sequential_walk: false,
             regular_files: None,
+            targeted_context: false,
             known_root: None,
             prewalked: None,
             paths: vec![file.clone()],

@@ -16,6 +16,7 @@ fn load(dir: &std::path::Path) -> buck_lint::engine::Analysis {
             crate_cache: None,
             sequential_walk: false,
             regular_files: None,
+            targeted_context: false,
             known_root: None,
             prewalked: None,
             paths: vec![".".into()],

@@ -56,7 +56,7 @@ pub fn parse_checked(kind: FileKind, text: &str) -> bool {
 
 /// Run options that lint `file`, replaced by `text` in memory.
 fn overlay(file: &std::path::Path, text: &str) -> RunOptions {
-    RunOptions { crate_cache: None, sequential_walk: false, known_root: None, prewalked: None, regular_files: None,
+    RunOptions { crate_cache: None, sequential_walk: false, known_root: None, prewalked: None, regular_files: None, targeted_context: false,
         paths: vec![file.to_path_buf()],
         stdin: None,
         force_exclude: false,

@@ -204,6 +204,7 @@ fn write_mode(
                 crate_cache: None,
                 sequential_walk: false,
                 regular_files: None,
+                targeted_context: opts.targeted_context,
                 known_root: None,
                 prewalked: None,
                 paths: opts.paths.clone(),

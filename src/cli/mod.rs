@@ -149,6 +149,12 @@ pub struct CheckArgs {
     /// Apply --exclude and [project] ignore even to paths named on the command line.
     #[arg(long)]
     pub force_exclude: bool,
+    /// Walk the whole project for context even when only files are named. By default such a
+    /// run reads only what its files lead to (configuration, referenced packages, loaded
+    /// files, their Reindeer projects); this also finds a `reindeer.toml` that is not above
+    /// the files and `.bzl` files nothing named loads.
+    #[arg(long)]
+    pub full_context: bool,
     /// Lowest severity that fails the run (default: warning).
     #[arg(long, value_enum)]
     pub fail_on: Option<Level>,
@@ -456,6 +462,7 @@ fn check(mut a: CheckArgs) -> i32 {
         crate_cache: None,
         sequential_walk: false,
         regular_files: Some(std::sync::Arc::new(regular)),
+        targeted_context: !a.full_context,
         known_root: None,
         prewalked: None,
         paths: a.paths.clone(),

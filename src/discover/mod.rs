@@ -270,6 +270,9 @@ pub struct Discovery {
     pub errors: Vec<(PathBuf, String)>,
     /// Files skipped with a warning (dangling or looping symbolic links), with the reason.
     pub skipped: Vec<(PathBuf, String)>,
+    /// The project root was not walked: only its own directory was listed
+    /// ([`DiscoverOptions::targeted`]).
+    pub targeted: bool,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -291,6 +294,10 @@ pub struct DiscoverOptions<'a> {
     pub prewalked: Option<&'a Prewalked>,
     /// Named paths known to be regular files ([`crate::engine::RunOptions::regular_files`]).
     pub regular_files: Option<&'a KnownFiles>,
+    /// When every path named is a file: do not walk the project root for context, only list
+    /// the root directory itself and its `.buckconfig.d/` ([`walk_context`] then adds the
+    /// context the engine looks up: see [`crate::engine::RunOptions::targeted_context`]).
+    pub targeted: bool,
 }
 
 /// Absolute, normalized paths known to be regular files, by their bytes: a pre-commit run
@@ -479,10 +486,24 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
             Err(e) => errors.lock().unwrap().push((p.clone(), e.to_string())),
         }
     }
-    // The project root is walked for context; asked-for directories are reported.
+    // The project root is walked for context; asked-for directories are reported. A run
+    // that names only files and looks its context up lists the root directory alone.
+    let targeted = opts.targeted && walk_roots.is_empty() && root.is_some();
+    out.targeted = targeted;
     let mut roots: Vec<PathBuf> = walk_roots.clone();
     if let Some(r) = &root {
-        if !roots.iter().any(|x| x == r) {
+        if targeted {
+            let layers = match opts.prewalked {
+                Some(p) => p.config_files.layers(r).to_vec(),
+                None => config_layers(r),
+            };
+            let mut f = found.lock().unwrap();
+            f.extend(list_context(r, r, &out.root_config, opts.exclude));
+            let d = r.join(".buckconfig.d");
+            for layer in layers.into_iter().filter(|l| l.starts_with(&d)) {
+                f.push(Found { path: layer, kind: FileKind::BuckConfig, reported: false });
+            }
+        } else if !roots.iter().any(|x| x == r) {
             roots.push(r.clone());
         }
     }
@@ -510,7 +531,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         };
         let names = &out.root_config.build_file_names;
         let walked = opts.prewalked.and_then(|p| p.walk_of(&walk_root, &filters)).unwrap_or_else(|| {
-            walk::walk(&walk_root, &filters, opts.sequential, names, &[], opts.prewalked.map(|p| &p.ancestors))
+            walk::walk(&walk_root, &filters, opts.sequential, names, &[], opts.prewalked.map(|p| &p.ancestors), None)
         });
         saw_linked_dir |= walked.saw_linked_dir;
         let mut f = found.lock().unwrap();
@@ -553,6 +574,84 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     let mut sk = skipped.into_inner().unwrap();
     sk.sort();
     out.skipped = sk;
+    out
+}
+
+/// The context files below `dir` (to `max_depth`; `None`: all the way down) that the walk of
+/// the project root at `root` would find: the same ignore files, `[project] ignore`,
+/// `--exclude`, hidden entries and `buck-out`. Nothing is reported. For the runs that look
+/// their context up ([`DiscoverOptions::targeted`]): the root directory itself, the
+/// toolchains cell, a Reindeer project's third-party directory.
+pub fn walk_context(
+    dir: &Path,
+    root: &Path,
+    root_config: &RootConfig,
+    exclude: &[String],
+    max_depth: Option<usize>,
+) -> Discovery {
+    let filters =
+        walk::Filters { base: root, named_excluded: false, project_ignore: &root_config.project_ignore, exclude };
+    let names = &root_config.build_file_names;
+    let walked = walk::walk(dir, &filters, true, names, &[], None, max_depth);
+    let mut out = Discovery { root: Some(root.to_path_buf()), ..Default::default() };
+    for w in walked.files {
+        let Some(kind) = classify(&w.path, names) else { continue };
+        if w.unfollowed_link && !w.path.is_file() {
+            continue;
+        }
+        out.files.push(Found { path: w.path, kind, reported: false });
+    }
+    out.errors = walked.errors;
+    out.skipped = walked.skipped;
+    out
+}
+
+/// Whether the walk of the project root at `root` would leave `path` out by its name alone
+/// (a hidden entry other than the configuration files, `buck-out`, a match of `[project]
+/// ignore` or `--exclude` at or above it), or `path` lies outside the root. The ignore files
+/// are not consulted: Buck2 reads what they name.
+pub fn pruned_by_name(path: &Path, root: &Path, root_config: &RootConfig, exclude: &[String]) -> bool {
+    let Some(rel) = strip_dir(path, root) else { return true };
+    let (pi, ex) = (build_patterns(&root_config.project_ignore), build_patterns(exclude));
+    let mut prefix = String::new();
+    for c in rel.components() {
+        let name = c.as_os_str().to_string_lossy();
+        if (name.starts_with('.') && !HIDDEN_ALLOWED.contains(&name.as_ref())) || name == "buck-out" {
+            return true;
+        }
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(&name);
+        if pi.is_match(&prefix) || ex.is_match(&prefix) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The context files in `dir` itself (not below it) that the walk of the root at `root`
+/// would keep by their names ([`pruned_by_name`]; the ignore files are not read).
+pub fn list_context(dir: &Path, root: &Path, root_config: &RootConfig, exclude: &[String]) -> Vec<Found> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<Found> = rd
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            let kind = classify(&path, &root_config.build_file_names)?;
+            // follows symbolic links, as the walk does
+            let is_file = match e.file_type().ok()? {
+                t if t.is_symlink() => path.is_file(),
+                t => t.is_file(),
+            };
+            (is_file && !pruned_by_name(&path, root, root_config, exclude)).then_some(Found {
+                path,
+                kind,
+                reported: false,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| path_cmp(&a.path, &b.path));
     out
 }
 

@@ -66,10 +66,12 @@ pub(super) fn walk(
     names: &[String],
     watch: &[PathBuf],
     memo: Option<&AncestorMemo>,
+    max_depth: Option<usize>,
 ) -> Walked {
     let watch = std::sync::Arc::new(Watch::new(watch));
     let mut wb = ignore::WalkBuilder::new(root);
-    wb.hidden(false)
+    wb.max_depth(max_depth)
+        .hidden(false)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
@@ -403,8 +405,13 @@ pub struct PrewalkProject<'a> {
 
 /// Read every project root's discovery configuration, and walk each outermost root that
 /// has other project roots below it once, as its own discovery would (see the module docs).
-/// `read` reads a configuration file (an editor's unsaved buffer first).
-pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Prewalked {
+/// `read` reads a configuration file (an editor's unsaved buffer first). `walk_roots`:
+/// `false` reads the configurations only (a run that looks its context up walks no root).
+pub fn prewalk(
+    projects: &[PrewalkProject<'_>],
+    read: &(dyn Fn(&Path) -> Option<String> + Sync),
+    walk_roots: bool,
+) -> Prewalked {
     use rayon::prelude::*;
     let config_files = super::ConfigMemo::default();
     let configs: HashMap<PathBuf, RootConfig> = projects
@@ -423,7 +430,7 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
     let mut roots: Vec<&PrewalkProject<'_>> = projects.iter().collect();
     roots.sort_by(|a, b| super::path_cmp(a.root, b.root));
     roots.dedup_by(|later, kept| later.root == kept.root);
-    let mut i = 0;
+    let mut i = if walk_roots { 0 } else { roots.len() };
     while i < roots.len() {
         let p = roots[i];
         let end = i + 1 + roots[i + 1..].iter().take_while(|o| super::is_within(o.root, p.root)).count();
@@ -444,7 +451,7 @@ pub fn prewalk(projects: &[PrewalkProject<'_>], read: &(dyn Fn(&Path) -> Option<
         let watch: Vec<PathBuf> = inner.iter().map(|o| o.root.to_path_buf()).collect();
         let pi = &configs[p.root].project_ignore;
         let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
-        walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors)));
+        walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors), None));
     }
     Prewalked { walks, configs, ancestors, config_files }
 }
@@ -471,6 +478,7 @@ mod tests {
             known_root: Some(Some(root)),
             prewalked: pre,
             regular_files: None,
+            targeted: false,
         })
     }
 
@@ -504,6 +512,7 @@ mod tests {
             known_root: Some(Some(&root)),
             prewalked: None,
             regular_files,
+            targeted: false,
         };
         let told = discover(&opts(Some(&known)));
         assert!(told.files.iter().any(|f| f.path == gone && f.reported), "{:?}", summary(&told));
@@ -585,7 +594,7 @@ mod tests {
         let projects: Vec<PrewalkProject<'_>> =
             roots.iter().map(|root| PrewalkProject { root, exclude: &exclude }).collect();
         let read = |p: &Path| std::fs::read_to_string(p).ok();
-        let pre = prewalk(&projects, &read);
+        let pre = prewalk(&projects, &read, true);
         for root in &roots {
             let paths = vec![root.join("BUCK")];
             let own = run(&paths, root, &exclude, None);

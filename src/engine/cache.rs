@@ -170,6 +170,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
         prewalked: None,
         regular_files: None,
+        targeted: false,
     });
     if !disc.errors.is_empty() {
         return None;

@@ -119,26 +119,23 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
     }
     // Starlark: loaders of changed .bzl files (transitively), referrers of changed packages
     let starlark: Vec<&crate::files::FileEntry> = reported.iter().filter(|f| f.kind.is_starlark()).copied().collect();
-    let all_files: FxMap<&Path, FileId> = sel.files.iter().map(|f| (f.path.as_path(), f.id)).collect();
-    let build_files: FxMap<&Path, FileId> =
-        sel.files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
-    let build_dirs = super::select::build_dirs(&build_files);
+    let index = super::lookup::Index::of(&sel.files);
     let modules = Modules::default();
     let mut queue: Vec<PathBuf> =
         changed.iter().filter(|p| p.extension().is_some_and(|e| e == "bzl" || e == "bxl")).cloned().collect();
     let mut seen: std::collections::HashSet<PathBuf> = queue.iter().cloned().collect();
     while let Some(bzl) = queue.pop() {
         let Some(name) = bzl.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
-        let target_id = all_files.get(bzl.as_path()).copied();
+        let target_id = index.file(&bzl);
         for f in &starlark {
             if f.path == bzl || !modules.text(f).contains(name.as_str()) {
                 continue;
             }
             let Some(m) = modules.module(f) else { continue };
-            let mut loaded = Vec::new();
-            loaded_files(&m, &f.path, &sel.cells, &all_files, &mut loaded);
+            let mut loaded = Refs::default();
+            loaded_files(&m, &f.path, &sel.cells, &index, &mut loaded);
             let loads_it = match target_id {
-                Some(id) => loaded.contains(&id),
+                Some(id) => loaded.known.contains(&id),
                 // deleted: compare the load's resolved path by name
                 None => m
                     .loads
@@ -168,10 +165,10 @@ pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Resul
                 continue;
             }
             let Some(m) = modules.module(f) else { continue };
-            let mut refs = Vec::new();
-            referenced_build_files(&m, &f.path, &sel.cells, &build_dirs, &mut refs);
-            let hit = match build_files.get(p.as_path()) {
-                Some(id) => refs.contains(id),
+            let mut refs = Refs::default();
+            referenced_build_files(&m, &f.path, &sel.cells, &index, &mut refs);
+            let hit = match index.file(p).filter(|id| sel.files.get(*id).kind == FileKind::Build) {
+                Some(id) => refs.known.contains(&id),
                 None => true,
             };
             if hit {

@@ -14,6 +14,8 @@ pub(super) struct FileOutput {
     pub(super) keep_text: Option<Arc<str>>,
     /// A build file's syntax tree for the loading phase (see [`Shared::ast_budget`]).
     pub(super) eval_ast: Option<crate::model::loading::KeptAst>,
+    /// A build file that Reindeer generated ([`Shared::detect_generated`] only).
+    pub(super) reindeer_generated: bool,
 }
 
 /// A `@nolint` marker in a comment of the file's header (the comment lines before the first
@@ -68,6 +70,7 @@ pub(super) fn process_isolated(entry: &crate::files::FileEntry, shared: &Shared<
             suppressions: Suppressions::default(),
             keep_text: None,
             eval_ast: None,
+            reindeer_generated: false,
         },
     }
 }
@@ -80,6 +83,9 @@ pub(super) struct Shared<'a> {
     pub(super) third_party_dirs: &'a [PathBuf],
     /// Skip context-only `.bzl` files that contain nothing cross-file rules read.
     pub(super) prefilter: bool,
+    /// Tell the build files that Reindeer generated ([`FileOutput::reindeer_generated`]): the
+    /// run looks its context up ([`super::lookup`]).
+    pub(super) detect_generated: bool,
     /// Crate names of the env-embedding table (their `env`/`features` are kept everywhere).
     pub(super) embedding_crates: Vec<String>,
     /// Bytes of build-file text whose syntax trees may still be kept for the loading phase
@@ -130,6 +136,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
                     suppressions: Suppressions::default(),
                     keep_text: Some(Arc::from("")),
                     eval_ast: None,
+                    reindeer_generated: false,
                 };
             }
         },
@@ -150,6 +157,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
                 suppressions: Suppressions::default(),
                 keep_text: Some(lossy),
                 eval_ast: None,
+                reindeer_generated: false,
             };
         }
     };
@@ -164,8 +172,11 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
             suppressions: Suppressions::default(),
             keep_text: None,
             eval_ast: None,
+            reindeer_generated: false,
         };
     }
+    let reindeer_generated =
+        shared.detect_generated && kind == FileKind::Build && crate::model::reindeer::generated_header(&text);
     let outcome = parse::parse(kind, display, &text);
     let source = SourceFile::new(id, path.to_path_buf(), display.to_string(), kind, text.clone());
     let mut diagnostics: Vec<Diagnostic> = outcome
@@ -224,7 +235,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
         } else {
             None
         };
-    FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text, eval_ast }
+    FileOutput { diagnostics, facts, streamed_io_error: None, suppressions, keep_text, eval_ast, reindeer_generated }
 }
 
 /// Hooks for tests that need a crash or a failed read (`tests/cli.rs`, `tests/hostile.rs`,

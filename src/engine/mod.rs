@@ -27,6 +27,7 @@ mod cache;
 mod changed;
 pub use cache::{CacheOutcome, run_cached};
 mod file;
+mod lookup;
 mod projects;
 mod select;
 pub use changed::{ChangedSet, changed_since};
@@ -62,6 +63,13 @@ pub struct RunOptions {
     /// CLI checks every named path): the project split and discovery take its word instead
     /// of asking the file system again. `None`: they look for themselves.
     pub regular_files: Option<Arc<discover::KnownFiles>>,
+    /// When every path named is a file, look the context up instead of walking the project
+    /// root: the root directory and its configuration, the packages that labels reference,
+    /// the files that `load()` reaches, the toolchains cell, and the Reindeer projects of the
+    /// named files and of the Reindeer-generated build files reached (walked whole). A
+    /// pre-commit run over a few files of a large repository then reads what those files
+    /// lead to, not the repository. `false`: the root is walked (the editor and the fixer).
+    pub targeted_context: bool,
 }
 
 /// Receives the final findings of each reported file (filtered, suppressed, sorted) as soon as
@@ -273,7 +281,8 @@ fn sort_dedup(diags: &mut Vec<Diagnostic>, files: &Files) {
 fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSink>) -> Analysis {
     let mut phase = Phase::start();
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let Selected { disc, files, overlays, third_party_dirs, cells, root_config } = select(opts, settings, &cwd);
+    let Selected { disc, mut files, overlays, mut third_party_dirs, cells, root_config, mut lookup } =
+        select(opts, settings, &cwd);
     phase.done("discovery");
     let mut io_errors: Vec<(String, String)> =
         disc.errors.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
@@ -283,25 +292,32 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     // files, `PACKAGE` files); then the build files of packages that processed build files
     // reference by label, until nothing new is referenced. A whole-repository run
     // processes everything in the first wave; a single-file run parses only what it needs.
+    // A run that looks its context up ([`lookup`]) also adds the files it finds on the way.
     let mut processed = vec![false; files.len()];
     let mut wave: Vec<FileId> = files
         .iter()
         .filter(|f| f.reported || f.kind != FileKind::Build || third_party_dirs.iter().any(|d| f.path.starts_with(d)))
         .map(|f| f.id)
         .collect();
-    let build_files: FxMap<&Path, FileId> =
-        files.iter().filter(|f| f.kind == FileKind::Build).map(|f| (f.path.as_path(), f.id)).collect();
-    let all_files: FxMap<&Path, FileId> = files.iter().map(|f| (f.path.as_path(), f.id)).collect();
+    let mut index = lookup::Index::of(&files);
     // Toolchains (e.g. `system_rust_toolchain(...)`) are declared, not referenced: load the
     // build files of the `toolchains` cell up front.
     if let Some(tc) = cells.root_of("toolchains").filter(|tc| Some(*tc) != disc.root.as_deref()) {
-        wave.extend(build_files.iter().filter(|(p, _)| p.starts_with(tc)).map(|(_, id)| *id));
+        wave.extend(files.iter().filter(|f| f.kind == FileKind::Build && f.path.starts_with(tc)).map(|f| f.id));
     }
     let mut outputs: Vec<(FileId, FileOutput)> = Vec::new();
     let ast_budget = std::sync::atomic::AtomicUsize::new(file::AST_BUDGET);
-    let build_dirs = select::build_dirs(&build_files);
-    if let Some(id) = execution_platforms_build_file(disc.root.as_deref(), &root_config, &cells, &build_dirs) {
-        wave.push(id);
+    let exec_platforms = execution_platforms_package(disc.root.as_deref(), &root_config, &cells);
+    if let Some(dir) = &exec_platforms {
+        match index.build_file_in(dir) {
+            Some(id) => wave.push(id),
+            None => {
+                if let Some(l) = lookup.as_mut() {
+                    let found: Vec<_> = l.package(dir).into_iter().collect();
+                    wave.extend(l.add(&mut files, &mut index, found));
+                }
+            }
+        }
     }
     // the knowledge tables, loaded once: pruning needs the env-embedding crates, the model all
     let data = crate::model::data::Data::load(&settings.data);
@@ -318,7 +334,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     });
     // Stream a reported file's own findings as soon as it is done (they do not depend on
     // other files); its suppressions keep track of what they suppressed.
-    let stream = |id: FileId, out: &mut FileOutput| {
+    let stream = |files: &Files, id: FileId, out: &mut FileOutput| {
         let Some(r) = &reorder else { return };
         if !files.get(id).reported {
             return;
@@ -328,59 +344,117 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
         }
         let mut diags = std::mem::take(&mut out.diagnostics);
         out.streamed_io_error = diags.iter().find(|d| d.rule == crate::rules::Rule::IoError).map(|d| d.message.clone());
-        finalize(&mut diags, &files, settings, &base);
+        finalize(&mut diags, files, settings, &base);
         diags.retain(|d| !out.suppressions.suppresses(d));
-        sort_dedup(&mut diags, &files);
-        r.push(&files, id, diags);
+        sort_dedup(&mut diags, files);
+        r.push(files, id, diags);
     };
+    // where each processed file's output is; a build file processed again (its Reindeer
+    // project was found after it) only renews its facts
+    let mut output_of: FxMap<FileId, usize> = FxMap::default();
+    let mut again: Vec<FileId> = Vec::new();
     let mut first = true;
     for _ in 0..64 {
+        processed.resize(files.len(), false);
         wave.retain(|id| !std::mem::replace(&mut processed[id.0 as usize], true));
+        wave.append(&mut again);
         if wave.is_empty() {
             break;
         }
         // Only the first wave skips `.bzl` files that cannot matter; files reached through
-        // `load()` or labels are always kept.
+        // `load()` or labels are always kept, but in a run that looks its context up, where
+        // every `.bzl` file not named is reached so (the walk's first wave held them all).
         let shared = Shared {
             overlays: &overlays,
             settings,
             third_party_dirs: &third_party_dirs,
-            prefilter: first,
+            prefilter: first || lookup.is_some(),
+            detect_generated: lookup.is_some(),
             embedding_crates: embedding_crates.clone(),
             ast_budget: &ast_budget,
         };
         first = false;
         // what a job's references can add to the next wave: nothing, when every (build) file
         // is processed by now (a whole-repository run, or a list naming every build file)
-        let any_build_left = build_files.values().any(|id| !processed[id.0 as usize]);
-        let any_file_left = processed.iter().any(|p| !p);
+        let any_build_left = lookup.is_some() || index.build_dirs.values().any(|id| !processed[id.0 as usize]);
+        let any_file_left = lookup.is_some() || processed.iter().any(|p| !p);
+        let (files_ref, index_ref, looking_up) = (&files, &index, lookup.is_some());
         // one job per file: files cost very different amounts and sit in path order, so the
         // costly ones cluster (a whole language's rules in the prelude); rayon's default
         // splitting would leave one thread with such a cluster while the other idles
-        // each job also lists the files its file references (packages by label, `load()`s)
-        let batch: Vec<(FileId, FileOutput, Vec<FileId>)> = wave
+        // each job also lists the files its file references (packages by label, `load()`s),
+        // and the ones it references that the run does not know yet
+        let batch: Vec<(FileId, FileOutput, Refs)> = wave
             .par_iter()
             .with_max_len(1)
             .map(|&id| {
-                let mut out = process_isolated(files.get(id), &shared);
-                stream(id, &mut out);
-                let mut refs = Vec::new();
+                let entry = files_ref.get(id);
+                let mut out = process_isolated(entry, &shared);
+                if !output_of.contains_key(&id) {
+                    stream(files_ref, id, &mut out);
+                }
+                let mut refs = Refs { record_misses: looking_up, ..Default::default() };
                 if let Some(Facts::Starlark(m)) = &out.facts {
-                    let path = &files.get(id).path;
-                    if any_build_left && files.get(id).kind == FileKind::Build {
-                        referenced_build_files(m, path, &cells, &build_dirs, &mut refs);
+                    if any_build_left && entry.kind == FileKind::Build {
+                        referenced_build_files(m, &entry.path, &cells, index_ref, &mut refs);
                     }
                     if any_file_left {
-                        loaded_files(m, path, &cells, &all_files, &mut refs);
+                        loaded_files(m, &entry.path, &cells, index_ref, &mut refs);
                     }
                 }
                 (id, out, refs)
             })
             .collect();
         let mut next = Vec::new();
+        // files the run did not know: the packages and loads reached (processed next), the
+        // Reindeer projects of generated build files (their context files and third-party
+        // build files are)
+        let mut reached = Vec::new();
+        let mut generated = Vec::new();
         for (id, out, refs) in batch {
-            next.extend(refs);
-            outputs.push((id, out));
+            next.extend(refs.known);
+            if let Some(l) = lookup.as_mut() {
+                reached.extend(refs.packages.iter().filter_map(|d| l.package(d)));
+                reached.extend(refs.loads.iter().filter_map(|p| l.loaded(p)));
+            }
+            if out.reindeer_generated && !third_party_dirs.iter().any(|d| files.get(id).path.starts_with(d)) {
+                generated.push(id);
+            }
+            match output_of.get(&id) {
+                Some(&i) => outputs[i].1.facts = out.facts,
+                None => {
+                    output_of.insert(id, outputs.len());
+                    outputs.push((id, out));
+                }
+            }
+        }
+        if let Some(l) = lookup.as_mut() {
+            next.extend(l.add(&mut files, &mut index, reached));
+            let mut projects = Vec::new();
+            for id in generated {
+                let path = files.get(id).path.clone();
+                projects.extend(l.generated(&path, &overlays));
+            }
+            let added = l.add(&mut files, &mut index, projects);
+            // the third-party build files of the Reindeer projects found keep their whole
+            // model: the ones processed already are processed again
+            let new: Vec<PathBuf> = l.third_party.iter().filter(|d| !third_party_dirs.contains(d)).cloned().collect();
+            if !new.is_empty() {
+                third_party_dirs.extend(new.iter().cloned());
+                again.extend(
+                    files
+                        .iter()
+                        .filter(|f| {
+                            f.kind == FileKind::Build && processed.get(f.id.0 as usize).copied().unwrap_or(false)
+                        })
+                        .filter(|f| new.iter().any(|d| f.path.starts_with(d)))
+                        .map(|f| f.id),
+                );
+            }
+            next.extend(added.into_iter().filter(|id| {
+                let f = files.get(*id);
+                f.kind != FileKind::Build || third_party_dirs.iter().any(|d| f.path.starts_with(d))
+            }));
         }
         wave = next;
     }
@@ -415,7 +489,8 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
 
     phase.done("collect");
     let root_layers = disc.root.as_deref().zip(opts.prewalked.as_deref()).map(|(r, p)| p.config_files.layers(r));
-    let project = Project::build(&files, facts, disc.root.clone(), root_layers, data);
+    let mut project = Project::build(&files, facts, disc.root.clone(), root_layers, data);
+    project.partial_context = lookup.is_some();
     phase.done("project model");
     let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
     let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();
@@ -574,7 +649,7 @@ fn run_project(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileSin
     finalize(&mut diagnostics, &files, settings, root.as_deref().unwrap_or(&cwd));
     diagnostics.retain(|d| !supps.get_mut(&d.primary.file).is_some_and(|s| s.suppresses(d)));
     supps.retain(|_, s| !s.is_empty());
-    diagnostics.extend(suppress::unused(&supps, &files, settings));
+    diagnostics.extend(suppress::unused(&supps, &files, settings, project.partial_context));
     sort_dedup(&mut diagnostics, &files);
     let files_checked = files.iter().filter(|f| f.reported).count();
     (RunResult { files, diagnostics, streamed, files_checked, root, io_errors, skipped, notes }, project)

@@ -86,6 +86,12 @@ pub(super) fn split(opts: &RunOptions, settings: &Settings) -> Vec<(RunOptions, 
 /// enclosing project's tree again.
 pub(super) fn prewalk(opts: &RunOptions, groups: &[(RunOptions, Settings)]) -> Option<Arc<discover::Prewalked>> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // a run that names only files walks no root: it looks its context up
+    let walk_roots = !(opts.targeted_context
+        && opts.paths.iter().all(|p| {
+            let abs = discover::normalize(&cwd.join(p));
+            opts.regular_files.as_ref().is_some_and(|k| k.contains(&abs)) || abs.is_file()
+        }));
     let overlays: HashMap<PathBuf, &String> =
         opts.overlays.iter().map(|(p, t)| (discover::normalize(&cwd.join(p)), t)).collect();
     let read = |p: &Path| overlays.get(p).map(|t| t.to_string()).or_else(|| std::fs::read_to_string(p).ok());
@@ -96,7 +102,7 @@ pub(super) fn prewalk(opts: &RunOptions, groups: &[(RunOptions, Settings)]) -> O
             Some(discover::PrewalkProject { root, exclude: &s.exclude })
         })
         .collect();
-    (projects.len() > 1).then(|| Arc::new(discover::prewalk(&projects, &read)))
+    (projects.len() > 1).then(|| Arc::new(discover::prewalk(&projects, &read, walk_roots)))
 }
 
 fn rel(path: &Path, base: &Path) -> String {

@@ -1,6 +1,7 @@
 //! File selection: which discovered files a run reads and reports on (Reindeer layouts,
 //! dependency cells, orphan fixups directories), and which build files a narrow run also
 //! needs (referenced packages, loaded `.bzl` files, the execution platforms' package).
+use super::lookup::Lookup;
 use super::*;
 
 /// Discovery and the engine's choice of files: what a run reads, and what it reports on.
@@ -13,6 +14,9 @@ pub(super) struct Selected {
     /// The root `.buckconfig`, parsed once for the file selection.
     /// The root's configuration files in layer order ([`crate::discover::config_layers`]).
     pub(super) root_config: Vec<crate::parse::buckconfig::BuckConfigFile>,
+    /// How a run that looks its context up finds more of it while it runs (`None`: the
+    /// project root was walked, every context file is known).
+    pub(super) lookup: Option<Lookup>,
 }
 
 pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Selected {
@@ -27,7 +31,7 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
     if let (Some(p), Some((_, text))) = (&stdin_path, &opts.stdin) {
         overlays.insert(p.clone(), text.clone());
     }
-    let disc = discover::discover(&DiscoverOptions {
+    let mut disc = discover::discover(&DiscoverOptions {
         paths: &paths,
         exclude: &settings.exclude,
         force_exclude: opts.force_exclude,
@@ -37,7 +41,33 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         known_root: opts.known_root.as_ref().map(|r| r.as_deref()),
         prewalked: opts.prewalked.as_deref(),
         regular_files: opts.regular_files.as_deref(),
+        targeted: opts.targeted_context,
     });
+    let root_config: Vec<crate::parse::buckconfig::BuckConfigFile> = match disc.root.as_deref() {
+        Some(root) => {
+            let memo = opts.prewalked.as_deref().map(|p| &p.config_files);
+            crate::model::cells::read_layers_with(root, &overlays, memo).into_iter().map(|(_, c)| c).collect()
+        }
+        None => Vec::new(),
+    };
+    let cells = match disc.root.as_deref() {
+        Some(root) => Cells::new(root, &root_config.iter().collect::<Vec<_>>()),
+        None => Cells::default(),
+    };
+    let mut lookup = match (&disc.root, disc.targeted) {
+        (Some(root), true) => Some(Lookup::new(root, &disc.root_config, &settings.exclude, cwd)),
+        _ => None,
+    };
+    if let Some(l) = lookup.as_mut() {
+        let mut more = l.initial_context(&disc.files, &cells, &overlays);
+        disc.files.append(&mut more);
+        disc.files.sort_by(|a, b| discover::path_cmp(&a.path, &b.path));
+        disc.files.dedup_by(|later, kept| {
+            let same = later.path == kept.path;
+            kept.reported |= same && later.reported;
+            same
+        });
+    }
     let mut files = Files::new();
     // Cargo.lock / Cargo.toml are only read next to a manifest a reindeer.toml names, or when asked for.
     let layouts = reindeer_layouts(&disc.files, &overlays);
@@ -56,24 +86,19 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         let display = crate::source::display_path(&f.path, cwd);
         files.add(f.path.clone(), display, f.kind, f.reported);
     }
-    let root_config: Vec<crate::parse::buckconfig::BuckConfigFile> = match disc.root.as_deref() {
-        Some(root) => {
-            let memo = opts.prewalked.as_deref().map(|p| &p.config_files);
-            crate::model::cells::read_layers_with(root, &overlays, memo).into_iter().map(|(_, c)| c).collect()
-        }
-        None => Vec::new(),
-    };
-    let cells = match disc.root.as_deref() {
-        Some(root) => Cells::new(root, &root_config.iter().collect::<Vec<_>>()),
-        None => Cells::default(),
-    };
     if !settings.lint_dependency_cells {
         let roots = dependency_roots(disc.root.as_deref(), &cells, settings, &paths, cwd);
         files.restrict_below(&roots, Restrict::Dependency);
+        if let Some(l) = lookup.as_mut() {
+            l.dependency_roots = roots;
+        }
+    }
+    if let Some(l) = lookup.as_mut() {
+        l.lock_dirs = lock_dirs;
     }
     let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(cwd));
     files.restrict(&orphans, Restrict::OrphanFixups);
-    Selected { disc, files, overlays, third_party_dirs, cells, root_config }
+    Selected { disc, files, overlays, third_party_dirs, cells, root_config, lookup }
 }
 
 /// A reported file: display path, kind, and which findings it may get.
@@ -169,34 +194,30 @@ pub(super) fn dependency_roots(
     out
 }
 
-/// The discovered build files by package directory (the first one where a directory has two).
-pub(super) fn build_dirs<'a>(build_files: &FxMap<&'a Path, FileId>) -> FxMap<&'a Path, FileId> {
-    let mut dirs: FxMap<&Path, FileId> = FxMap::default();
-    for (p, id) in build_files {
-        if let Some(d) = p.parent() {
-            let e = dirs.entry(d).or_insert(*id);
-            *e = (*e).min(*id);
-        }
-    }
-    dirs
+/// What a processed file references: the files the run knows, and (when it looks its
+/// context up, `record_misses`) the package directories and `load()` targets it does not.
+#[derive(Default)]
+pub(super) struct Refs {
+    pub(super) known: Vec<FileId>,
+    pub(super) packages: Vec<PathBuf>,
+    pub(super) loads: Vec<PathBuf>,
+    pub(super) record_misses: bool,
 }
 
-/// The build file of a label's package, if it is one of the discovered build files
-/// (`build_dirs`: see [`build_dirs`]).
-pub(super) fn package_build_file(
-    label: &str,
-    from_dir: &Path,
-    cells: &Cells,
-    build_dirs: &FxMap<&Path, FileId>,
-) -> Option<FileId> {
-    let dir = if label.starts_with(':') {
-        from_dir.to_path_buf()
-    } else {
-        let l = crate::model::label::Label::parse(label, "", "")?;
-        let root = cells.root_of(&l.cell).or_else(|| cells.root_of(""))?;
-        root.join(&l.package)
-    };
-    build_dirs.get(dir.as_path()).copied()
+/// The package directory of a label (relative ones: `from_dir`).
+fn package_dir(label: &str, from_dir: &Path, cells: &Cells) -> Option<PathBuf> {
+    if label.starts_with(':') {
+        return Some(from_dir.to_path_buf());
+    }
+    let l = crate::model::label::Label::parse(label, "", "")?;
+    let root = cells.root_of(&l.cell).or_else(|| cells.root_of(""))?;
+    // a package path is plain but for the odd `.` or empty component (normalising every
+    // label's path cost more than the lookup)
+    Some(match l.package.as_str() {
+        "" => root.to_path_buf(),
+        p if p.split('/').all(|c| !matches!(c, "" | "." | "..")) => root.join(p),
+        p => discover::normalize(&root.join(p)),
+    })
 }
 
 /// Build files of the packages a build file's targets reference by label.
@@ -204,8 +225,8 @@ pub(super) fn referenced_build_files(
     m: &crate::model::ir::Module,
     path: &Path,
     cells: &Cells,
-    build_dirs: &FxMap<&Path, FileId>,
-    out: &mut Vec<FileId>,
+    index: &lookup::Index,
+    out: &mut Refs,
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let mut seen_dirs: Vec<String> = Vec::new();
@@ -221,8 +242,11 @@ pub(super) fn referenced_build_files(
                 continue;
             }
             seen_dirs.push(key);
-            if let Some(id) = package_build_file(s, dir, cells, build_dirs) {
-                out.push(id);
+            let Some(pkg) = package_dir(s, dir, cells) else { continue };
+            match index.build_file_in(&pkg) {
+                Some(id) => out.known.push(id),
+                None if out.record_misses => out.packages.push(pkg),
+                None => {}
             }
         }
     }
@@ -233,8 +257,8 @@ pub(super) fn loaded_files(
     m: &crate::model::ir::Module,
     path: &Path,
     cells: &Cells,
-    all_files: &FxMap<&Path, FileId>,
-    out: &mut Vec<FileId>,
+    index: &lookup::Index,
+    out: &mut Refs,
 ) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     for load in &m.loads {
@@ -247,20 +271,22 @@ pub(super) fn loaded_files(
             let (pkg, file) = rest.split_once(':').unwrap_or_else(|| rest.rsplit_once('/').unwrap_or(("", rest)));
             root.join(pkg).join(file)
         };
-        if let Some(id) = all_files.get(discover::normalize(&target).as_path()) {
-            out.push(*id);
+        let target = discover::normalize(&target);
+        match index.file(&target) {
+            Some(id) => out.known.push(id),
+            None if out.record_misses => out.loads.push(target),
+            None => {}
         }
     }
 }
 
-/// The build file declaring `[build] execution_platforms`, so RE detection works in narrow runs.
-pub(super) fn execution_platforms_build_file(
+/// The package declaring `[build] execution_platforms`, so RE detection works in narrow runs.
+pub(super) fn execution_platforms_package(
     root: Option<&Path>,
     cfgs: &[crate::parse::buckconfig::BuckConfigFile],
     cells: &Cells,
-    build_dirs: &FxMap<&Path, FileId>,
-) -> Option<FileId> {
+) -> Option<PathBuf> {
     let root = root?;
     let v = cfgs.iter().rev().find_map(|c| c.value("build", "execution_platforms"))?.to_string();
-    package_build_file(&v, root, cells, build_dirs)
+    package_dir(&v, root, cells)
 }

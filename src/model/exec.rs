@@ -551,7 +551,8 @@ fn pipelining(project: &Project) -> Pipelining {
     }
     let _ = Facts::Starlark;
     Pipelining {
-        on: found == 0 || without.is_some(),
+        // no toolchain found: Buck2's defaults pipeline, unless the run did not look everywhere
+        on: (found == 0 && !project.partial_context) || without.is_some(),
         toolchain_without_switch: without,
         no_toolchain_found: found == 0,
     }

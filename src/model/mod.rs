@@ -109,6 +109,10 @@ pub struct Project {
     /// The loading phase's evaluation of build files (see [`loading`]; empty until the engine
     /// runs that phase).
     pub loaded: loading::Loaded,
+    /// The run looked its context up instead of walking the root
+    /// ([`crate::engine::RunOptions::targeted_context`]): files nothing named leads to are
+    /// not known, so "none anywhere" cannot be concluded.
+    pub partial_context: bool,
     exec: std::sync::OnceLock<exec::ExecFacts>,
     known_platforms: std::sync::OnceLock<Vec<fixups::PlatformSet>>,
     file_paths: HashMap<PathBuf, FileId>,
@@ -174,6 +178,7 @@ impl Project {
             data,
             sources: Default::default(),
             loaded: Default::default(),
+            partial_context: false,
             exec: std::sync::OnceLock::new(),
             known_platforms: std::sync::OnceLock::new(),
             file_paths: HashMap::with_capacity_and_hasher(files.len(), Default::default()),

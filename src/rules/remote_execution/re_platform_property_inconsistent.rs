@@ -117,6 +117,10 @@ impl Check for RePlatformPropertyInconsistent {
             if spellings.len() < 2 && provider_target.is_none_or(|(c, _)| spellings[0].0 == c) {
                 continue;
             }
+            // the majority of the executors the run knows: unsure when it did not look everywhere
+            if provider_target.is_none() && cx.project.partial_context {
+                continue;
+            }
             let majority = spellings.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))).map(|s| s.0).unwrap();
             let target = provider_target.map(|(c, _)| c).unwrap_or(majority);
             let target_at = idx

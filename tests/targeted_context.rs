@@ -1,0 +1,148 @@
+//! Runs that name only files look their context up instead of walking the project root
+//! (`RunOptions::targeted_context`, src/engine/lookup.rs): what they report must be what the
+//! same run with `--full-context` (the walk of the root) reports, but for the few judgements
+//! a partial view cannot make (they stay silent), and they must not read the rest of the
+//! tree.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Findings a run that did not look everywhere leaves out by design: `unused-suppression`
+/// of a cross-file rule, the majority spelling of `re-platform-property-inconsistent`, and
+/// `python-ext-unsupported-in-oss-prelude` when no Reindeer project is known.
+const PARTIAL_SILENT: [&str; 3] =
+    ["[unused-suppression]", "[re-platform-property-inconsistent]", "[python-ext-unsupported-in-oss-prelude]"];
+
+fn lines(s: &str) -> Vec<&str> {
+    s.lines().filter(|l| !l.trim().is_empty()).collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn naming_every_file_of_a_scenario_reports_what_the_walk_reports() {
+    let mut trees: Vec<_> = std::fs::read_dir(repo().join("testdata"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join(".buckconfig").is_file() && !p.to_string_lossy().ends_with(".expected"))
+        .collect();
+    trees.sort();
+    assert!(trees.len() > 40, "the scenario trees are there");
+    let mut compared = 0;
+    for tree in trees {
+        let listed = run_in(&tree, &["check", "--show-files", ".", "--isolated"]);
+        // the files the directory run reports on in full (naming a dependency cell's file
+        // lints that cell)
+        let files: Vec<&str> = listed
+            .stdout
+            .lines()
+            .filter(|l| !l.split('\t').nth(2).is_some_and(|r| r.starts_with("(dependency cell")))
+            .filter_map(|l| l.split('\t').next())
+            .collect();
+        if files.is_empty() {
+            continue;
+        }
+        let mut args = vec!["check", "--format", "concise", "--isolated"];
+        args.extend(&files);
+        let named = run_in(&tree, &args);
+        args.push("--full-context");
+        let dir = run_in(&tree, &args);
+        // and the walk of the root reports the same for them as the run of the directory
+        let whole = run_in(&tree, &["check", ".", "--format", "concise", "--isolated"]);
+        assert_eq!(dir.stdout, whole.stdout, "{}", tree.display());
+        let name = tree.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(named.code == 2, dir.code == 2, "{name}: exit codes\n{}\n{}", named.stderr, dir.stderr);
+        let (d, n) = (lines(&dir.stdout), lines(&named.stdout));
+        for l in &n {
+            assert!(d.contains(l), "{name}: the file run reports what the walk does not:\n{l}");
+        }
+        let keep = |l: &&&str| !PARTIAL_SILENT.iter().any(|r| l.contains(r));
+        let d: Vec<&&str> = d.iter().filter(keep).collect();
+        let n: Vec<&&str> = n.iter().filter(keep).collect();
+        assert_eq!(n, d, "{name}: the run naming every file differs from the walk");
+        compared += 1;
+    }
+    assert!(compared > 40, "{compared} trees compared");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_run_reads_what_its_files_lead_to_not_the_tree() {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
+    // a corner of the tree that nothing references: the walk of the root meets its broken
+    // link, a run over the third-party build file never goes there
+    std::fs::create_dir_all(d.path().join("unrelated/deep")).unwrap();
+    std::os::unix::fs::symlink("BUCK", d.path().join("unrelated/deep/BUCK")).unwrap();
+    let walked = run_in(d.path(), &["check", ".", "--format", "concise", "--isolated"]);
+    assert!(walked.stderr.contains("skipped unrelated/deep/BUCK"), "{}", walked.stderr);
+
+    let one = run_in(d.path(), &["check", "third_party/BUCK", "--format", "concise", "--isolated"]);
+    assert!(!one.stderr.contains("unrelated"), "the file run walked the tree:\n{}", one.stderr);
+    // the diagnosis still needs the execution platform (root BUCK, defs.bzl), the toolchain,
+    // the lock and the fixups: all found from the named file and the configuration
+    let want: Vec<&str> = lines(&walked.stdout).into_iter().filter(|l| l.starts_with("third_party/BUCK:")).collect();
+    assert_eq!(lines(&one.stdout), want);
+    assert!(one.stdout.contains("error[pipelined-nondeterministic-crate]"), "{}", one.stdout);
+    assert!(one.stdout.contains("error[proc-macro-consumes-nondeterministic-rlib]"), "{}", one.stdout);
+}
+
+#[test]
+fn a_first_party_file_finds_its_reindeer_project_through_labels() {
+    // The first-party build file references the third-party package by label; that build
+    // file is Reindeer's, so its `reindeer.toml` (and with it the lock and the fixups) is
+    // found above it while the run goes on, and its targets keep their whole model.
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
+    std::fs::create_dir_all(d.path().join("app")).unwrap();
+    std::fs::write(
+        d.path().join("app/BUCK"),
+        "rust_library(\n    name = \"app\",\n    srcs = [\"lib.rs\"],\n    proc_macro = True,\n    deps = [\"//third_party:pyo3-build-config-0.26.0\"],\n)\n",
+    )
+    .unwrap();
+    let named = run_in(d.path(), &["check", "app/BUCK", "--format", "concise", "--isolated"]);
+    let walked = run_in(d.path(), &["check", ".", "--format", "concise", "--isolated"]);
+    let want: Vec<&str> = lines(&walked.stdout).into_iter().filter(|l| l.starts_with("app/BUCK:")).collect();
+    assert!(
+        want.iter().any(|l| l.contains("error[proc-macro-consumes-nondeterministic-rlib]: proc macro `app`")),
+        "the walk reports the first-party proc macro:\n{}",
+        walked.stdout
+    );
+    assert_eq!(lines(&named.stdout), want, "{}", named.stderr);
+}
+
+#[test]
+fn a_reindeer_build_file_named_alone_finds_its_project_above_it() {
+    // Named alone, a Reindeer-generated build file (and a vendored crate's build file below
+    // it) finds its `reindeer.toml` above it: the crate sources, the fixups and the vendor
+    // directory it judges by are that project's. Without it, these runs lose the crate facts'
+    // findings and report the vendored crate's cells as unknown.
+    for (tree, files) in [
+        ("crate-facts-vendored", &["third-party/rust/BUCK"][..]),
+        ("crate-facts-git-path", &["third-party/rust/BUCK"]),
+        ("precision-reindeer-generations", &["third-party/rust/BUCK"]),
+        ("vendored-build-file", &["third-party/rust/vendor/sorted_vector_map-0.2.0/BUCK", "app/BUCK"]),
+    ] {
+        let dir = repo().join("testdata").join(tree);
+        let mut args = vec!["check", "--format", "concise", "--isolated"];
+        args.extend(files);
+        let named = run_in(&dir, &args);
+        args.push("--full-context");
+        let full = run_in(&dir, &args);
+        let want = lines(&full.stdout);
+        assert!(!want.is_empty(), "{tree}: the walk reports on {files:?}");
+        assert_eq!(lines(&named.stdout), want, "{tree}: {}", named.stderr);
+    }
+}
