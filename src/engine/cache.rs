@@ -187,7 +187,7 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
     for p in &opts.paths {
         put(p.as_os_str().as_encoded_bytes());
     }
-    put(&[opts.force_exclude as u8]);
+    put(&[opts.force_exclude as u8, opts.targeted_context as u8]);
     put(std::env::var_os("CARGO_HOME").unwrap_or_default().as_encoded_bytes());
     put(settings_fingerprint(settings).as_bytes());
     if let Some(b) = &settings.baseline {

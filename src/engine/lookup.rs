@@ -241,3 +241,93 @@ impl Lookup {
         ids
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(root: &Path, ignore: &[&str]) -> Lookup {
+        let rc = RootConfig {
+            build_file_names: discover::DEFAULT_BUILD_FILES.iter().map(|s| s.to_string()).collect(),
+            project_ignore: ignore.iter().map(|s| s.to_string()).collect(),
+        };
+        Lookup::new(root, &rc, &[], root)
+    }
+
+    fn touch(root: &Path, rel: &str) -> PathBuf {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, "").unwrap();
+        p
+    }
+
+    #[test]
+    fn a_package_is_its_first_build_file_in_path_order_looked_up_once() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        touch(root, "a/TARGETS");
+        let buck_v2 = touch(root, "a/BUCK.v2");
+        touch(root, "skip/BUCK");
+        touch(root, ".hidden/BUCK");
+        touch(root, "buck-out/v2/BUCK");
+        let mut l = lookup(root, &["skip"]);
+        let found = l.package(&root.join("a")).expect("a/ has a build file");
+        assert_eq!((found.path, found.kind, found.reported), (buck_v2, FileKind::Build, false));
+        assert!(l.package(&root.join("a")).is_none(), "a directory is looked up once");
+        for pruned in ["skip", ".hidden", "buck-out/v2", "missing"] {
+            assert!(l.package(&root.join(pruned)).is_none(), "{pruned}");
+        }
+        assert!(l.package(d.path().parent().unwrap()).is_none(), "outside the root");
+    }
+
+    #[test]
+    fn the_nearest_reindeer_toml_above_is_found_once_per_directory() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let outer = touch(root, "reindeer.toml");
+        let inner = touch(root, "third-party/snap/reindeer.toml");
+        touch(root, "third-party/snap/fixups/x/fixups.toml");
+        let mut l = lookup(root, &[]);
+        assert_eq!(l.reindeer_above(&root.join("third-party/snap/fixups/x/fixups.toml")), Some(inner));
+        // the directories searched on the way know their answer: nothing new from below them
+        assert_eq!(l.reindeer_above(&root.join("third-party/snap/fixups/y/BUCK")), None);
+        assert_eq!(l.reindeer_above(&root.join("app/BUCK")), Some(outer));
+    }
+
+    #[test]
+    fn added_files_skip_known_paths_and_foreign_locks_and_keep_dependency_cells_restricted() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let mut l = lookup(root, &[]);
+        l.dependency_roots = vec![root.join("prelude")];
+        l.lock_dirs = vec![root.join("third-party")];
+        let mut files = Files::new();
+        let known = files.add(root.join("BUCK"), "BUCK".into(), FileKind::Build, true);
+        let mut index = Index::of(&files);
+        let found = |rel: &str, kind| Found { path: root.join(rel), kind, reported: false };
+        let ids = l.add(
+            &mut files,
+            &mut index,
+            vec![
+                found("prelude/rust.bzl", FileKind::Bzl),
+                found("BUCK", FileKind::Build),
+                found("third-party/Cargo.lock", FileKind::CargoLock),
+                found("app/Cargo.lock", FileKind::CargoLock),
+                found("app/BUCK", FileKind::Build),
+                found("app/BUCK", FileKind::Build),
+            ],
+        );
+        let added: Vec<(&str, Restrict, bool)> =
+            ids.iter().map(|id| files.get(*id)).map(|f| (f.display.as_str(), f.restrict, f.reported)).collect();
+        assert_eq!(
+            added,
+            [
+                ("app/BUCK", Restrict::None, false),
+                ("prelude/rust.bzl", Restrict::Dependency, false),
+                ("third-party/Cargo.lock", Restrict::None, false),
+            ]
+        );
+        assert_eq!(index.file(&root.join("BUCK")), Some(known));
+        assert_eq!(index.build_file_in(&root.join("app")), Some(ids[0]));
+    }
+}
