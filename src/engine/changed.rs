@@ -60,7 +60,9 @@ fn git_changed(rev: &str, cwd: &Path) -> Result<Vec<PathBuf>, String> {
 pub fn changed_since(rev: &str, opts: &RunOptions, settings: &Settings) -> Result<ChangedSet, String> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let changed = git_changed(rev, &cwd)?;
-    let sel = select(opts, settings, &cwd);
+    // what a change can affect is judged over everything the paths hold, with the whole
+    // project's context (its Reindeer projects wherever they are)
+    let sel = select(&RunOptions { targeted_context: false, ..opts.clone() }, settings, &cwd);
     let reported: Vec<&crate::files::FileEntry> = sel.files.iter().filter(|f| f.reported).collect();
     let by_path: FxMap<&Path, &crate::files::FileEntry> = reported.iter().map(|f| (f.path.as_path(), *f)).collect();
     let mut set = Picked::default();
