@@ -83,19 +83,6 @@ proptest! {
     }
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dst).unwrap();
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
-}
-
 /// Legacy fixups fragments of the forms real repositories have; comments are woven in.
 const LEGACY: &[&str] = &[
     "buildscript = []\n",

@@ -8,6 +8,8 @@
 //! what must hold independently of the expected file: silent trees must print nothing, firing
 //! trees must report the listed rules the listed number of times.
 
+mod common;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -300,17 +302,4 @@ fn seed_project_remote_findings() {
     assert!(o.stdout.contains("pyo3-remote/defs.bzl:15:35: warning[re-local-cache-upload]"), "{}", o.stdout);
     assert!(o.stdout.contains("Docker Hub repository `library/registry.com`"), "{}", o.stdout);
     assert!(o.stdout.contains("digest `sha256:aaaaaaaaaaaa…` is a placeholder"), "{}", o.stdout);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }

@@ -6,7 +6,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
 
 /// Findings a run that did not look everywhere leaves out by design: `unused-suppression`
 /// of a cross-file rule, the majority spelling of `re-platform-property-inconsistent`, and
@@ -16,19 +15,6 @@ const PARTIAL_SILENT: [&str; 3] =
 
 fn lines(s: &str) -> Vec<&str> {
     s.lines().filter(|l| !l.trim().is_empty()).collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -111,3 +111,17 @@ pub fn expect_tree_with(tree: &str, extra: &[&str]) -> Out {
 pub fn expect_tree(tree: &str) -> Out {
     expect_tree_with(tree, &[])
 }
+
+/// Copy the tree at `from` into `to` (created), files and directories.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
