@@ -7,11 +7,17 @@
 mod common;
 use common::*;
 
-/// Findings a run that did not look everywhere leaves out by design: `unused-suppression`
-/// of a cross-file rule, the majority spelling of `re-platform-property-inconsistent`, and
-/// `python-ext-unsupported-in-oss-prelude` when no Reindeer project is known.
-const PARTIAL_SILENT: [&str; 3] =
-    ["[unused-suppression]", "[re-platform-property-inconsistent]", "[python-ext-unsupported-in-oss-prelude]"];
+/// Findings a run that did not look everywhere leaves out by design (README, "Context of a
+/// run that names only files"): `unused-suppression` of a cross-file rule, the majority
+/// spelling of `re-platform-property-inconsistent`, `python-ext-unsupported-in-oss-prelude`
+/// when no Reindeer project is known, and `env-path-macro-absolutized` on a generated file
+/// whose Reindeer project was not found.
+const PARTIAL_SILENT: [&str; 4] = [
+    "[unused-suppression]",
+    "[re-platform-property-inconsistent]",
+    "[python-ext-unsupported-in-oss-prelude]",
+    "[env-path-macro-absolutized]",
+];
 
 fn lines(s: &str) -> Vec<&str> {
     s.lines().filter(|l| !l.trim().is_empty()).collect()
@@ -130,5 +136,106 @@ fn a_reindeer_build_file_named_alone_finds_its_project_above_it() {
         let want = lines(&full.stdout);
         assert!(!want.is_empty(), "{tree}: the walk reports on {files:?}");
         assert_eq!(lines(&named.stdout), want, "{tree}: {}", named.stderr);
+    }
+}
+
+#[test]
+fn a_file_named_alone_never_gets_a_finding_the_walk_does_not_give_it() {
+    // Context a file run does not find (a `reindeer.toml` beside its third-party directory,
+    // a `.bzl` file nothing loads) may hide a finding; it must never make one up. Every file
+    // of every scenario tree, alone, against the same run with `--full-context`.
+    let mut trees: Vec<_> = std::fs::read_dir(repo().join("testdata"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join(".buckconfig").is_file() && !p.to_string_lossy().ends_with(".expected"))
+        .collect();
+    trees.sort();
+    let jobs: Vec<(std::path::PathBuf, String)> = trees
+        .iter()
+        .flat_map(|tree| {
+            let listed = run_in(tree, &["check", "--show-files", ".", "--isolated"]);
+            listed
+                .stdout
+                .lines()
+                .filter(|l| !l.split('\t').nth(2).is_some_and(|r| r.starts_with("(dependency cell")))
+                .filter_map(|l| l.split('\t').next().map(|f| (tree.clone(), f.to_string())))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(jobs.len() > 300, "{} files", jobs.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((tree, file)) = jobs.get(i) else { break };
+                    let args = ["check", file.as_str(), "--format", "concise", "--isolated"];
+                    let named = run_in(tree, &args);
+                    let full = run_in(tree, &[&args[..], &["--full-context"]].concat());
+                    let full = lines(&full.stdout);
+                    for l in lines(&named.stdout) {
+                        if !full.contains(&l) {
+                            failures.lock().unwrap().push(format!("{}: {file}: {l}", tree.display()));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "findings only the file run gives:\n{}", failures.join("\n"));
+}
+
+/// `from` → `to` in every file below `dir`.
+fn replace_in_tree(dir: &std::path::Path, from: &str, to: &str) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            replace_in_tree(&p, from, to);
+        } else if let Ok(text) = std::fs::read_to_string(&p) {
+            if text.contains(from) {
+                std::fs::write(&p, text.replace(from, to)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_toolchain_the_file_run_does_not_reach_keeps_pipelining_unknown() {
+    // The Rust toolchain (with `nightly_features = False`: no pipelining) lives in a cell
+    // that is not called `toolchains`, and nothing the third-party build file references
+    // reaches it. The walk finds it; the file run does not, and must not conclude "no
+    // toolchain, so Buck2's default pipelining" and report the PyO3 failure.
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/pyo3-nightly-off"), d.path());
+    replace_in_tree(d.path(), "toolchains//", "rust_tools//");
+    replace_in_tree(d.path(), "  toolchains = toolchains", "  rust_tools = toolchains");
+    let args = ["check", "third_party/BUCK", "--format", "concise", "--isolated"];
+    let named = run_in(d.path(), &args);
+    let full = run_in(d.path(), &[&args[..], &["--full-context"]].concat());
+    assert!(!full.stdout.contains("pipelined-nondeterministic-crate"), "{}", full.stdout);
+    assert!(full.stdout.contains("info[proc-macro-consumes-nondeterministic-rlib]"), "{}", full.stdout);
+    assert_eq!(named.stdout, full.stdout);
+}
+
+#[test]
+fn a_generated_file_whose_reindeer_toml_is_beside_it_is_not_judged_as_first_party() {
+    // `tools/reindeer/reindeer.toml` generates `third-party/rust/BUCK` from beside it: a run
+    // of that build file alone does not find the project, and must not compare the generated
+    // editions with the workspace manifest as if the file were hand-written.
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/reindeer-custom-dirs"), d.path());
+    replace_in_tree(&d.path().join("third-party/rust"), "edition = \"2021\"", "edition = \"2018\"");
+    let cargo = d.path().join("third-party/rust/Cargo.toml");
+    let manifest = std::fs::read_to_string(&cargo).unwrap().replace("edition = \"2018\"", "edition = \"2021\"");
+    std::fs::write(&cargo, manifest).unwrap();
+    let args = ["check", "third-party/rust/BUCK", "--format", "concise", "--isolated"];
+    let named = run_in(d.path(), &args);
+    let full = run_in(d.path(), &[&args[..], &["--full-context"]].concat());
+    assert!(!named.stdout.contains("edition-mismatch"), "{}", named.stdout);
+    for l in lines(&named.stdout) {
+        assert!(full.stdout.contains(l), "only the file run reports: {l}");
     }
 }

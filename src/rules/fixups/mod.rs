@@ -338,10 +338,12 @@ pub fn no_build_script(
 }
 
 /// The platforms a fixups file is judged on: those of the Reindeer project that reads it, or
-/// Reindeer's defaults. `None` when any of them is incompletely known.
+/// Reindeer's defaults. `None` when any of them is incompletely known, or when no project was
+/// found by a run that did not look everywhere (its `reindeer.toml` may define others).
 pub fn owner_platforms<'a>(cx: &'a ProjectCx<'_>, fx: &FixupsCx<'a>) -> Option<std::borrow::Cow<'a, [PlatformSet]>> {
     let platforms: std::borrow::Cow<'a, [PlatformSet]> = match fx.owner {
         Some((rp, _)) => std::borrow::Cow::Borrowed(rp.platforms(cx.project)),
+        None if cx.project.partial_context => return None,
         None => std::borrow::Cow::Owned(crate::model::fixups::configured_platforms(None, &cx.project.data)),
     };
     (!platforms.is_empty() && platforms.iter().all(|x| x.complete)).then_some(platforms)
