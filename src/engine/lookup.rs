@@ -199,7 +199,9 @@ impl Lookup {
 
     /// The build file of a package directory that the run does not know yet.
     pub(super) fn package(&mut self, dir: &Path) -> Option<Found> {
-        if !self.packages.insert(dir.as_os_str().to_owned()) || self.pruned(dir) {
+        // most labels that name no known package name no directory either (another cell's
+        // path mapped onto this one): one look at the directory instead of one per name
+        if !self.packages.insert(dir.as_os_str().to_owned()) || self.pruned(dir) || !dir.is_dir() {
             return None;
         }
         let mut names: Vec<&String> = self.root_config.build_file_names.iter().collect();
