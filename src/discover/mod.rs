@@ -295,8 +295,8 @@ pub struct DiscoverOptions<'a> {
     /// Named paths known to be regular files ([`crate::engine::RunOptions::regular_files`]).
     pub regular_files: Option<&'a KnownFiles>,
     /// When every path named is a file: do not walk the project root for context, only list
-    /// the root directory itself and its `.buckconfig.d/` ([`walk_context`] then adds the
-    /// context the engine looks up: see [`crate::engine::RunOptions::targeted_context`]).
+    /// the root directory itself and its `.buckconfig.d/` (the engine looks the rest up:
+    /// see [`crate::engine::RunOptions::targeted_context`]).
     pub targeted: bool,
 }
 
@@ -531,7 +531,7 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
         };
         let names = &out.root_config.build_file_names;
         let walked = opts.prewalked.and_then(|p| p.walk_of(&walk_root, &filters)).unwrap_or_else(|| {
-            walk::walk(&walk_root, &filters, opts.sequential, names, &[], opts.prewalked.map(|p| &p.ancestors), None)
+            walk::walk(&walk_root, &filters, opts.sequential, names, &[], opts.prewalked.map(|p| &p.ancestors))
         });
         saw_linked_dir |= walked.saw_linked_dir;
         let mut f = found.lock().unwrap();
@@ -577,22 +577,15 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Discovery {
     out
 }
 
-/// The context files below `dir` (to `max_depth`; `None`: all the way down) that the walk of
-/// the project root at `root` would find: the same ignore files, `[project] ignore`,
-/// `--exclude`, hidden entries and `buck-out`. Nothing is reported. For the runs that look
-/// their context up ([`DiscoverOptions::targeted`]): the root directory itself, the
-/// toolchains cell, a Reindeer project's third-party directory.
-pub fn walk_context(
-    dir: &Path,
-    root: &Path,
-    root_config: &RootConfig,
-    exclude: &[String],
-    max_depth: Option<usize>,
-) -> Discovery {
+/// The context files below `dir` that the walk of the project root at `root` would find: the
+/// same ignore files, `[project] ignore`, `--exclude`, hidden entries and `buck-out`. Nothing
+/// is reported. For the runs that look their context up ([`DiscoverOptions::targeted`]): the
+/// toolchains cell, a Reindeer project's third-party and fixups directories.
+pub fn walk_context(dir: &Path, root: &Path, root_config: &RootConfig, exclude: &[String]) -> Discovery {
     let filters =
         walk::Filters { base: root, named_excluded: false, project_ignore: &root_config.project_ignore, exclude };
     let names = &root_config.build_file_names;
-    let walked = walk::walk(dir, &filters, true, names, &[], None, max_depth);
+    let walked = walk::walk(dir, &filters, true, names, &[], None);
     let mut out = Discovery { root: Some(root.to_path_buf()), ..Default::default() };
     for w in walked.files {
         let Some(kind) = classify(&w.path, names) else { continue };

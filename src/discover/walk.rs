@@ -66,12 +66,10 @@ pub(super) fn walk(
     names: &[String],
     watch: &[PathBuf],
     memo: Option<&AncestorMemo>,
-    max_depth: Option<usize>,
 ) -> Walked {
     let watch = std::sync::Arc::new(Watch::new(watch));
     let mut wb = ignore::WalkBuilder::new(root);
-    wb.max_depth(max_depth)
-        .hidden(false)
+    wb.hidden(false)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
@@ -451,7 +449,7 @@ pub fn prewalk(
         let watch: Vec<PathBuf> = inner.iter().map(|o| o.root.to_path_buf()).collect();
         let pi = &configs[p.root].project_ignore;
         let filters = Filters { base: p.root, named_excluded: false, project_ignore: pi, exclude: p.exclude };
-        walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors), None));
+        walks.push(walk(p.root, &filters, false, &names, &watch, Some(&ancestors)));
     }
     Prewalked { walks, configs, ancestors, config_files }
 }

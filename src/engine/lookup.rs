@@ -185,7 +185,7 @@ impl Lookup {
         }
         self.walked.retain(|w| !discover::is_within(w, dir));
         self.walked.push(dir.to_path_buf());
-        discover::walk_context(dir, &self.root, &self.root_config, &self.exclude, None).files
+        discover::walk_context(dir, &self.root, &self.root_config, &self.exclude).files
     }
 
     /// The Reindeer project of a build file Reindeer generated outside every known
