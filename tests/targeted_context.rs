@@ -23,8 +23,9 @@ fn lines(s: &str) -> Vec<&str> {
     s.lines().filter(|l| !l.trim().is_empty()).collect()
 }
 
-#[test]
-fn naming_every_file_of_a_scenario_reports_what_the_walk_reports() {
+/// The scenario trees (every `testdata/` directory with a `.buckconfig`), each with the files
+/// its directory run reports on in full (naming a dependency cell's file lints that cell).
+fn scenario_files() -> Vec<(std::path::PathBuf, Vec<String>)> {
     let mut trees: Vec<_> = std::fs::read_dir(repo().join("testdata"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -32,20 +33,29 @@ fn naming_every_file_of_a_scenario_reports_what_the_walk_reports() {
         .collect();
     trees.sort();
     assert!(trees.len() > 40, "the scenario trees are there");
+    trees
+        .into_iter()
+        .map(|tree| {
+            let listed = run_in(&tree, &["check", "--show-files", ".", "--isolated"]);
+            let files = listed
+                .stdout
+                .lines()
+                .filter(|l| !l.split('\t').nth(2).is_some_and(|r| r.starts_with("(dependency cell")))
+                .filter_map(|l| l.split('\t').next().map(String::from))
+                .collect();
+            (tree, files)
+        })
+        .collect()
+}
+
+#[test]
+fn naming_every_file_of_a_scenario_reports_what_the_walk_reports() {
     let mut compared = 0;
-    for tree in trees {
-        let listed = run_in(&tree, &["check", "--show-files", ".", "--isolated"]);
-        // the files the directory run reports on in full (naming a dependency cell's file
-        // lints that cell)
-        let files: Vec<&str> = listed
-            .stdout
-            .lines()
-            .filter(|l| !l.split('\t').nth(2).is_some_and(|r| r.starts_with("(dependency cell")))
-            .filter_map(|l| l.split('\t').next())
-            .collect();
+    for (tree, files) in scenario_files() {
         if files.is_empty() {
             continue;
         }
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
         let mut args = vec!["check", "--format", "concise", "--isolated"];
         args.extend(&files);
         let named = run_in(&tree, &args);
@@ -144,23 +154,9 @@ fn a_file_named_alone_never_gets_a_finding_the_walk_does_not_give_it() {
     // Context a file run does not find (a `reindeer.toml` beside its third-party directory,
     // a `.bzl` file nothing loads) may hide a finding; it must never make one up. Every file
     // of every scenario tree, alone, against the same run with `--full-context`.
-    let mut trees: Vec<_> = std::fs::read_dir(repo().join("testdata"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join(".buckconfig").is_file() && !p.to_string_lossy().ends_with(".expected"))
-        .collect();
-    trees.sort();
-    let jobs: Vec<(std::path::PathBuf, String)> = trees
-        .iter()
-        .flat_map(|tree| {
-            let listed = run_in(tree, &["check", "--show-files", ".", "--isolated"]);
-            listed
-                .stdout
-                .lines()
-                .filter(|l| !l.split('\t').nth(2).is_some_and(|r| r.starts_with("(dependency cell")))
-                .filter_map(|l| l.split('\t').next().map(|f| (tree.clone(), f.to_string())))
-                .collect::<Vec<_>>()
-        })
+    let jobs: Vec<(std::path::PathBuf, String)> = scenario_files()
+        .into_iter()
+        .flat_map(|(tree, files)| files.into_iter().map(move |f| (tree.clone(), f)))
         .collect();
     assert!(jobs.len() > 300, "{} files", jobs.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
