@@ -235,3 +235,19 @@ fn a_generated_file_whose_reindeer_toml_is_beside_it_is_not_judged_as_first_part
         assert!(full.stdout.contains(l), "only the file run reports: {l}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_loop_in_a_looked_up_directory_is_skipped_as_the_walk_skips_it() {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
+    std::fs::create_dir_all(d.path().join("third_party/fixups/loopy")).unwrap();
+    std::os::unix::fs::symlink("BUCK", d.path().join("third_party/fixups/loopy/BUCK")).unwrap();
+    let args = ["check", "third_party/BUCK", "--format", "concise", "--isolated"];
+    let named = run_in(d.path(), &args);
+    let full = run_in(d.path(), &[&args[..], &["--full-context"]].concat());
+    let warning = "warning: skipped third_party/fixups/loopy/BUCK: broken symbolic link: it points at itself (a loop)";
+    assert!(full.stderr.contains(warning), "{}", full.stderr);
+    assert!(named.stderr.contains(warning), "{}", named.stderr);
+    assert_eq!((named.code, named.stdout), (full.code, full.stdout));
+}

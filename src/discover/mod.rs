@@ -691,7 +691,18 @@ fn is_loop(e: &ignore::Error) -> bool {
 /// "Too many levels of symbolic links" (ELOOP: 40 on Linux, 62 on macOS and the BSDs).
 fn is_eloop(e: &ignore::Error) -> bool {
     match e {
-        ignore::Error::Io(io) => matches!(io.raw_os_error(), Some(40 | 62)),
+        // the sequential walker wraps walkdir's error, which holds the system's, in an
+        // `io::Error` of its own: look down the chain
+        ignore::Error::Io(io) => {
+            let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(io);
+            while let Some(e) = cur {
+                if e.downcast_ref::<std::io::Error>().is_some_and(|io| matches!(io.raw_os_error(), Some(40 | 62))) {
+                    return true;
+                }
+                cur = e.source();
+            }
+            false
+        }
         ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_eloop(err),
         ignore::Error::WithLineNumber { err, .. } => is_eloop(err),
         ignore::Error::Partial(v) => v.iter().any(is_eloop),

@@ -38,6 +38,10 @@ pub(super) struct Lookup {
     pub(super) third_party: Vec<PathBuf>,
     /// Package directories whose build file was looked for.
     packages: rustc_hash::FxHashSet<OsString>,
+    /// What the walks of whole directories could not read, and the links they skipped, with
+    /// why (reported as the walk of the root reports them).
+    pub(super) errors: Vec<(PathBuf, String)>,
+    pub(super) skipped: Vec<(PathBuf, String)>,
 }
 
 /// The run's files by path and its build files by directory (the first in path order where a
@@ -90,6 +94,8 @@ impl Lookup {
             reindeer: Vec::new(),
             third_party: Vec::new(),
             packages: Default::default(),
+            errors: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -185,7 +191,10 @@ impl Lookup {
         }
         self.walked.retain(|w| !discover::is_within(w, dir));
         self.walked.push(dir.to_path_buf());
-        discover::walk_context(dir, &self.root, &self.root_config, &self.exclude).files
+        let walked = discover::walk_context(dir, &self.root, &self.root_config, &self.exclude);
+        self.errors.extend(walked.errors);
+        self.skipped.extend(walked.skipped);
+        walked.files
     }
 
     /// The Reindeer project of a build file Reindeer generated outside every known

@@ -492,7 +492,14 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     let mut project = Project::build(&files, facts, disc.root.clone(), root_layers, data);
     project.partial_context = lookup.is_some();
     phase.done("project model");
-    let skipped = disc.skipped.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())).collect();
+    let looked_up = lookup.as_ref().map(|l| (&l.errors[..], &l.skipped[..])).unwrap_or_default();
+    io_errors.extend(looked_up.0.iter().map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone())));
+    let skipped = disc
+        .skipped
+        .iter()
+        .chain(looked_up.1)
+        .map(|(p, e)| (crate::source::display_path(p, &cwd), e.clone()))
+        .collect();
     let streamed = reorder.map(|r| r.finish(&files)).unwrap_or_default();
     Analysis {
         files,
