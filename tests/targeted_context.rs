@@ -79,15 +79,22 @@ fn naming_every_file_of_a_scenario_reports_what_the_walk_reports() {
     assert!(compared > 40, "{compared} trees compared");
 }
 
+/// A copy of the pyo3-remote tree with a build file in `dir` that is a link to itself.
+#[cfg(unix)]
+fn pyo3_remote_with_link_loop(dir: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
+    std::fs::create_dir_all(d.path().join(dir)).unwrap();
+    std::os::unix::fs::symlink("BUCK", d.path().join(dir).join("BUCK")).unwrap();
+    d
+}
+
 #[cfg(unix)]
 #[test]
 fn a_file_run_reads_what_its_files_lead_to_not_the_tree() {
-    let d = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
     // a corner of the tree that nothing references: the walk of the root meets its broken
     // link, a run over the third-party build file never goes there
-    std::fs::create_dir_all(d.path().join("unrelated/deep")).unwrap();
-    std::os::unix::fs::symlink("BUCK", d.path().join("unrelated/deep/BUCK")).unwrap();
+    let d = pyo3_remote_with_link_loop("unrelated/deep");
     let walked = run_in(d.path(), &["check", ".", "--format", "concise", "--isolated"]);
     assert!(walked.stderr.contains("skipped unrelated/deep/BUCK"), "{}", walked.stderr);
 
@@ -239,10 +246,7 @@ fn a_generated_file_whose_reindeer_toml_is_beside_it_is_not_judged_as_first_part
 #[cfg(unix)]
 #[test]
 fn a_link_loop_in_a_looked_up_directory_is_skipped_as_the_walk_skips_it() {
-    let d = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("testdata/pyo3-remote"), d.path());
-    std::fs::create_dir_all(d.path().join("third_party/fixups/loopy")).unwrap();
-    std::os::unix::fs::symlink("BUCK", d.path().join("third_party/fixups/loopy/BUCK")).unwrap();
+    let d = pyo3_remote_with_link_loop("third_party/fixups/loopy");
     let args = ["check", "third_party/BUCK", "--format", "concise", "--isolated"];
     let named = run_in(d.path(), &args);
     let full = run_in(d.path(), &[&args[..], &["--full-context"]].concat());

@@ -94,6 +94,7 @@ pub(super) fn select(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Sele
         }
     }
     if let Some(l) = lookup.as_mut() {
+        // every layout's manifest directory, those of the projects found up front among them
         l.lock_dirs = lock_dirs;
     }
     let orphans = orphan_fixups(&files, &layouts, &overlays, settings, disc.root.as_deref().unwrap_or(cwd));

@@ -132,6 +132,17 @@ pub fn proc_macro_calls<'m>(cx: &crate::rules::FileCx<'m>) -> impl Iterator<Item
     })
 }
 
+/// A Reindeer-generated build file that no Reindeer project the run knows holds, in a run that
+/// looked its context up ([`crate::model::Project::partial_context`]): its `reindeer.toml`
+/// (one beside its third-party directory, not above it) was not found, so what the project
+/// would settle is unknown.
+pub fn generated_without_project(cx: &crate::rules::ProjectCx<'_>, file: FileId) -> bool {
+    let p = cx.project;
+    p.partial_context
+        && !p.reindeer.iter().any(|rp| rp.contains(p, file))
+        && cx.files.text(file).is_some_and(|text| crate::model::reindeer::generated_header(&text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,11 +95,8 @@ impl Check for EditionMismatch {
             if cargo == buck {
                 continue;
             }
-            // a Reindeer-generated file whose `reindeer.toml` a run that looked its context up
-            // did not find (a layout beside it, not above it)
-            if p.partial_context
-                && cx.files.text(t.file).is_some_and(|text| crate::model::reindeer::generated_header(&text))
-            {
+            // a third-party file whose project a run that looked its context up did not find
+            if crate::rules::util::generated_without_project(cx, t.file) {
                 continue;
             }
             let name = p.name(t);

@@ -95,13 +95,8 @@ impl Check for EnvPathMacroAbsolutized {
                         Some((pkg, ver)) => key_use(p, pkg, &[ver], key),
                         None => KeyUse::Unknown,
                     };
-                    // a Reindeer-generated file whose project a run that looked its context up
-                    // did not find: that project's crate sources may settle it
-                    if matches!(used, KeyUse::Unknown)
-                        && p.partial_context
-                        && !p.reindeer.iter().any(|rp| rp.contains(p, t.file))
-                        && cx.files.text(t.file).is_some_and(|text| crate::model::reindeer::generated_header(&text))
-                    {
+                    // that project's crate sources may settle it
+                    if matches!(used, KeyUse::Unknown) && crate::rules::util::generated_without_project(cx, t.file) {
                         continue;
                     }
                     let help = match &used {
