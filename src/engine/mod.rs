@@ -68,7 +68,7 @@ pub struct RunOptions {
     /// the files that `load()` reaches, the toolchains cell, and the Reindeer projects of the
     /// named files and of the Reindeer-generated build files reached (walked whole). A
     /// pre-commit run over a few files of a large repository then reads what those files
-    /// lead to, not the repository. `false`: the root is walked (the editor and the fixer).
+    /// lead to, not the repository. `false`: the root is walked (the editor, `--full-context`).
     pub targeted_context: bool,
 }
 
