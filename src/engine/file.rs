@@ -92,6 +92,9 @@ pub(super) struct Shared<'a> {
     /// (a build file it may evaluate keeps its tree, so that it is not parsed again; the
     /// budget bounds the memory when thousands of build files call macros).
     pub(super) ast_budget: &'a std::sync::atomic::AtomicUsize,
+    /// The enabled rules' checks ([`rules::enabled_checks`] of `settings`), listed once per
+    /// run rather than once per file.
+    pub(super) checks: &'a [(crate::rules::Rule, &'static dyn crate::rules::Check)],
 }
 
 /// Bytes of build-file text whose syntax trees a run keeps for the loading phase.
@@ -197,7 +200,7 @@ pub(super) fn process_file(entry: &crate::files::FileEntry, shared: &Shared<'_>)
     if reported && entry.restrict != crate::files::Restrict::Dependency {
         let cx = FileCx::new(&source, &outcome.parsed, settings);
         let mut sink = Sink::new(settings);
-        for (_, c) in rules::enabled_checks(settings) {
+        for (_, c) in shared.checks {
             c.check_file(&cx, &mut sink);
         }
         diagnostics.extend(sink.diagnostics);

@@ -354,6 +354,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
     let mut output_of: FxMap<FileId, usize> = FxMap::default();
     let mut again: Vec<FileId> = Vec::new();
     let mut first = true;
+    let checks = crate::rules::enabled_checks(settings);
     for _ in 0..64 {
         processed.resize(files.len(), false);
         wave.retain(|id| !std::mem::replace(&mut processed[id.0 as usize], true));
@@ -372,6 +373,7 @@ fn analyze_inner(opts: &RunOptions, settings: &Settings, sink: Option<&dyn FileS
             detect_generated: lookup.is_some(),
             embedding_crates: embedding_crates.clone(),
             ast_budget: &ast_budget,
+            checks: &checks,
         };
         first = false;
         // what a job's references can add to the next wave: nothing, when every (build) file

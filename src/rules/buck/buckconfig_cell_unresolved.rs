@@ -254,7 +254,8 @@ impl Check for BuckconfigCellUnresolved {
             }
         }
         // cell paths that do not exist, for cells the files above use
-        let submodules = submodule_paths(root);
+        // read only when a cell's path is missing (most projects have none)
+        let submodules = std::cell::OnceCell::new();
         let layers = p.root_configs.iter().filter_map(|id| Some((*id, p.buckconfig(*id)?)));
         for ((cfg_id, cfg), section) in layers.flat_map(|l| CELL_SECTIONS.map(|s| (l, s))) {
             for e in cfg.section_entries(section) {
@@ -267,7 +268,10 @@ impl Check for BuckconfigCellUnresolved {
                     continue;
                 }
                 let path = crate::discover::normalize(&root.join(&e.value));
-                if !path.starts_with(root) || path.exists() || submodules.iter().any(|s| path.starts_with(s)) {
+                if !path.starts_with(root)
+                    || path.exists()
+                    || submodules.get_or_init(|| submodule_paths(root)).iter().any(|s| path.starts_with(s))
+                {
                     continue;
                 }
                 sink.push(
