@@ -738,6 +738,46 @@ fn cache_hits_replay_and_edits_invalidate() {
     assert_eq!(uncached().1, "cache: off");
 }
 
+/// The cache key holds what `buckconfig-cell-unresolved` reads besides the linted files: the
+/// root's `.gitmodules` (a cell in a submodule that is not checked out is not reported) and
+/// whether each cell's directory exists. Before, a warm run replayed the silence after the
+/// submodule entry was removed, and the finding after the directory was created.
+#[test]
+fn cache_key_follows_submodules_and_cell_directories() {
+    let d = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/cell-unresolved-silent"), d.path());
+    let cache = d.path().join("ci-cache");
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(bin())
+            .args(["check", "--isolated", "--format", "concise", "-v"])
+            .args(extra)
+            .current_dir(d.path())
+            .env_remove("BUCK_LINT_NO_CACHE")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        let outcome = stderr.lines().find(|l| l.starts_with("cache: ")).unwrap_or("cache: off").to_string();
+        (String::from_utf8_lossy(&o.stdout).into_owned(), outcome)
+    };
+    let cached = || run(&["--cache-dir", cache.to_str().unwrap()]);
+    let finding = "error[buckconfig-cell-unresolved]: cell `zstd` points at `third-party/zstd`";
+    let (out, outcome) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert!(!out.contains(finding), "{out}");
+    assert!(cached().1.starts_with("cache: hit"));
+    // the submodule entry goes: the missing cell path is reported, as without the cache
+    std::fs::remove_file(d.path().join(".gitmodules")).unwrap();
+    let (out, outcome) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert!(out.contains(finding), "{out}");
+    assert_eq!(out, run(&["--no-cache"]).0);
+    // the cell's directory appears (empty: no file of it is linted)
+    std::fs::create_dir_all(d.path().join("third-party/zstd")).unwrap();
+    let (out, outcome) = cached();
+    assert!(outcome.starts_with("cache: miss"), "{outcome}");
+    assert!(!out.contains(finding), "{out}");
+}
+
 /// `data eval` (hidden, for maintainers): the loading-phase evaluator over a project's build
 /// files, with the targets a macro and a loop declare and where the macro's rule call is.
 #[test]

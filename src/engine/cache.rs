@@ -9,9 +9,10 @@
 //!
 //! Safe under concurrent runs (an entry is written to a temporary file and renamed into place)
 //! and under corruption (an entry that does not parse, or whose recorded key differs, is
-//! ignored and rewritten). Crate sources that change without a change to any linted file (an
-//! edited vendored `.rs` with the same `Cargo.lock`) are not in the key: run with `--no-cache`
-//! after such an edit.
+//! ignored and rewritten). Besides the discovered files, the key holds the root's
+//! `.buckversion` and `.gitmodules` and whether each cell's directory exists. Crate sources
+//! that change without a change to any linted file (an edited vendored `.rs` with the same
+//! `Cargo.lock`) are not in the key: run with `--no-cache` after such an edit.
 
 use super::*;
 use crate::files::FileEntry;
@@ -194,7 +195,18 @@ fn key(opts: &RunOptions, settings: &Settings, cwd: &Path) -> Option<String> {
         put(&std::fs::read(&b.path).ok()?);
     }
     if let Some(root) = &disc.root {
+        // files and directories rules read that the walk lists no file of: the pinned Buck2
+        // version, the git submodules (a missing cell path there is not reported), and
+        // whether each cell's directory exists (`buckconfig-cell-unresolved`)
         put(&std::fs::read(root.join(".buckversion")).unwrap_or_default());
+        put(&std::fs::read(root.join(".gitmodules")).unwrap_or_default());
+        let cells = crate::model::cells::Cells::read(Some(root), &HashMap::new());
+        let mut dirs: Vec<(&String, &PathBuf)> = cells.roots.iter().collect();
+        dirs.sort();
+        for (name, dir) in dirs {
+            put(name.as_bytes());
+            put(&[dir.is_dir() as u8]);
+        }
     }
     for (f, hash) in disc.files.iter().zip(hashes) {
         put(f.path.as_os_str().as_encoded_bytes());
