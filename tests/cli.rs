@@ -671,6 +671,23 @@ fn changed_since_pulls_in_dependents() {
     assert!(o.stderr.contains("error: --changed-since: `no-such-rev` is not a revision"), "{}", o.stderr);
 }
 
+/// `check -v` in `dir` with the result cache on (unless `extra` turns it off): the output
+/// (stdout, then stderr without the cache line), the cache line, and the exit code.
+fn check_with_cache(dir: &std::path::Path, extra: &[&str]) -> (String, String, Option<i32>) {
+    let o = std::process::Command::new(bin())
+        .args(["check", "--isolated", "--format", "concise", "-v"])
+        .args(extra)
+        .current_dir(dir)
+        .env_remove("BUCK_LINT_NO_CACHE")
+        .env("CARGO_HOME", repo().join("testdata/cargo-home"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let outcome = stderr.lines().find(|l| l.starts_with("cache: ")).unwrap_or("cache: off").to_string();
+    let rest: String = stderr.lines().filter(|l| !l.starts_with("cache: ")).map(|l| format!("{l}\n")).collect();
+    (String::from_utf8_lossy(&o.stdout).into_owned() + &rest, outcome, o.status.code())
+}
+
 /// The result cache replays a run of an unchanged tree exactly, and any edit (a fixups file
 /// that cross-file rules read, a `.bzl` that a BUCK loads) or a corrupt entry gives the
 /// findings of an uncached run.
@@ -679,20 +696,7 @@ fn cache_hits_replay_and_edits_invalidate() {
     let d = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("testdata/pyo3-remote"), d.path());
     let cache = d.path().join("ci-cache");
-    let run = |extra: &[&str]| {
-        let o = std::process::Command::new(bin())
-            .args(["check", "--isolated", "--format", "concise", "-v"])
-            .args(extra)
-            .current_dir(d.path())
-            .env_remove("BUCK_LINT_NO_CACHE")
-            .env("CARGO_HOME", repo().join("testdata/cargo-home"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-        let outcome = stderr.lines().find(|l| l.starts_with("cache: ")).unwrap_or("cache: off").to_string();
-        let rest: String = stderr.lines().filter(|l| !l.starts_with("cache: ")).map(|l| format!("{l}\n")).collect();
-        (String::from_utf8_lossy(&o.stdout).into_owned() + &rest, outcome, o.status.code())
-    };
+    let run = |extra: &[&str]| check_with_cache(d.path(), extra);
     let cached = || run(&["--cache-dir", cache.to_str().unwrap()]);
     let uncached = || run(&["--no-cache"]);
     let (cold, outcome, code) = cached();
@@ -748,16 +752,8 @@ fn cache_key_follows_submodules_and_cell_directories() {
     copy_tree(&repo().join("testdata/cell-unresolved-silent"), d.path());
     let cache = d.path().join("ci-cache");
     let run = |extra: &[&str]| {
-        let o = std::process::Command::new(bin())
-            .args(["check", "--isolated", "--format", "concise", "-v"])
-            .args(extra)
-            .current_dir(d.path())
-            .env_remove("BUCK_LINT_NO_CACHE")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-        let outcome = stderr.lines().find(|l| l.starts_with("cache: ")).unwrap_or("cache: off").to_string();
-        (String::from_utf8_lossy(&o.stdout).into_owned(), outcome)
+        let (out, outcome, _) = check_with_cache(d.path(), extra);
+        (out, outcome)
     };
     let cached = || run(&["--cache-dir", cache.to_str().unwrap()]);
     let finding = "error[buckconfig-cell-unresolved]: cell `zstd` points at `third-party/zstd`";
